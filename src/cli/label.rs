@@ -1,0 +1,10 @@
+//! `switchyard label` (in progress).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`switchyard label` is not implemented yet")
+}

@@ -1,0 +1,48 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own file with an `Args`
+//! struct and a `run` function; validation happens there, work happens in the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod data;
+mod eval;
+mod label;
+mod report;
+mod route;
+mod train;
+
+/// Embedded router for LLM prompts with learned task classification.
+#[derive(Debug, Parser)]
+#[command(name = "switchyard", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify one prompt and choose the cheapest adequate model (prints JSON).
+    Route(route::Args),
+    /// Build the labelled dataset in data/ from the raw public sources.
+    Data(data::Args),
+    /// Train a classifier from data/ (plus your own labelled files).
+    Train(train::Args),
+    /// Evaluate a classifier on a labelled JSONL file.
+    Eval(eval::Args),
+    /// Label and route a prompt log (JSONL/CSV), one output record per input record.
+    Label(label::Args),
+    /// Cost report for a labelled log against a single baseline model.
+    Report(report::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Route(a) => route::run(a),
+        Command::Data(a) => data::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Label(a) => label::run(a),
+        Command::Report(a) => report::run(a),
+    }
+}

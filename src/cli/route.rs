@@ -1,0 +1,10 @@
+//! `switchyard route` (in progress).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`switchyard route` is not implemented yet")
+}

@@ -1,0 +1,1 @@
+//! Text → hashed sparse features (word and character n-grams). Owned by the classifier work.

@@ -1,0 +1,34 @@
+//! # switchyard
+//!
+//! An embedded router for LLM prompts. The flow, one module per stage:
+//!
+//! ```text
+//! prompt ─▶ features ─▶ classifier ─▶ policy ─▶ router ─▶ Decision
+//!           (hashed      (candle model   (cheapest     (Send + Sync,
+//!            n-grams)     → probs)        adequate)     hot reload)
+//!
+//! data/ ─▶ data (import, split) ─▶ train ─▶ eval ─▶ models/
+//! logs ─▶ batch (stream, label in parallel) ─▶ report (cost vs baseline)
+//! ```
+//!
+//! The library never prints, never exits and never touches the network
+//! (except the opt-in `hub` feature). The `switchyard` binary is a thin shell over it.
+
+pub mod error;
+pub mod label;
+
+pub mod features;
+pub mod classifier;
+pub mod catalog;
+pub mod policy;
+pub mod router;
+
+pub mod data;
+pub mod train;
+pub mod eval;
+
+pub mod batch;
+pub mod report;
+
+pub use error::{Error, Result};
+pub use label::{Label, Probs, NUM_LABELS};
