@@ -30,6 +30,23 @@ pub struct Record {
     pub canary: Option<String>,
 }
 
+/// A prompt cut out of a raw source (benchmark adapter, mined stub or generator),
+/// before normalisation, de-duplication and splitting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawPrompt {
+    /// The prompt text as cut out (normalised later by the pipeline).
+    pub text: String,
+    pub label: Label,
+    /// Source name, e.g. `gsm8k`, `synth_planning`; becomes [`Record::source`].
+    pub source: String,
+    /// Identifier inside the source (file:line, task id ...); becomes part of [`Record::id`].
+    pub origin_id: String,
+    /// Split key: every variant of one underlying problem (e.g. HumanEval/42 in any language
+    /// or infilling form) shares a group and so lands in one split.
+    pub group: String,
+    pub canary: Option<String>,
+}
+
 /// Why a line of a data file was not turned into a [`Record`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejected {
