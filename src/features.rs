@@ -1,1 +1,604 @@
-//! Text → hashed sparse features (word and character n-grams). Owned by the classifier work.
+//! Text → hashed sparse features: word unigrams and bigrams plus character n-grams,
+//! hashed into a fixed number of buckets (the fastText recipe).
+//!
+//! Everything here is specified, because bucket ids are persisted with model weights:
+//!
+//! 1. **Truncation.** A prompt longer than `head_bytes + tail_bytes` keeps its first
+//!    `head_bytes` and last `tail_bytes` (cut on char boundaries, joined by a newline): the
+//!    request is usually in the first and last lines of a pasted log, and latency stays bounded.
+//! 2. **Normalisation** (per char): ASCII letters lowercased, every decimal digit becomes `0`;
+//!    non-ASCII chars outside CJK get a compatibility decomposition (NFKD), combining marks
+//!    dropped, then lowercased — so `Ｆｕｌｌ`, `full` and `FULL` agree, and `café` = `cafe`.
+//! 3. **Tokens**: runs of alphanumerics and `_` are *words*; each CJK char (Han, kana,
+//!    Hangul) is a word of its own, since those scripts have no spaces; runs of other
+//!    non-space chars are *symbol* tokens (cut after [`MAX_SYMBOL_CHARS`]); a newline is a
+//!    token (line structure tells code from prose).
+//! 4. **Features** per token: its unigram; with `word_ngrams = 2` the bigram with the
+//!    previous token; for words of two or more chars, the character n-grams of
+//!    `<word>` for n in `char_ngram_min..=char_ngram_max`.
+//! 5. **Hash**: 64-bit FNV-1a over UTF-8 bytes. The offset basis is FNV-1a of the 8
+//!    little-endian bytes of `seed`, started from the standard basis. Unigrams hash the
+//!    byte `0x01` then the token; character n-grams hash `0x03` then the n-gram; a bigram is
+//!    `(h_prev ^ h_cur.rotate_left(31)).wrapping_mul(0x9E3779B97F4A7C15)`. The bucket is
+//!    `(h ^ (h >> 32)) & (buckets - 1)` (bucket counts are powers of two).
+//!
+//! ```
+//! use switchyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
+//! let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+//! let mut scratch = FeatureScratch::default();
+//! let mut ids = Vec::new();
+//! f.featurize("Complete `def parse_date(s):`", &mut scratch, &mut ids);
+//! assert!(ids.iter().all(|&b| b < f.config().buckets));
+//! ```
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use crate::error::{Error, Result};
+
+/// Name of the hash function, stored with the weights and checked at load.
+pub const HASH_NAME: &str = "fnv1a64";
+/// Version of the normalisation + tokenisation rules above; bump on any change.
+pub const SCHEME_VERSION: u32 = 1;
+/// Longest symbol token in chars; longer runs are split.
+pub const MAX_SYMBOL_CHARS: usize = 4;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+const BIGRAM_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+const TAG_WORD: u8 = 0x01;
+const TAG_CHAR: u8 = 0x03;
+
+/// Featurizer settings; persisted in the model's `config.json` and safetensors metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturizerConfig {
+    /// Hash function name; must be [`HASH_NAME`].
+    pub hash: String,
+    /// Hash seed (mixed into the FNV offset basis).
+    pub seed: u64,
+    /// Number of hash buckets (rows of the embedding table); a power of two.
+    pub buckets: u32,
+    /// Longest word n-gram: 1 (unigrams) or 2 (plus bigrams).
+    pub word_ngrams: u8,
+    /// Shortest character n-gram, in chars, counting the `<` `>` word boundaries; 0 disables.
+    pub char_ngram_min: u8,
+    /// Longest character n-gram, in chars.
+    pub char_ngram_max: u8,
+    /// Bytes kept from the start of a long prompt.
+    pub head_bytes: u32,
+    /// Bytes kept from the end of a long prompt.
+    pub tail_bytes: u32,
+    /// Normalisation/tokenisation rules version ([`SCHEME_VERSION`]).
+    pub scheme: u32,
+}
+
+impl Default for FeaturizerConfig {
+    fn default() -> Self {
+        FeaturizerConfig {
+            hash: HASH_NAME.to_string(),
+            seed: 0x5717_c4ad,
+            buckets: 1 << 18,
+            word_ngrams: 2,
+            char_ngram_min: 3,
+            char_ngram_max: 4,
+            head_bytes: 2048,
+            tail_bytes: 512,
+            scheme: SCHEME_VERSION,
+        }
+    }
+}
+
+impl FeaturizerConfig {
+    /// Checks every field, naming the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| {
+            Err(Error::Invalid {
+                what: "featurizer config".into(),
+                msg,
+            })
+        };
+        if self.hash != HASH_NAME {
+            return bad(format!(
+                "hash {:?} is not supported (expected {HASH_NAME:?})",
+                self.hash
+            ));
+        }
+        if self.scheme != SCHEME_VERSION {
+            return bad(format!(
+                "scheme {} is not supported (expected {SCHEME_VERSION})",
+                self.scheme
+            ));
+        }
+        if !self.buckets.is_power_of_two() || self.buckets < 2 {
+            return bad(format!(
+                "buckets {} is not a power of two ≥ 2",
+                self.buckets
+            ));
+        }
+        if !(1..=2).contains(&self.word_ngrams) {
+            return bad(format!("word_ngrams {} is not 1 or 2", self.word_ngrams));
+        }
+        if self.char_ngram_min > self.char_ngram_max || self.char_ngram_max > 8 {
+            return bad(format!(
+                "char n-gram range {}..={} is not within 0..=8",
+                self.char_ngram_min, self.char_ngram_max
+            ));
+        }
+        if self.head_bytes == 0 {
+            return bad("head_bytes is 0".into());
+        }
+        Ok(())
+    }
+}
+
+/// Caller-owned buffers for [`Featurizer`]; reuse one per thread so the hot path never allocates
+/// once the buffers have grown to the truncation budget.
+#[derive(Debug, Default, Clone)]
+pub struct FeatureScratch {
+    norm: String,
+    offsets: Vec<u32>,
+}
+
+/// Turns text into hash-bucket ids; immutable, `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    cfg: FeaturizerConfig,
+    mask: u64,
+    word_basis: u64,
+    char_basis: u64,
+}
+
+#[inline]
+fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// Han, kana and Hangul: scripts written without spaces, featurised per char.
+#[inline]
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF     // hiragana, katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xAC00..=0xD7AF   // Hangul syllables
+        | 0xF900..=0xFAFF   // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF // CJK extensions B..
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Space,
+    Newline,
+    Word,
+    Cjk,
+    Symbol,
+}
+
+#[inline]
+fn class_of(c: char) -> Class {
+    if c == '\n' {
+        Class::Newline
+    } else if c.is_whitespace() || c.is_control() {
+        Class::Space
+    } else if c.is_ascii() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            Class::Word
+        } else {
+            Class::Symbol
+        }
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Symbol
+    }
+}
+
+/// [`class_of`] for every ASCII byte, so the common case needs no char decoding.
+const ASCII_CLASS: [Class; 128] = {
+    let mut t = [Class::Symbol; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c == b'\n' {
+            Class::Newline
+        } else if c.is_ascii_whitespace() || c.is_ascii_control() || c == 0x0b {
+            Class::Space
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            Class::Word
+        } else {
+            Class::Symbol
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Class and UTF-8 length of the char starting at byte `i` of `s` (a char boundary).
+#[inline(always)]
+fn class_at(s: &str, i: usize) -> (Class, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        (ASCII_CLASS[b as usize], 1)
+    } else {
+        let c = s[i..].chars().next().unwrap_or(' ');
+        (class_of(c), c.len_utf8())
+    }
+}
+
+/// Largest char boundary ≤ `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest char boundary ≥ `i`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn push_normalized(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(if c.is_ascii_digit() {
+                '0'
+            } else {
+                c.to_ascii_lowercase()
+            });
+        } else if is_cjk(c) {
+            out.push(c);
+        } else {
+            decompose_compatible(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                if d.is_numeric() {
+                    out.push('0');
+                } else {
+                    out.extend(d.to_lowercase());
+                }
+            });
+        }
+    }
+}
+
+impl Featurizer {
+    /// Validates `cfg` and derives the hash bases.
+    pub fn new(cfg: FeaturizerConfig) -> Result<Self> {
+        cfg.validate()?;
+        let basis = fnv_bytes(FNV_OFFSET, &cfg.seed.to_le_bytes());
+        Ok(Featurizer {
+            mask: u64::from(cfg.buckets) - 1,
+            word_basis: fnv_bytes(basis, &[TAG_WORD]),
+            char_basis: fnv_bytes(basis, &[TAG_CHAR]),
+            cfg,
+        })
+    }
+
+    /// The settings this featurizer was built from.
+    pub fn config(&self) -> &FeaturizerConfig {
+        &self.cfg
+    }
+
+    #[inline]
+    fn bucket(&self, h: u64) -> u32 {
+        ((h ^ (h >> 32)) & self.mask) as u32
+    }
+
+    /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out`.
+    pub fn normalize_into(&self, text: &str, out: &mut String) {
+        out.clear();
+        let (head, tail) = (self.cfg.head_bytes as usize, self.cfg.tail_bytes as usize);
+        if text.len() <= head + tail {
+            push_normalized(out, text);
+        } else {
+            push_normalized(out, &text[..floor_boundary(text, head)]);
+            out.push('\n');
+            push_normalized(out, &text[ceil_boundary(text, text.len() - tail)..]);
+        }
+    }
+
+    /// Calls `emit` with the bucket id of every feature of `text`, in a fixed order.
+    /// Allocation-free once `scratch` has grown.
+    pub fn for_each_feature(
+        &self,
+        text: &str,
+        scratch: &mut FeatureScratch,
+        mut emit: impl FnMut(u32),
+    ) {
+        let FeatureScratch { norm, offsets } = scratch;
+        self.normalize_into(text, norm);
+        let s = norm.as_str();
+        let bytes = s.as_bytes();
+        let bigrams = self.cfg.word_ngrams >= 2;
+        let mut prev: Option<u64> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let (class, len) = class_at(s, i);
+            i += len;
+            let mut ascii = len == 1;
+            let mut nchars = 1;
+            match class {
+                Class::Space => continue,
+                Class::Word => {
+                    while i < bytes.len() {
+                        let (c, l) = class_at(s, i);
+                        if c != Class::Word {
+                            break;
+                        }
+                        ascii &= l == 1;
+                        nchars += 1;
+                        i += l;
+                    }
+                }
+                Class::Symbol => {
+                    while i < bytes.len() && nchars < MAX_SYMBOL_CHARS {
+                        let (c, l) = class_at(s, i);
+                        if c != Class::Symbol {
+                            break;
+                        }
+                        nchars += 1;
+                        i += l;
+                    }
+                }
+                Class::Newline | Class::Cjk => {}
+            }
+            let token = &s[start..i];
+            let h = fnv_bytes(self.word_basis, token.as_bytes());
+            emit(self.bucket(h));
+            if bigrams {
+                if let Some(p) = prev {
+                    emit(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(BIGRAM_MUL)));
+                }
+                prev = Some(h);
+            }
+            if class == Class::Word && nchars > 1 {
+                if ascii {
+                    self.char_ngrams_ascii(token.as_bytes(), &mut emit);
+                } else {
+                    self.char_ngrams_general(token, offsets, &mut emit);
+                }
+            }
+        }
+    }
+
+    /// Character n-grams of `<word>`; `offsets` receives the byte offsets of its chars.
+    #[cfg(test)]
+    fn char_ngrams(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+        if word.is_ascii() {
+            self.char_ngrams_ascii(word.as_bytes(), emit)
+        } else {
+            self.char_ngrams_general(word, offsets, emit)
+        }
+    }
+
+    /// [`Self::char_ngrams_general`] for an ASCII word, with the same hashes: every char is
+    /// one byte, so no offsets are needed.
+    #[inline]
+    fn char_ngrams_ascii(&self, w: &[u8], emit: &mut impl FnMut(u32)) {
+        let (minn, maxn) = (
+            self.cfg.char_ngram_min as usize,
+            self.cfg.char_ngram_max as usize,
+        );
+        let nchars = w.len() + 2;
+        if maxn == 0 || nchars < minn.max(1) {
+            return;
+        }
+        // "<word>" in a stack buffer; longer words take the general byte-by-byte loop.
+        let mut buf = [0u8; 64];
+        let padded: &[u8] = if nchars <= buf.len() {
+            buf[0] = b'<';
+            buf[1..=w.len()].copy_from_slice(w);
+            buf[nchars - 1] = b'>';
+            &buf[..nchars]
+        } else {
+            return self.char_ngrams_long(w, emit);
+        };
+        let minn = minn.max(1);
+        for i in 0..=nchars - minn {
+            let mut h = self.char_basis;
+            for &b in &padded[i..i + minn - 1] {
+                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            }
+            for &b in &padded[i + minn - 1..(i + maxn).min(nchars)] {
+                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+                emit(self.bucket(h));
+            }
+        }
+    }
+
+    /// [`Self::char_ngrams_ascii`] for words too long for its stack buffer.
+    #[cold]
+    fn char_ngrams_long(&self, w: &[u8], emit: &mut impl FnMut(u32)) {
+        let (minn, maxn) = (
+            (self.cfg.char_ngram_min as usize).max(1),
+            self.cfg.char_ngram_max as usize,
+        );
+        let nchars = w.len() + 2;
+        let byte = |k: usize| match k {
+            0 => b'<',
+            k if k == nchars - 1 => b'>',
+            k => w[k - 1],
+        };
+        for i in 0..=nchars - minn {
+            let mut h = self.char_basis;
+            for j in i..i + minn - 1 {
+                h = (h ^ u64::from(byte(j))).wrapping_mul(FNV_PRIME);
+            }
+            for j in i + minn - 1..(i + maxn).min(nchars) {
+                h = (h ^ u64::from(byte(j))).wrapping_mul(FNV_PRIME);
+                emit(self.bucket(h));
+            }
+        }
+    }
+
+    /// [`Self::char_ngrams`] for any UTF-8 word.
+    fn char_ngrams_general(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+        let (minn, maxn) = (
+            self.cfg.char_ngram_min as usize,
+            self.cfg.char_ngram_max as usize,
+        );
+        // Padded word "<word>" as byte ranges: '<' and '>' are virtual one-byte chars.
+        offsets.clear();
+        offsets.extend(word.char_indices().map(|(i, _)| i as u32));
+        let nchars = offsets.len() + 2;
+        if nchars < minn.max(1) {
+            return;
+        }
+        let bytes = word.as_bytes();
+        let piece = |k: usize| -> &[u8] {
+            if k == 0 {
+                b"<"
+            } else if k == nchars - 1 {
+                b">"
+            } else {
+                let a = offsets[k - 1] as usize;
+                let b = offsets.get(k).map_or(bytes.len(), |&o| o as usize);
+                &bytes[a..b]
+            }
+        };
+        for i in 0..nchars {
+            let mut h = self.char_basis;
+            let last = (i + maxn).min(nchars);
+            for j in i..last {
+                h = fnv_bytes(h, piece(j));
+                if j + 1 - i >= minn.max(1) {
+                    emit(self.bucket(h));
+                }
+            }
+        }
+    }
+
+    /// Bucket ids of `text` into `out` (cleared first).
+    pub fn featurize(&self, text: &str, scratch: &mut FeatureScratch, out: &mut Vec<u32>) {
+        out.clear();
+        self.for_each_feature(text, scratch, |b| out.push(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(f: &Featurizer, s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        f.featurize(s, &mut FeatureScratch::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn counts_follow_the_spec() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        // "ab": unigram + char n-grams of "<ab>" (4 chars): 3-grams 2, 4-grams 1 → 4 features.
+        assert_eq!(feats(&f, "ab").len(), 4);
+        // "a b": two single-char words (no char n-grams) + one bigram.
+        assert_eq!(feats(&f, "a b").len(), 3);
+        // "(": one symbol token; "((((((": split after 4 chars → 2 tokens + 1 bigram.
+        assert_eq!(feats(&f, "(").len(), 1);
+        assert_eq!(feats(&f, "((((((").len(), 3);
+        // Three CJK chars: 3 unigrams + 2 bigrams.
+        assert_eq!(feats(&f, "日本語").len(), 5);
+        assert!(feats(&f, "").is_empty());
+        assert!(feats(&f, " \t\r ").is_empty());
+    }
+
+    #[test]
+    fn hash_is_fnv1a64_with_seeded_basis() {
+        // Reference: FNV-1a 64 of "a" from the standard basis is 0xaf63dc4c8601ec8c.
+        assert_eq!(fnv_bytes(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+        let cfg = FeaturizerConfig {
+            buckets: 1 << 20,
+            word_ngrams: 1,
+            char_ngram_max: 0,
+            char_ngram_min: 0,
+            ..Default::default()
+        };
+        let f = Featurizer::new(cfg.clone()).unwrap();
+        let basis = fnv_bytes(fnv_bytes(FNV_OFFSET, &cfg.seed.to_le_bytes()), &[TAG_WORD]);
+        let h = fnv_bytes(basis, b"plan");
+        assert_eq!(
+            feats(&f, "PLAN"),
+            vec![((h ^ (h >> 32)) & ((1 << 20) - 1)) as u32]
+        );
+    }
+
+    #[test]
+    fn ascii_fast_path_hashes_like_the_general_path() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        let long = "k".repeat(100);
+        for w in ["parse_date", "ab", "x0", "abcdefghijkl", long.as_str()] {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            f.char_ngrams(w, &mut Vec::new(), &mut |b| fast.push(b));
+            f.char_ngrams_general(w, &mut Vec::new(), &mut |b| slow.push(b));
+            assert_eq!(fast, slow, "{w}");
+            assert!(!fast.is_empty());
+        }
+    }
+
+    #[test]
+    fn ascii_class_table_matches_class_of() {
+        for b in 0u8..128 {
+            let s = (b as char).to_string();
+            assert!(class_at(&s, 0) == (class_of(b as char), 1), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn normalisation_folds_case_width_accents_and_digits() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        assert_eq!(feats(&f, "Ｆｕｌｌ Café 42"), feats(&f, "full cafe 00"));
+        let mut s = String::new();
+        f.normalize_into("ÀB١", &mut s);
+        assert_eq!(s, "ab0");
+    }
+
+    #[test]
+    fn long_text_keeps_head_and_tail_on_char_boundaries() {
+        let cfg = FeaturizerConfig {
+            head_bytes: 7,
+            tail_bytes: 5,
+            ..Default::default()
+        };
+        let f = Featurizer::new(cfg).unwrap();
+        let mut s = String::new();
+        f.normalize_into("ééééé middle part ééééé", &mut s);
+        assert_eq!(s, "eee\nee", "é folds to e after the cut");
+    }
+
+    #[test]
+    fn bad_configs_are_rejected() {
+        for cfg in [
+            FeaturizerConfig {
+                buckets: 1000,
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                hash: "siphash".into(),
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                char_ngram_min: 5,
+                char_ngram_max: 3,
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                word_ngrams: 3,
+                ..Default::default()
+            },
+        ] {
+            assert!(Featurizer::new(cfg).is_err());
+        }
+    }
+}

@@ -98,7 +98,10 @@ mod tests {
             assert_eq!(l.index(), i);
             assert_eq!(Label::from_index(i), Some(*l));
             assert_eq!(l.as_str().parse::<Label>().unwrap(), *l);
-            assert_eq!(serde_json::to_string(l).unwrap(), format!("\"{}\"", l.as_str()));
+            assert_eq!(
+                serde_json::to_string(l).unwrap(),
+                format!("\"{}\"", l.as_str())
+            );
         }
         assert!("Planning".parse::<Label>().is_err());
         assert_eq!(Label::from_index(3), None);

@@ -17,18 +17,20 @@
 pub mod error;
 pub mod label;
 
-pub mod features;
-pub mod classifier;
 pub mod catalog;
+pub mod classifier;
+pub mod features;
 pub mod policy;
 pub mod router;
 
 pub mod data;
-pub mod train;
 pub mod eval;
+pub mod train;
 
 pub mod batch;
 pub mod report;
 
 pub use error::{Error, Result};
 pub use label::{Label, Probs, NUM_LABELS};
+pub use catalog::Catalog;
+pub use router::{Decision, Router};

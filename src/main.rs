@@ -16,10 +16,27 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("switchyard: error: {err:#}");
+            eprintln!("switchyard: error: {}", error_chain(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by ": ", skipping a cause whose text the message
+/// before it already carries (library errors embed their I/O cause in their own text).
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// A closed stdout (`switchyard label … | head`) is not an error worth reporting.

@@ -1,10 +1,144 @@
-//! `switchyard data` (in progress).
+//! `switchyard data`: build the bundled dataset, or check labelled files.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use switchyard::data::{self, BuildOptions};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`switchyard data` is not implemented yet")
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Build train/valid/test JSONL, README.md and licenses/ from the raw public sources.
+    Build(BuildArgs),
+    /// Validate labelled JSONL files (the format of data/ and of `train --extra`).
+    Check(CheckArgs),
+    /// Mine code-completion prompts (doc comment + signature) from a licensed source tree
+    /// into data/raw-extra/SOURCE.jsonl.
+    MineStubs(MineStubsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct MineStubsArgs {
+    /// Root of the source tree (e.g. Python's lib/python3.11, Rust's rustlib/src/rust/library).
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// Language of the tree: python, rust, go or js.
+    #[arg(long)]
+    lang: data::stubs::StubLang,
+    /// SPDX licence of the tree, written on every record (e.g. PSF-2.0).
+    #[arg(long)]
+    license: String,
+    /// Source name of the records (e.g. stubs_python_stdlib).
+    #[arg(long)]
+    source: String,
+    /// Most prompts to keep (a deterministic sample).
+    #[arg(long, default_value_t = 2500)]
+    limit: usize,
+    /// Output file [default: data/raw-extra/SOURCE.jsonl].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    /// Folder of permissive raw sources (one subfolder per source).
+    #[arg(long, value_name = "DIR")]
+    raw: PathBuf,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    out: PathBuf,
+    /// Folder of mined `*.jsonl` prompts [default: OUT/raw-extra].
+    #[arg(long, value_name = "DIR")]
+    raw_extra: Option<PathBuf>,
+    /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
+    /// not be used in a commercially distributed model; its sources end in `-nc`.
+    #[arg(long)]
+    include_nc: bool,
+    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl].
+    #[arg(long, value_name = "FILE")]
+    guard: Vec<PathBuf>,
+    /// Leave out the template-generated `synth_*` prompts.
+    #[arg(long)]
+    no_synth: bool,
+    /// Write `.jsonl.gz` instead of `.jsonl`.
+    #[arg(long)]
+    gzip: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Labelled JSONL files (plain or .gz).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Build(a) => build(a),
+        Command::Check(a) => {
+            let (_, summary) = data::load_labelled_files(&a.files)?;
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::MineStubs(a) => mine_stubs(a),
+    }
+}
+
+fn mine_stubs(a: MineStubsArgs) -> anyhow::Result<ExitCode> {
+    use data::stubs::{self, Framing};
+    let out = a
+        .out
+        .unwrap_or_else(|| PathBuf::from("data/raw-extra").join(format!("{}.jsonl", a.source)));
+    let mined = stubs::mine(&a.dir, a.lang, &a.license, &a.source, a.limit)?;
+    stubs::write_jsonl(&out, &mined)?;
+    let counts: Vec<String> = Framing::ALL
+        .iter()
+        .map(|f| format!("{f} {}", mined.iter().filter(|m| m.framing == *f).count()))
+        .collect();
+    println!(
+        "{}: {} prompts ({})",
+        a.source,
+        mined.len(),
+        counts.join(", ")
+    );
+    println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
+    let nc_dir = if a.include_nc {
+        let dir = a.raw.join("..").join("raw-nc");
+        eprintln!(
+            "warning: --include-nc reads {} (non-commercial or unlicensed data); do not ship \
+             a model trained on this build commercially",
+            dir.display()
+        );
+        Some(dir)
+    } else {
+        None
+    };
+    let guard_files = if a.guard.is_empty() {
+        vec![a.out.join("gateway_dev.jsonl")]
+    } else {
+        a.guard
+    };
+    let opts = BuildOptions {
+        guard_files,
+        raw_extra_dir: Some(a.raw_extra.unwrap_or_else(|| a.out.join("raw-extra"))),
+        raw_dir: a.raw,
+        nc_dir,
+        synth: !a.no_synth,
+    };
+    let dataset = data::build(&opts)?;
+    let written = data::write_dataset(&dataset, &a.out, &opts, a.gzip)?;
+    print!("{}", dataset.stats);
+    for path in written.iter().take(4) {
+        println!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

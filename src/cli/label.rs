@@ -1,10 +1,153 @@
-//! `switchyard label` (in progress).
+//! `switchyard label`: label and route every record of a prompt log.
+//!
+//! Exit status: 0 every record labelled; 1 some records became error records; 2 the run
+//! could not complete (unreadable input, bad CSV header, bad model or catalog, …).
 
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use switchyard::batch::{self, Format, Options, Progress, RouterLabeler, Sink, Source, Summary};
+use switchyard::router::Router;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Prompt log to label: JSONL or CSV with a header; `-` reads standard input.
+    #[arg(long, short)]
+    input: PathBuf,
+    /// Where to write the labelled JSONL; `-` writes standard output. A file is written as
+    /// OUTPUT.partial and renamed when complete.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// The prompt: a JSON key or dotted path (`messages.0.content`), or a CSV column.
+    #[arg(long, default_value = "text")]
+    field: String,
+    /// Input format; by default from the extension (.jsonl/.ndjson/.json, .csv, .parquet).
+    #[arg(long, value_parser = ["jsonl", "csv", "parquet"])]
+    format: Option<String>,
+    /// Model catalog (TOML); default: the bundled one.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+    /// Classifier model directory; default: the bundled one.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Continue an interrupted run from OUTPUT.checkpoint (starts afresh if there is none).
+    #[arg(long)]
+    resume: bool,
+    /// Worker threads for labelling; default: one per core.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Input KiB per chunk (memory and checkpoint granularity; tests use small ones).
+    #[arg(long, default_value_t = 4096, hide = true)]
+    chunk_kib: usize,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`switchyard label` is not implemented yet")
+fn format_of(args: &Args) -> anyhow::Result<Format> {
+    if let Some(f) = &args.format {
+        return Ok(f.parse()?);
+    }
+    if args.input == Path::new("-") {
+        anyhow::bail!(
+            "cannot tell the format of standard input: pass --format jsonl or --format csv"
+        );
+    }
+    Format::from_path(&args.input).with_context(|| {
+        format!(
+            "{}: unknown extension; pass --format jsonl, csv or parquet",
+            args.input.display()
+        )
+    })
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut opts = Options::new(format_of(&args)?);
+    opts.field = args.field.parse()?;
+    opts.resume = args.resume;
+    opts.chunk_bytes = args.chunk_kib.max(1) << 10;
+
+    let mut builder = Router::builder();
+    if let Some(c) = &args.catalog {
+        builder = builder.catalog(c);
+    }
+    if let Some(m) = &args.model {
+        builder = builder.model(m);
+    }
+    let router = builder.build()?;
+    let labeler = RouterLabeler::new(&router);
+
+    let source = Source::from_arg(&args.input);
+    let sink = Sink::from_arg(&args.output);
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let mut on_progress = |p: &Progress| {
+        if let Some(bar) = &bar {
+            if let Some(total) = p.total_bytes {
+                bar.set_length(total);
+            }
+            bar.set_position(p.bytes);
+            bar.set_message(format!("{} records", p.records));
+        }
+    };
+    let mut work = move || batch::run(&source, &sink, &opts, &labeler, &mut on_progress);
+    let summary = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("building the thread pool")?
+            .install(work),
+        None => work(),
+    };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
+    if !args.quiet {
+        eprint!("{}", render_summary(&summary));
+    }
+    Ok(if summary.counts.error_total() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ({bytes_per_sec}, ETA {eta})",
+        )
+        .expect("the template is valid"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The end-of-run summary, one fact per line.
+fn render_summary(s: &Summary) -> String {
+    let c = &s.counts;
+    let mut out = format!("read      {:>12}\nlabelled  {:>12}\n", c.read(), c.labelled);
+    out += &format!("errors    {:>12}", c.error_total());
+    if !c.errors.is_empty() {
+        let by: Vec<String> = c.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        out += &format!("  ({})", by.join(", "));
+    }
+    out += "\n";
+    if s.resumed_from > 0 {
+        out += &format!(
+            "resumed   {:>12}  (records done by the interrupted run)\n",
+            s.resumed_from
+        );
+    }
+    out += &format!(
+        "elapsed   {:>10.2} s  ({:.0} records/s)\n",
+        s.elapsed.as_secs_f64(),
+        s.rate()
+    );
+    out
 }

@@ -1,10 +1,52 @@
-//! `switchyard route` (in progress).
+//! `switchyard route`: classify one prompt and print the decision as one JSON object.
 
+use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use switchyard::router::Router;
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`switchyard route` is not implemented yet")
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The prompt; `-` reads it from stdin.
+    pub prompt: String,
+    /// Catalog TOML to use instead of the bundled models/catalog.toml.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Model directory to use instead of the bundled classifier.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Indent the JSON.
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let prompt = if args.prompt == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading the prompt from stdin")?;
+        s
+    } else {
+        args.prompt
+    };
+    let mut builder = Router::builder();
+    if let Some(path) = args.catalog {
+        builder = builder.catalog(path);
+    }
+    if let Some(dir) = args.model {
+        builder = builder.model(dir);
+    }
+    let decision = builder.build()?.route(&prompt)?;
+    let json = if args.pretty {
+        serde_json::to_string_pretty(&decision)?
+    } else {
+        serde_json::to_string(&decision)?
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{json}")?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,136 @@
-//! `switchyard train` (in progress).
+//! `switchyard train`: train a classifier from `data/` (plus extra labelled files) and write
+//! `model.safetensors` + `config.json` into `--out`. Progress goes to stderr.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use switchyard::classifier::device_from_name;
+use switchyard::features::FeaturizerConfig;
+use switchyard::train::{load_training_data, train, Progress, TrainOptions};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`switchyard train` is not implemented yet")
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory holding train.jsonl[.gz] and valid.jsonl[.gz].
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// More labelled JSONL files to train on (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub extra: Vec<PathBuf>,
+    /// Output model directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed for initialisation and shuffling.
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
+    pub seed: u64,
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    pub epochs: usize,
+    /// Embedding width.
+    #[arg(long, default_value_t = TrainOptions::default().dim)]
+    pub dim: usize,
+    /// log2 of the number of hash buckets.
+    #[arg(long, default_value_t = FeaturizerConfig::default().buckets.trailing_zeros())]
+    pub buckets_log2: u32,
+    /// Shortest character n-gram (0 with --char-max 0 disables them).
+    #[arg(long, default_value_t = FeaturizerConfig::default().char_ngram_min)]
+    pub char_min: u8,
+    /// Longest character n-gram.
+    #[arg(long, default_value_t = FeaturizerConfig::default().char_ngram_max)]
+    pub char_max: u8,
+    #[arg(long, default_value_t = TrainOptions::default().lr)]
+    pub lr: f64,
+    #[arg(long, default_value_t = TrainOptions::default().batch_size)]
+    pub batch_size: usize,
+    /// Source balancing exponent: 0 weights every record equally, 1 every source equally.
+    #[arg(long, default_value_t = TrainOptions::default().source_balance)]
+    pub source_balance: f64,
+    /// Probability of dropping each distinct feature of a training example per step.
+    #[arg(long, default_value_t = TrainOptions::default().feature_dropout)]
+    pub feature_dropout: f64,
+    /// cpu or cuda (needs the `cuda` feature).
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+}
+
+impl Args {
+    /// Validated training options.
+    pub fn options(&self) -> anyhow::Result<TrainOptions> {
+        anyhow::ensure!(
+            (1..=24).contains(&self.buckets_log2),
+            "--buckets-log2 must be in 1..=24"
+        );
+        Ok(TrainOptions {
+            featurizer: FeaturizerConfig {
+                buckets: 1 << self.buckets_log2,
+                char_ngram_min: self.char_min,
+                char_ngram_max: self.char_max,
+                ..FeaturizerConfig::default()
+            },
+            dim: self.dim,
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            lr: self.lr,
+            source_balance: self.source_balance,
+            feature_dropout: self.feature_dropout,
+            seed: self.seed,
+            ..TrainOptions::default()
+        })
+    }
+}
+
+/// Prints one progress line to stderr.
+pub fn print_progress(p: &Progress) {
+    match p {
+        Progress::Featurized { examples, seconds } => {
+            eprintln!("featurized {examples} records in {seconds:.1}s")
+        }
+        Progress::Epoch {
+            epoch,
+            epochs,
+            loss,
+            valid_accuracy,
+            valid_macro_f1,
+            seconds,
+        } => eprintln!(
+            "epoch {epoch}/{epochs}  loss {loss:.4}  valid acc {valid_accuracy:.4}  macro-F1 {valid_macro_f1:.4}  ({seconds:.1}s)"
+        ),
+        Progress::Calibrated {
+            temperature,
+            ece_before,
+            ece_after,
+        } => eprintln!("temperature {temperature:.3}: valid ECE {ece_before:.4} → {ece_after:.4}"),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = args.options()?;
+    let device = device_from_name(&args.device)?;
+    let data = load_training_data(&args.data, &args.extra)?;
+    eprintln!(
+        "training on {} records, validating on {} ({} files)",
+        data.train.len(),
+        data.valid.len(),
+        data.files.len()
+    );
+    let clf = train(
+        &data.train,
+        &data.valid,
+        &opts,
+        &device,
+        &mut print_progress,
+    )?;
+    let mut config = clf.config().clone();
+    if let Some(t) = config.training.as_mut() {
+        t.data_files = data.files.iter().map(|p| p.display().to_string()).collect();
+    }
+    let clf = clf.with_config(config)?;
+    clf.save(&args.out)
+        .with_context(|| format!("saving the model to {}", args.out.display()))?;
+    let secs = clf.config().training.as_ref().map_or(0.0, |t| t.seconds);
+    eprintln!(
+        "wrote {} (weights {}, trained in {secs:.1}s)",
+        args.out.display(),
+        clf.fingerprint()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,11 @@
 //! A data file is JSON Lines (optionally gzipped, `.jsonl.gz`), one object per line:
 //! `{"id": "...", "text": "...", "label": "planning|reasoning|code_completion", "source": "..."}`.
 //! Extra fields are kept but ignored by training.
+//!
+//! The build, one module per stage ([`pipeline`] runs them): [`sources`] (one adapter per raw
+//! source, plus [`stubs`]-mined and [`synth`]-generated prompts) → [`normalise`] → [`dedupe`]
+//! → [`split`] (by problem group) → [`balance`] → [`write`](mod@write). [`user`] validates your
+//! own files.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -13,6 +18,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
+
+pub mod balance;
+pub mod dedupe;
+pub mod normalise;
+pub mod pipeline;
+pub mod sources;
+pub mod split;
+pub mod stubs;
+pub mod synth;
+pub mod user;
+pub mod write;
+
+pub use pipeline::{build, write_dataset, BuildOptions, BuildStats, Dataset};
+pub use user::{load_labelled_files, Summary};
 
 /// One labelled prompt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -181,16 +200,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.jsonl");
         let mut f = File::create(&path).unwrap();
-        writeln!(f, r#"{{"id":"a","text":"plan my week","label":"planning","source":"s"}}"#).unwrap();
-        writeln!(f, r#"{{"id":"b","text":"x","label":"poetry","source":"s"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"a","text":"plan my week","label":"planning","source":"s"}}"#
+        )
+        .unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"b","text":"x","label":"poetry","source":"s"}}"#
+        )
+        .unwrap();
         writeln!(f, "not json").unwrap();
-        writeln!(f, r#"{{"id":"c","text":5,"label":"reasoning","source":"s"}}"#).unwrap();
-        write!(f, "{{\"id\":\"d\",\"text\":\"why?\",\"label\":\"reasoning\",\"source\":\"s\"}}\r\n").unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"c","text":5,"label":"reasoning","source":"s"}}"#
+        )
+        .unwrap();
+        write!(
+            f,
+            "{{\"id\":\"d\",\"text\":\"why?\",\"label\":\"reasoning\",\"source\":\"s\"}}\r\n"
+        )
+        .unwrap();
         drop(f);
         let loaded = read_jsonl(&path).unwrap();
         assert_eq!(loaded.lines_read, 5);
         assert_eq!(loaded.records.len(), 2);
-        let fields: Vec<(u64, &str)> = loaded.rejected.iter().map(|r| (r.line, r.field.as_str())).collect();
+        let fields: Vec<(u64, &str)> = loaded
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.field.as_str()))
+            .collect();
         assert_eq!(fields, vec![(2, "label"), (3, "-"), (4, "text")]);
         let err = read_jsonl_strict(&path).unwrap_err().to_string();
         assert!(err.contains("x.jsonl:2: label"), "{err}");

@@ -1,0 +1,47 @@
+//! The single-prompt hot path allocates nothing once the caller's scratch has grown.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use switchyard::classifier::{Classifier, Scratch};
+
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        System.realloc(p, l, n)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn predict_with_warm_scratch_does_not_allocate() {
+    let clf = Classifier::bundled().unwrap();
+    let mut scratch = Scratch::default();
+    let long = "Summarise this log and tell me why the job failed: ERROR at step 3 ".repeat(200);
+    let texts = [
+        "Plan my week",
+        "def f(x):\n    return x",
+        "日本語で計画を立てて",
+        long.as_str(),
+    ];
+    for t in texts {
+        clf.predict_with(t, &mut scratch); // warm-up grows the buffers
+    }
+    let before = ALLOCS.load(Ordering::Relaxed);
+    for t in texts {
+        std::hint::black_box(clf.predict_with(t, &mut scratch));
+    }
+    assert_eq!(ALLOCS.load(Ordering::Relaxed) - before, 0);
+}
