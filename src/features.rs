@@ -47,6 +47,8 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 const BIGRAM_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 const TAG_WORD: u8 = 0x01;
+/// Longest padded ASCII word (`<word>`) the fast n-gram path takes.
+const ASCII_WORD_MAX: usize = 64;
 const TAG_CHAR: u8 = 0x03;
 
 /// Featurizer settings; persisted in the model's `config.json` and safetensors metadata.
@@ -79,7 +81,7 @@ impl Default for FeaturizerConfig {
             seed: 0x5717_c4ad,
             buckets: 1 << 18,
             word_ngrams: 2,
-            char_ngram_min: 3,
+            char_ngram_min: 4,
             char_ngram_max: 4,
             head_bytes: 2048,
             tail_bytes: 512,
@@ -137,6 +139,21 @@ impl FeaturizerConfig {
 pub struct FeatureScratch {
     norm: String,
     offsets: Vec<u32>,
+    grams: Vec<u32>,
+}
+
+/// Receives bucket ids from [`Featurizer::feed`]. Taken and returned by value so its state
+/// stays in registers on the hot path; any `FnMut(u32)` is a sink.
+pub trait FeatureSink {
+    /// One feature's bucket id.
+    fn feature(&mut self, bucket: u32);
+}
+
+impl<F: FnMut(u32)> FeatureSink for F {
+    #[inline(always)]
+    fn feature(&mut self, bucket: u32) {
+        self(bucket)
+    }
 }
 
 /// Turns text into hash-bucket ids; immutable, `Send + Sync`.
@@ -248,25 +265,46 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn push_normalized(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(if c.is_ascii_digit() {
-                '0'
-            } else {
-                c.to_ascii_lowercase()
-            });
-        } else if is_cjk(c) {
-            out.push(c);
+/// Normalised ASCII: lowercase, every digit `0`.
+const ASCII_NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            b'0'
+        } else {
+            c.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    t
+};
+
+fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
+}
+
+/// Appends normalised `s` to `out` as UTF-8; ASCII runs go through a byte table.
+fn push_normalized(out: &mut Vec<u8>, s: &str) {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        out.extend(rest.as_bytes()[..n].iter().map(|&b| ASCII_NORM[b as usize]));
+        let mut chars = rest[n..].chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
+        if is_cjk(c) {
+            push_char(out, c);
         } else {
             decompose_compatible(c, |d| {
                 if is_combining_mark(d) {
                     return;
                 }
                 if d.is_numeric() {
-                    out.push('0');
+                    out.push(b'0');
                 } else {
-                    out.extend(d.to_lowercase());
+                    d.to_lowercase().for_each(|l| push_char(out, l));
                 }
             });
         }
@@ -298,15 +336,18 @@ impl Featurizer {
 
     /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out`.
     pub fn normalize_into(&self, text: &str, out: &mut String) {
-        out.clear();
+        // Built as bytes (reusing the buffer) for speed; valid UTF-8 by construction.
+        let mut buf = std::mem::take(out).into_bytes();
+        buf.clear();
         let (head, tail) = (self.cfg.head_bytes as usize, self.cfg.tail_bytes as usize);
         if text.len() <= head + tail {
-            push_normalized(out, text);
+            push_normalized(&mut buf, text);
         } else {
-            push_normalized(out, &text[..floor_boundary(text, head)]);
-            out.push('\n');
-            push_normalized(out, &text[ceil_boundary(text, text.len() - tail)..]);
+            push_normalized(&mut buf, &text[..floor_boundary(text, head)]);
+            buf.push(b'\n');
+            push_normalized(&mut buf, &text[ceil_boundary(text, text.len() - tail)..]);
         }
+        *out = String::from_utf8(buf).unwrap_or_default();
     }
 
     /// Calls `emit` with the bucket id of every feature of `text`, in a fixed order.
@@ -315,9 +356,20 @@ impl Featurizer {
         &self,
         text: &str,
         scratch: &mut FeatureScratch,
-        mut emit: impl FnMut(u32),
+        emit: impl FnMut(u32),
     ) {
-        let FeatureScratch { norm, offsets } = scratch;
+        self.feed(text, scratch, emit);
+    }
+
+    /// Feeds the bucket id of every feature of `text` to `sink`, in a fixed order, and hands
+    /// the sink back. Allocation-free once `scratch` has grown.
+    #[inline]
+    pub fn feed<S: FeatureSink>(&self, text: &str, scratch: &mut FeatureScratch, mut sink: S) -> S {
+        let FeatureScratch {
+            norm,
+            offsets,
+            grams,
+        } = scratch;
         self.normalize_into(text, norm);
         let s = norm.as_str();
         let bytes = s.as_bytes();
@@ -357,27 +409,33 @@ impl Featurizer {
             }
             let token = &s[start..i];
             let h = fnv_bytes(self.word_basis, token.as_bytes());
-            emit(self.bucket(h));
+            sink.feature(self.bucket(h));
             if bigrams {
                 if let Some(p) = prev {
-                    emit(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(BIGRAM_MUL)));
+                    sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(BIGRAM_MUL)));
                 }
                 prev = Some(h);
             }
             if class == Class::Word && nchars > 1 {
-                if ascii {
-                    self.char_ngrams_ascii(token.as_bytes(), &mut emit);
+                if ascii && token.len() + 2 <= ASCII_WORD_MAX {
+                    self.char_ngrams_ascii(token.as_bytes(), &mut sink);
                 } else {
-                    self.char_ngrams_general(token, offsets, &mut emit);
+                    // Out of line, through a buffer, so `sink` never escapes this function.
+                    grams.clear();
+                    self.char_ngrams_general(token, offsets, &mut |b| grams.push(b));
+                    for &b in grams.iter() {
+                        sink.feature(b);
+                    }
                 }
             }
         }
+        sink
     }
 
     /// Character n-grams of `<word>`; `offsets` receives the byte offsets of its chars.
     #[cfg(test)]
     fn char_ngrams(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
-        if word.is_ascii() {
+        if word.is_ascii() && word.len() + 2 <= ASCII_WORD_MAX {
             self.char_ngrams_ascii(word.as_bytes(), emit)
         } else {
             self.char_ngrams_general(word, offsets, emit)
@@ -386,8 +444,8 @@ impl Featurizer {
 
     /// [`Self::char_ngrams_general`] for an ASCII word, with the same hashes: every char is
     /// one byte, so no offsets are needed.
-    #[inline]
-    fn char_ngrams_ascii(&self, w: &[u8], emit: &mut impl FnMut(u32)) {
+    #[inline(always)]
+    fn char_ngrams_ascii(&self, w: &[u8], emit: &mut impl FeatureSink) {
         let (minn, maxn) = (
             self.cfg.char_ngram_min as usize,
             self.cfg.char_ngram_max as usize,
@@ -396,16 +454,15 @@ impl Featurizer {
         if maxn == 0 || nchars < minn.max(1) {
             return;
         }
-        // "<word>" in a stack buffer; longer words take the general byte-by-byte loop.
-        let mut buf = [0u8; 64];
-        let padded: &[u8] = if nchars <= buf.len() {
-            buf[0] = b'<';
-            buf[1..=w.len()].copy_from_slice(w);
-            buf[nchars - 1] = b'>';
-            &buf[..nchars]
-        } else {
-            return self.char_ngrams_long(w, emit);
-        };
+        // "<word>" in a stack buffer (callers send longer words to the general path).
+        let mut buf = [0u8; ASCII_WORD_MAX];
+        if nchars > buf.len() {
+            return;
+        }
+        buf[0] = b'<';
+        buf[1..=w.len()].copy_from_slice(w);
+        buf[nchars - 1] = b'>';
+        let padded = &buf[..nchars];
         let minn = minn.max(1);
         for i in 0..=nchars - minn {
             let mut h = self.char_basis;
@@ -414,38 +471,14 @@ impl Featurizer {
             }
             for &b in &padded[i + minn - 1..(i + maxn).min(nchars)] {
                 h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-                emit(self.bucket(h));
-            }
-        }
-    }
-
-    /// [`Self::char_ngrams_ascii`] for words too long for its stack buffer.
-    #[cold]
-    fn char_ngrams_long(&self, w: &[u8], emit: &mut impl FnMut(u32)) {
-        let (minn, maxn) = (
-            (self.cfg.char_ngram_min as usize).max(1),
-            self.cfg.char_ngram_max as usize,
-        );
-        let nchars = w.len() + 2;
-        let byte = |k: usize| match k {
-            0 => b'<',
-            k if k == nchars - 1 => b'>',
-            k => w[k - 1],
-        };
-        for i in 0..=nchars - minn {
-            let mut h = self.char_basis;
-            for j in i..i + minn - 1 {
-                h = (h ^ u64::from(byte(j))).wrapping_mul(FNV_PRIME);
-            }
-            for j in i + minn - 1..(i + maxn).min(nchars) {
-                h = (h ^ u64::from(byte(j))).wrapping_mul(FNV_PRIME);
-                emit(self.bucket(h));
+                emit.feature(self.bucket(h));
             }
         }
     }
 
     /// [`Self::char_ngrams`] for any UTF-8 word.
-    fn char_ngrams_general(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+    #[inline(never)]
+    fn char_ngrams_general(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut dyn FnMut(u32)) {
         let (minn, maxn) = (
             self.cfg.char_ngram_min as usize,
             self.cfg.char_ngram_max as usize,
@@ -492,6 +525,8 @@ impl Featurizer {
 mod tests {
     use super::*;
 
+    const GOLDEN: (usize, u64) = (83, 7_732_122_454_960_953_124);
+
     fn feats(f: &Featurizer, s: &str) -> Vec<u32> {
         let mut out = Vec::new();
         f.featurize(s, &mut FeatureScratch::default(), &mut out);
@@ -501,8 +536,9 @@ mod tests {
     #[test]
     fn counts_follow_the_spec() {
         let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
-        // "ab": unigram + char n-grams of "<ab>" (4 chars): 3-grams 2, 4-grams 1 → 4 features.
-        assert_eq!(feats(&f, "ab").len(), 4);
+        // "ab": unigram + the one char 4-gram of "<ab>" → 2 features; "abc": 1 + 2.
+        assert_eq!(feats(&f, "ab").len(), 2);
+        assert_eq!(feats(&f, "abc").len(), 3);
         // "a b": two single-char words (no char n-grams) + one bigram.
         assert_eq!(feats(&f, "a b").len(), 3);
         // "(": one symbol token; "((((((": split after 4 chars → 2 tokens + 1 bigram.
@@ -545,6 +581,22 @@ mod tests {
             assert_eq!(fast, slow, "{w}");
             assert!(!fast.is_empty());
         }
+    }
+
+    #[test]
+    fn golden_features_do_not_drift() {
+        // Bucket ids are persisted with weights: any change here invalidates every model.
+        let f = Featurizer::new(FeaturizerConfig {
+            char_ngram_min: 3,
+            char_ngram_max: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let ids = feats(&f, "Plan the Q3 rollout: fn main() {} — 日本語 café\nWHY?");
+        let sum = ids
+            .iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        assert_eq!((ids.len(), sum), GOLDEN);
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl Default for TrainOptions {
         TrainOptions {
             featurizer: FeaturizerConfig::default(),
             dim: 16,
-            epochs: 6,
+            epochs: 8,
             batch_size: 256,
             lr: 0.02,
             weight_decay: 1e-4,
@@ -291,7 +291,11 @@ pub fn train(
             msg: "no training records".into(),
         });
     }
-    if opts.epochs == 0 || opts.batch_size == 0 || opts.dim == 0 || !(opts.lr.is_finite() && opts.lr > 0.0) {
+    if opts.epochs == 0
+        || opts.batch_size == 0
+        || opts.dim == 0
+        || !(opts.lr.is_finite() && opts.lr > 0.0)
+    {
         return Err(Error::Invalid {
             what: "training options".into(),
             msg: format!(

@@ -19,23 +19,41 @@ fn write_log(path: &Path) {
     }
 }
 
-fn label(dir: &Path, out: &str, extra: &[&str]) -> Command {
+/// The same as CSV, with quoted multi-line fields and bad rows, so resuming must seek to
+/// record boundaries the csv parser reported, not to line starts.
+fn write_csv(path: &Path) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "id,text").unwrap();
+    for i in 0..RECORDS {
+        match i % 1000 {
+            999 => writeln!(f, "{i}").unwrap(), // too few fields
+            500 => write!(f, "{i},\"why does step {i}\r\nfail, twice?\"\r\n").unwrap(),
+            _ => writeln!(
+                f,
+                "{i},please plan the rollout of feature {i} across our regional teams"
+            )
+            .unwrap(),
+        }
+    }
+}
+
+fn label_file(dir: &Path, input: &str, out: &str, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchyard"));
     cmd.current_dir(dir)
-        .args(["label", "--chunk-kib", "64", "-i", "log.jsonl", "-o", out])
+        .args(["label", "--chunk-kib", "64", "-i", input, "-o", out])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     cmd
 }
 
-#[test]
-fn killed_run_resumes_to_the_same_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write_log(&d.join("log.jsonl"));
+fn label(dir: &Path, out: &str, extra: &[&str]) -> Command {
+    label_file(dir, "log.jsonl", out, extra)
+}
 
-    let full = label(d, "full.jsonl", &[]).output().unwrap();
+/// Runs `input` once through, then again killed midway and resumed; the outputs must match.
+fn kill_and_resume(d: &Path, input: &str) {
+    let full = label_file(d, input, "full.jsonl", &[]).output().unwrap();
     assert_eq!(
         full.status.code(),
         Some(1),
@@ -46,7 +64,7 @@ fn killed_run_resumes_to_the_same_output() {
     assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), RECORDS);
 
     // Kill as soon as some chunks are checkpointed.
-    let mut child = label(d, "out.jsonl", &[]).spawn().unwrap();
+    let mut child = label_file(d, input, "out.jsonl", &[]).spawn().unwrap();
     let started = Instant::now();
     while !(d.join("out.jsonl.checkpoint").exists()
         && std::fs::metadata(d.join("out.jsonl.partial")).is_ok_and(|m| m.len() > 200_000))
@@ -69,7 +87,9 @@ fn killed_run_resumes_to_the_same_output() {
         .len();
     assert!(partial < expected.len() as u64, "killed midway");
 
-    let resumed = label(d, "out.jsonl", &["--resume"]).output().unwrap();
+    let resumed = label_file(d, input, "out.jsonl", &["--resume"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&resumed.stderr);
     assert_eq!(resumed.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("resumed"), "{stderr}");
@@ -80,9 +100,23 @@ fn killed_run_resumes_to_the_same_output() {
     let got = std::fs::read(d.join("out.jsonl")).unwrap();
     assert!(
         got == expected,
-        "resumed output differs from an uninterrupted run"
+        "{input}: resumed output differs from an uninterrupted run"
     );
     assert!(!d.join("out.jsonl.partial").exists() && !d.join("out.jsonl.checkpoint").exists());
+}
+
+#[test]
+fn killed_csv_run_resumes_to_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write_csv(&dir.path().join("log.csv"));
+    kill_and_resume(dir.path(), "log.csv");
+}
+
+#[test]
+fn killed_run_resumes_to_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write_log(&dir.path().join("log.jsonl"));
+    kill_and_resume(dir.path(), "log.jsonl");
 }
 
 #[test]

@@ -792,7 +792,7 @@ pub fn run(
     let (reader, rows) = open_reader(source, opts, start)?;
     let mut reader = reader;
     std::thread::scope(|s| -> Result<Summary> {
-        let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk>>(1);
+        let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk>>(2);
         s.spawn(move || loop {
             let next = reader.next_chunk().transpose();
             let stop = !matches!(next, Some(Ok(_)));
@@ -805,7 +805,7 @@ pub fn run(
                 break;
             }
         });
-        let (done_tx, done_rx) = sync_channel::<Done>(1);
+        let (done_tx, done_rx) = sync_channel::<Done>(2);
         let writing = s.spawn(move || write_all(writer, done_rx));
 
         let mut failure = None;

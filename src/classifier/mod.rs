@@ -38,7 +38,7 @@ use candle_core::{DType, Device, Tensor, D};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig};
+use crate::features::{FeatureScratch, FeatureSink, Featurizer, FeaturizerConfig};
 use crate::label::{Label, Probs, NUM_LABELS};
 
 /// `format` value of a model this build can read.
@@ -647,33 +647,27 @@ impl Classifier {
     /// has grown to the truncation budget.
     pub fn predict_with(&self, text: &str, scratch: &mut Scratch) -> Probs {
         let inner = &*self.inner;
-        let mut acc = [0f32; 4];
-        let mut n = 0u32;
-        inner
-            .featurizer
-            .for_each_feature(text, &mut scratch.features, |b| {
-                let row = &inner.table[b as usize];
-                for k in 0..4 {
-                    acc[k] += row[k];
-                }
-                n += 1;
-            });
-        self.finish(acc, n as usize)
+        let sum = Accumulator {
+            table: &inner.table,
+            acc: [0.0; 4],
+            n: 0,
+        };
+        let sum = inner.featurizer.feed(text, &mut scratch.features, sum);
+        self.finish(sum.acc, sum.n)
     }
 
     /// Probabilities for an already featurised prompt (its bucket ids, with repeats): the
     /// classify half of the hot path, for callers that cache features.
     pub fn predict_features(&self, ids: &[u32]) -> Probs {
-        let inner = &*self.inner;
-        let mut acc = [0f32; 4];
+        let mut sum = Accumulator {
+            table: &self.inner.table,
+            acc: [0.0; 4],
+            n: 0,
+        };
         for &b in ids {
-            if let Some(row) = inner.table.get(b as usize) {
-                for k in 0..4 {
-                    acc[k] += row[k];
-                }
-            }
+            sum.feature(b);
         }
-        self.finish(acc, ids.len())
+        self.finish(sum.acc, sum.n)
     }
 
     fn finish(&self, acc: [f32; 4], n: usize) -> Probs {
@@ -720,6 +714,26 @@ impl Classifier {
             }
         }
         Ok(out)
+    }
+}
+
+/// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay
+/// in registers.
+struct Accumulator<'a> {
+    table: &'a [[f32; 4]],
+    acc: [f32; 4],
+    n: usize,
+}
+
+impl FeatureSink for Accumulator<'_> {
+    #[inline(always)]
+    fn feature(&mut self, bucket: u32) {
+        if let Some(row) = self.table.get(bucket as usize) {
+            for (a, r) in self.acc.iter_mut().zip(row) {
+                *a += r;
+            }
+        }
+        self.n += 1;
     }
 }
 

@@ -10,6 +10,7 @@ use switchyard::data::{open_maybe_gz, read_jsonl_strict, split_path};
 use switchyard::eval::{leave_one_source_out, predict_all, Metrics};
 use switchyard::Label;
 
+use switchyard::features::FeaturizerConfig;
 use switchyard::train::TrainOptions;
 
 use super::train::print_progress;
@@ -54,6 +55,12 @@ pub struct LosoTrain {
     /// Feature dropout during training.
     #[arg(long)]
     pub feature_dropout: Option<f64>,
+    /// Shortest character n-gram.
+    #[arg(long)]
+    pub char_min: Option<u8>,
+    /// Longest character n-gram.
+    #[arg(long)]
+    pub char_max: Option<u8>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -175,6 +182,11 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         source_balance: args.train.source_balance.unwrap_or(d.source_balance),
         weight_decay: args.train.weight_decay.unwrap_or(d.weight_decay),
         feature_dropout: args.train.feature_dropout.unwrap_or(d.feature_dropout),
+        featurizer: FeaturizerConfig {
+            char_ngram_min: args.train.char_min.unwrap_or(d.featurizer.char_ngram_min),
+            char_ngram_max: args.train.char_max.unwrap_or(d.featurizer.char_ngram_max),
+            ..d.featurizer.clone()
+        },
         ..d
     };
     let device = device_from_name(&args.train.device)?;

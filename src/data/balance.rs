@@ -180,7 +180,7 @@ mod tests {
             (Label::Planning, "synth_planning", 5000),
             (Label::Reasoning, "gsm8k", 9000),
             (Label::Reasoning, "aqua-rat", 400),
-            (Label::Reasoning, "synth_reasoning", 3000),
+            (Label::Reasoning, "synth_reasoning", 6000),
             (Label::CodeCompletion, "mxeval-mbxp", 12000),
             (Label::CodeCompletion, "odex", 900),
         ]);

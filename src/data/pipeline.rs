@@ -609,8 +609,8 @@ pub fn render_readme(stats: &BuildStats) -> String {
          duplicates (Jaccard ≥ 0.8 on word 5-gram shingles) are removed across the whole \
          dataset, so no normalised text is in two splits; so are duplicates of the hand-written \
          real-traffic set `gateway_dev.jsonl`, which is never trained on. Classes are balanced in train (the \
-         largest at most 1.4 × the smallest, big sources trimmed first, generated sources at \
-         most 45% of a class); valid and test keep the same per-source fractions.\n"
+         largest at most 1.4 × the smallest, big sources trimmed first, generated sources \
+         filled to at most 45% of a class); valid and test keep the same per-source fractions.\n"
     );
     let _ = writeln!(
         md,

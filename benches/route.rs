@@ -1,0 +1,38 @@
+//! Routing: the whole single-prompt path (`Router::route`: featurize, classify, policy,
+//! reason line) and `route_batch` over 1,024 prompts on the rayon pool.
+//!
+//! `cargo bench --bench route`
+
+mod common;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use switchyard::router::Router;
+
+fn single(c: &mut Criterion) {
+    let router = Router::new().unwrap();
+    let mut group = c.benchmark_group("route");
+    for (name, text) in common::inputs() {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| router.route(black_box(&text)).unwrap()));
+    }
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let router = Router::new().unwrap();
+    let inputs = common::inputs();
+    let texts: Vec<&str> = inputs
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .cycle()
+        .take(1024)
+        .collect();
+    let mut group = c.benchmark_group("route_batch_1024");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function("rayon", |b| b.iter(|| router.route_batch(black_box(&texts))));
+    group.finish();
+}
+
+criterion_group!(benches, single, batch);
+criterion_main!(benches);
