@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::classifier::{
     fnv1a_hex, forward_logits, Batch, Classifier, ModelConfig, PooledIds, TrainingInfo, Weights,
 };
+use crate::data::user::{load_labelled_files, Summary as UserSummary};
 use crate::data::{read_jsonl_strict, split_path, Record};
 use crate::error::{Error, Result};
 use crate::eval::Metrics;
@@ -475,12 +476,16 @@ pub fn train(
 }
 
 /// The records of a training run: `data_dir`'s train and valid splits plus `extra` files
-/// (appended to train), each read strictly so a bad line fails with file, line and field.
+/// (appended to train). The bundled splits are read strictly; user files go through
+/// [`load_labelled_files`], so a malformed line fails with file, line and field and a line
+/// with an unknown label is reported in [`TrainingData::extra_summary`], never lost silently.
 pub struct TrainingData {
     pub train: Vec<Record>,
     pub valid: Vec<Record>,
     /// Files read, in order.
     pub files: Vec<PathBuf>,
+    /// What the `extra` files held: read, kept, dropped by reason (`None` without extras).
+    pub extra_summary: Option<UserSummary>,
 }
 
 /// Loads [`TrainingData`] from `data_dir` (`train.jsonl[.gz]`, `valid.jsonl[.gz]`) and `extra`.
@@ -502,14 +507,19 @@ pub fn load_training_data(data_dir: &Path, extra: &[PathBuf]) -> Result<Training
     };
     let mut train = read_split("train", true)?;
     let valid = read_split("valid", false)?;
-    for p in extra {
-        train.extend(read_jsonl_strict(p)?);
-        files.push(p.clone());
-    }
+    let extra_summary = if extra.is_empty() {
+        None
+    } else {
+        let (records, summary) = load_labelled_files(extra)?;
+        train.extend(records);
+        files.extend(extra.iter().cloned());
+        Some(summary)
+    };
     Ok(TrainingData {
         train,
         valid,
         files,
+        extra_summary,
     })
 }
 

@@ -106,6 +106,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = args.options()?;
     let device = device_from_name(&args.device)?;
     let data = load_training_data(&args.data, &args.extra)?;
+    if let Some(summary) = &data.extra_summary {
+        eprintln!("extra files: {summary}");
+    }
     eprintln!(
         "training on {} records, validating on {} ({} files)",
         data.train.len(),
