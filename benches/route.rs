@@ -30,7 +30,9 @@ fn batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("route_batch_1024");
     group.sample_size(10);
     group.throughput(Throughput::Elements(texts.len() as u64));
-    group.bench_function("rayon", |b| b.iter(|| router.route_batch(black_box(&texts))));
+    group.bench_function("rayon", |b| {
+        b.iter(|| router.route_batch(black_box(&texts)))
+    });
     group.finish();
 }
 

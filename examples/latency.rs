@@ -33,8 +33,14 @@ fn time_calls(repeats: usize, mut f: impl FnMut()) -> (u64, u64) {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or_else(|| anyhow::anyhow!("usage: latency PROMPTS.jsonl [REPEATS]"))?;
-    let repeats: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20_000);
+    let path = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: latency PROMPTS.jsonl [REPEATS]"))?;
+    let repeats: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(20_000);
     let classifier = Classifier::bundled()?;
     let router = Router::new()?;
     let file = std::io::BufReader::new(std::fs::File::open(&path)?);

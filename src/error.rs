@@ -55,6 +55,10 @@ pub enum Error {
     #[error("no adequate model: {0}")]
     NoAdequateModel(String),
 
+    /// A published model (`hf:ORG/REPO[@REV]`) could not be resolved to a local directory.
+    #[error("model {spec}: {msg}")]
+    Hub { spec: String, msg: String },
+
     /// An invalid argument or configuration value.
     #[error("invalid {what}: {msg}")]
     Invalid { what: String, msg: String },

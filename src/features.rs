@@ -16,11 +16,14 @@
 //! 4. **Features** per token: its unigram; with `word_ngrams = 2` the bigram with the
 //!    previous token; for words of two or more chars, the character n-grams of
 //!    `<word>` for n in `char_ngram_min..=char_ngram_max`.
-//! 5. **Hash**: 64-bit FNV-1a over UTF-8 bytes. The offset basis is FNV-1a of the 8
-//!    little-endian bytes of `seed`, started from the standard basis. Unigrams hash the
-//!    byte `0x01` then the token; character n-grams hash `0x03` then the n-gram; a bigram is
-//!    `(h_prev ^ h_cur.rotate_left(31)).wrapping_mul(0x9E3779B97F4A7C15)`. The bucket is
-//!    `(h ^ (h >> 32)) & (buckets - 1)` (bucket counts are powers of two).
+//! 5. **Hash** (`foldmul64`): built on the folded multiply `fm(a, b)` = high 64 bits xor
+//!    low 64 bits of the 128-bit product `a · b`, with `K = 0x9E3779B97F4A7C15`. A kind's
+//!    basis is `fm(seed ^ (tag << 56), K)` with tag `0x01` for tokens and `0x03` for character
+//!    n-grams. A byte string `x` (UTF-8 of a token or an n-gram) hashes as: `h = basis ^ len(x)`,
+//!    then for each 8-byte chunk of `x` (little-endian `u64`, the last one zero-padded; one
+//!    zero chunk if `x` is empty) `h = fm(h ^ chunk, K)`. So an ASCII n-gram of up to 8 chars
+//!    costs one multiply. A bigram is `(h_prev ^ h_cur.rotate_left(31)).wrapping_mul(K)`.
+//!    The bucket is `(h ^ (h >> 32)) & (buckets - 1)` (bucket counts are powers of two).
 //!
 //! ```
 //! use switchyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
@@ -37,15 +40,14 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use crate::error::{Error, Result};
 
 /// Name of the hash function, stored with the weights and checked at load.
-pub const HASH_NAME: &str = "fnv1a64";
+pub const HASH_NAME: &str = "foldmul64";
 /// Version of the normalisation + tokenisation rules above; bump on any change.
-pub const SCHEME_VERSION: u32 = 1;
+pub const SCHEME_VERSION: u32 = 2;
 /// Longest symbol token in chars; longer runs are split.
 pub const MAX_SYMBOL_CHARS: usize = 4;
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-const BIGRAM_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+/// The multiplier `K` of the hash (module doc, step 5).
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
 const TAG_WORD: u8 = 0x01;
 /// Longest padded ASCII word (`<word>`) the fast n-gram path takes.
 const ASCII_WORD_MAX: usize = 64;
@@ -56,7 +58,7 @@ const TAG_CHAR: u8 = 0x03;
 pub struct FeaturizerConfig {
     /// Hash function name; must be [`HASH_NAME`].
     pub hash: String,
-    /// Hash seed (mixed into the FNV offset basis).
+    /// Hash seed (mixed into the hash bases).
     pub seed: u64,
     /// Number of hash buckets (rows of the embedding table); a power of two.
     pub buckets: u32,
@@ -165,13 +167,42 @@ pub struct Featurizer {
     char_basis: u64,
 }
 
+/// Folded multiply: high xor low half of the 128-bit product.
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// The `foldmul64` hash of `bytes` from `basis` (module doc, step 5).
 #[inline]
-fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
+fn hash_bytes(basis: u64, bytes: &[u8]) -> u64 {
+    let mut h = basis ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fold_mul(h ^ u64::from_le_bytes(w), K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() || bytes.is_empty() {
+        h = fold_mul(h ^ load8(rest, 0), K);
     }
     h
+}
+
+/// The little-endian `u64` of `bytes[at..at + 8]`, zero past the end of `bytes`.
+#[inline(always)]
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .fold(0, |v, &b| (v << 8) | u64::from(b)),
+    }
 }
 
 /// Han, kana and Hangul: scripts written without spaces, featurised per char.
@@ -315,11 +346,10 @@ impl Featurizer {
     /// Validates `cfg` and derives the hash bases.
     pub fn new(cfg: FeaturizerConfig) -> Result<Self> {
         cfg.validate()?;
-        let basis = fnv_bytes(FNV_OFFSET, &cfg.seed.to_le_bytes());
         Ok(Featurizer {
             mask: u64::from(cfg.buckets) - 1,
-            word_basis: fnv_bytes(basis, &[TAG_WORD]),
-            char_basis: fnv_bytes(basis, &[TAG_CHAR]),
+            word_basis: fold_mul(cfg.seed ^ (u64::from(TAG_WORD) << 56), K),
+            char_basis: fold_mul(cfg.seed ^ (u64::from(TAG_CHAR) << 56), K),
             cfg,
         })
     }
@@ -408,17 +438,17 @@ impl Featurizer {
                 Class::Newline | Class::Cjk => {}
             }
             let token = &s[start..i];
-            let h = fnv_bytes(self.word_basis, token.as_bytes());
+            let h = hash_bytes(self.word_basis, token.as_bytes());
             sink.feature(self.bucket(h));
             if bigrams {
                 if let Some(p) = prev {
-                    sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(BIGRAM_MUL)));
+                    sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(K)));
                 }
                 prev = Some(h);
             }
             if class == Class::Word && nchars > 1 {
                 if ascii && token.len() + 2 <= ASCII_WORD_MAX {
-                    self.char_ngrams_ascii(token.as_bytes(), &mut sink);
+                    self.char_ngrams_ascii(bytes, start, i, &mut sink);
                 } else {
                     // Out of line, through a buffer, so `sink` never escapes this function.
                     grams.clear();
@@ -436,41 +466,47 @@ impl Featurizer {
     #[cfg(test)]
     fn char_ngrams(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
         if word.is_ascii() && word.len() + 2 <= ASCII_WORD_MAX {
-            self.char_ngrams_ascii(word.as_bytes(), emit)
+            self.char_ngrams_ascii(word.as_bytes(), 0, word.len(), emit)
         } else {
             self.char_ngrams_general(word, offsets, emit)
         }
     }
 
-    /// [`Self::char_ngrams_general`] for an ASCII word, with the same hashes: every char is
-    /// one byte, so no offsets are needed.
+    /// [`Self::char_ngrams_general`] for the ASCII word `text[start..end]`, with the same
+    /// hashes: every char is one byte, so each n-gram is read from `text` by one 8-byte load,
+    /// with the `<` `>` boundaries patched in.
     #[inline(always)]
-    fn char_ngrams_ascii(&self, w: &[u8], emit: &mut impl FeatureSink) {
+    fn char_ngrams_ascii(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        emit: &mut impl FeatureSink,
+    ) {
         let (minn, maxn) = (
             self.cfg.char_ngram_min as usize,
             self.cfg.char_ngram_max as usize,
         );
-        let nchars = w.len() + 2;
+        let nchars = end - start + 2;
         if maxn == 0 || nchars < minn.max(1) {
             return;
         }
-        // "<word>" in a stack buffer (callers send longer words to the general path).
-        let mut buf = [0u8; ASCII_WORD_MAX];
-        if nchars > buf.len() {
-            return;
-        }
-        buf[0] = b'<';
-        buf[1..=w.len()].copy_from_slice(w);
-        buf[nchars - 1] = b'>';
-        let padded = &buf[..nchars];
         let minn = minn.max(1);
+        let maxn = maxn.min(8);
         for i in 0..=nchars - minn {
-            let mut h = self.char_basis;
-            for &b in &padded[i..i + minn - 1] {
-                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-            }
-            for &b in &padded[i + minn - 1..(i + maxn).min(nchars)] {
-                h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            // Bytes i.. of "<word>" (bytes past the word are masked or patched below).
+            let v = if i == 0 {
+                (load8(text, start) << 8) | u64::from(b'<')
+            } else {
+                load8(text, start + i - 1)
+            };
+            for n in minn..=maxn.min(nchars - i) {
+                let mut g = v & (u64::MAX >> (64 - 8 * n));
+                if i + n == nchars {
+                    let below = (1u64 << (8 * (n - 1))).wrapping_sub(1);
+                    g = (g & below) | (u64::from(b'>') << (8 * (n - 1)));
+                }
+                let h = fold_mul(self.char_basis ^ n as u64 ^ g, K);
                 emit.feature(self.bucket(h));
             }
         }
@@ -502,13 +538,16 @@ impl Featurizer {
                 &bytes[a..b]
             }
         };
+        let mut gram = [0u8; 8 * 4];
         for i in 0..nchars {
-            let mut h = self.char_basis;
+            let mut len = 0;
             let last = (i + maxn).min(nchars);
             for j in i..last {
-                h = fnv_bytes(h, piece(j));
+                let p = piece(j);
+                gram[len..len + p.len()].copy_from_slice(p);
+                len += p.len();
                 if j + 1 - i >= minn.max(1) {
-                    emit(self.bucket(h));
+                    emit(self.bucket(hash_bytes(self.char_basis, &gram[..len])));
                 }
             }
         }
@@ -525,7 +564,7 @@ impl Featurizer {
 mod tests {
     use super::*;
 
-    const GOLDEN: (usize, u64) = (83, 7_732_122_454_960_953_124);
+    const GOLDEN: (usize, u64) = (83, 1_227_346_400_524_617_556);
 
     fn feats(f: &Featurizer, s: &str) -> Vec<u32> {
         let mut out = Vec::new();
@@ -551,9 +590,14 @@ mod tests {
     }
 
     #[test]
-    fn hash_is_fnv1a64_with_seeded_basis() {
-        // Reference: FNV-1a 64 of "a" from the standard basis is 0xaf63dc4c8601ec8c.
-        assert_eq!(fnv_bytes(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+    fn hash_is_foldmul64_with_seeded_basis() {
+        // Reference values from an independent Python implementation of the module doc:
+        //   M = 2**64 - 1; K = 0x9E3779B97F4A7C15; fm = lambda a, b: (a*b & M) ^ (a*b >> 64)
+        //   seed = 0x5717c4ad; wb = fm(seed ^ 1 << 56, K); cb = fm(seed ^ 3 << 56, K)
+        //   h = fm(wb ^ 4 ^ int.from_bytes(b"plan", "little"), K)   # 0x317736733b89f88d
+        //   g = fm(cb ^ 4 ^ int.from_bytes(b"<pl>", "little"), K)   # 0x9c44d3336eb68387
+        //   bucket(x) = (x ^ x >> 32) & (2**20 - 1)                # h → 0xecefe, g → 0x250b4
+        assert_eq!(fold_mul(K, K), 0xbe8c_ab64_4efd_da51);
         let cfg = FeaturizerConfig {
             buckets: 1 << 20,
             word_ngrams: 1,
@@ -562,11 +606,18 @@ mod tests {
             ..Default::default()
         };
         let f = Featurizer::new(cfg.clone()).unwrap();
-        let basis = fnv_bytes(fnv_bytes(FNV_OFFSET, &cfg.seed.to_le_bytes()), &[TAG_WORD]);
-        let h = fnv_bytes(basis, b"plan");
+        assert_eq!(f.word_basis, 0x7302_30d5_ba6a_3b52);
+        assert_eq!(hash_bytes(f.word_basis, b"plan"), 0x3177_3673_3b89_f88d);
+        assert_eq!(feats(&f, "PLAN"), vec![0xecefe]);
+        let f = Featurizer::new(FeaturizerConfig {
+            char_ngram_min: 4,
+            char_ngram_max: 4,
+            ..cfg
+        })
+        .unwrap();
         assert_eq!(
-            feats(&f, "PLAN"),
-            vec![((h ^ (h >> 32)) & ((1 << 20) - 1)) as u32]
+            feats(&f, "Pl"),
+            vec![f.bucket(hash_bytes(f.word_basis, b"pl")), 0x250b4]
         );
     }
 

@@ -20,6 +20,7 @@ pub mod label;
 pub mod catalog;
 pub mod classifier;
 pub mod features;
+pub mod hub;
 pub mod policy;
 pub mod router;
 
@@ -30,7 +31,7 @@ pub mod train;
 pub mod batch;
 pub mod report;
 
+pub use catalog::Catalog;
 pub use error::{Error, Result};
 pub use label::{Label, Probs, NUM_LABELS};
-pub use catalog::Catalog;
 pub use router::{Decision, Router};

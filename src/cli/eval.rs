@@ -20,7 +20,7 @@ pub struct Args {
     /// Labelled JSONL[.gz] file to score; with --loso, the data directory.
     #[arg(long)]
     pub data: PathBuf,
-    /// Model directory (default: the bundled model).
+    /// Model directory (default: the bundled model), or `hf:ORG/REPO[@REV]` (`hub` feature).
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
     /// Also report accuracy grouped by this extra JSON field of the records (e.g. `lang`).
@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_loso(&args);
     }
     let clf = match &args.model {
-        Some(dir) => Classifier::load(dir)?,
+        Some(dir) => Classifier::load(&switchyard::hub::resolve_model(dir)?)?,
         None => Classifier::bundled()?,
     };
     let records = read_jsonl_strict(&args.data)?;

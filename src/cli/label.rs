@@ -31,7 +31,8 @@ pub struct Args {
     /// Model catalog (TOML); default: the bundled one.
     #[arg(long)]
     catalog: Option<PathBuf>,
-    /// Classifier model directory; default: the bundled one.
+    /// Classifier model directory, or `hf:ORG/REPO[@REV]` (`hub` feature); default: the
+    /// bundled one.
     #[arg(long)]
     model: Option<PathBuf>,
     /// Continue an interrupted run from OUTPUT.checkpoint (starts afresh if there is none).
@@ -76,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(c);
     }
     if let Some(m) = &args.model {
-        builder = builder.model(m);
+        builder = builder.model(switchyard::hub::resolve_model(m)?);
     }
     let router = builder.build()?;
     let labeler = RouterLabeler::new(&router);

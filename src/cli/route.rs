@@ -14,7 +14,8 @@ pub struct Args {
     /// Catalog TOML to use instead of the bundled models/catalog.toml.
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
-    /// Model directory to use instead of the bundled classifier.
+    /// Model directory to use instead of the bundled classifier, or `hf:ORG/REPO[@REV]`
+    /// (needs the `hub` feature).
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
     /// Indent the JSON.
@@ -37,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(path);
     }
     if let Some(dir) = args.model {
-        builder = builder.model(dir);
+        builder = builder.model(switchyard::hub::resolve_model(dir)?);
     }
     let decision = builder.build()?.route(&prompt)?;
     let json = if args.pretty {

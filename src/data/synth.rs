@@ -580,6 +580,39 @@ fn pool(name: &str) -> Option<&'static [&'static str]> {
         "symptom" => &["p99 latency doubled but CPU is flat", "error rate spikes every hour on the hour", "only users in Asia see timeouts", "memory grows steadily until the pod restarts every 6 hours", "the job succeeds locally but fails in CI", "writes succeed but reads return stale data for a few seconds", "disk fills up on Sundays only"],
         "plan_a" => &["$29 a month with a $99 setup fee", "$300 a year paid upfront", "$25 a month with a 10% price increase each year", "$0 upfront and $0.02 per transaction"],
         "plan_b" => &["$35 a month with no setup fee", "$79 a quarter", "$280 a year with a one-time $120 onboarding cost", "$40 a month flat"],
+        "fe_framework" => &["Vue 3", "Svelte", "Angular", "Nuxt", "SvelteKit", "SolidJS", "Vue 2 options API"],
+        "r_task" => &["reads a folder of CSVs, binds them and plots monthly totals with ggplot2", "fits a logistic regression on churn and prints the odds ratios", "runs a t-test per group and writes the p-values to a table", "reshapes a wide survey table into long format with tidyr", "computes a 7-day rolling mean per store with dplyr", "makes a faceted boxplot of response time by region", "imputes missing values with the median per group"],
+        "sed_task" => &["deletes every line that starts with #", "replaces http:// with https:// in all .html files in place", "prints only the lines between START and END", "strips trailing whitespace from every line", "swaps the first two comma-separated fields", "removes blank lines at the end of a file", "comments out the line containing PermitRootLogin"],
+        "mongo_task" => &["counts orders per status for the last 30 days", "finds users with more than 3 failed logins today", "groups sales by month and sums the amount", "unwinds the items array and returns the top 10 SKUs by quantity", "joins orders with customers using $lookup and keeps only German customers", "finds documents where the tags array contains both urgent and billing", "returns the latest event per device"],
+        "promql_task" => &["shows the 5xx error rate per service over 5 minutes", "alerts when p95 latency is above 500ms for 10 minutes", "shows the top 5 pods by memory usage", "computes the ratio of failed to total jobs per queue", "predicts when the disk on each node fills up", "shows CPU throttling per container", "counts pods restarting more than 3 times in an hour"],
+        "helm_task" => &["a web app with an ingress, HPA and a configurable image tag", "a worker deployment whose replica count comes from values", "Redis with persistence turned off for dev", "a CronJob whose schedule and command come from values", "an app with per-environment values for dev, staging and prod", "a service with secrets pulled from an existing Secret"],
+        "make_task" => &["builds, tests and lints a Go service and has a help target", "compiles every .c file in src/ into build/ with dependency tracking", "runs docker compose up, migrations and seeds in order", "builds LaTeX docs and cleans the aux files", "wraps poetry install, pytest and ruff", "cross-compiles a Rust binary for three targets"],
+        "mobile_task" => &["shows a list of contacts with pull-to-refresh", "asks for location permission and shows the current city", "caches images on disk with a size limit", "shows a login screen with biometric unlock", "schedules a local notification every morning at 8", "plays an audio file with a seek bar"],
+        "mobile_lang" => &["Kotlin with Jetpack Compose", "SwiftUI", "Swift with UIKit", "Flutter", "React Native", "Kotlin Multiplatform"],
+        "niche_lang" => &["Elixir", "Scala", "Haskell", "Lua", "OCaml", "F#", "Clojure", "Julia", "Dart", "Perl", "Erlang", "Zig", "Nim"],
+        "matlab_task" => &["low-pass filters a signal and plots before and after", "reads an Excel sheet and fits a polynomial of degree 3", "solves a system of ODEs for a damped pendulum", "computes the FFT of a WAV file and plots the spectrum", "finds peaks in a noisy sensor trace"],
+        "sas_task" => &["merges two datasets by customer id and keeps unmatched rows", "computes means and counts by region with PROC MEANS", "recodes age into bands and runs a frequency table", "transposes monthly columns into rows"],
+        "spark_task" => &["deduplicates events by id keeping the latest timestamp", "joins a large clickstream table with a small lookup table using a broadcast join", "computes daily active users from parquet files partitioned by date", "writes a dataframe to Delta partitioned by country", "explodes a JSON array column and counts values", "computes sessionisation with a 30 minute gap"],
+        "dbt_task" => &["an incremental model of orders keyed on order_id", "a staging model that renames and casts the raw users columns", "a snapshot of the customers table", "a test that revenue is never negative", "a macro that converts cents to dollars", "a model joining subscriptions and invoices into monthly MRR"],
+        "airflow_task" => &["pulls a CSV from S3 every hour, loads it into Postgres and then runs a dbt job", "runs three extract tasks in parallel, then a transform, then sends a Slack message", "waits for a file sensor and then triggers a Spark job", "backfills a daily partition for the last 30 days with retries", "calls an API, branches on the response and emails on failure"],
+        "grafana_task" => &["a panel showing request rate by status code", "a dashboard JSON with CPU, memory and disk panels per host", "a Loki query counting ERROR lines per app", "a stat panel with the current error budget", "a template variable listing all namespaces"],
+        "latex_task" => &["a table with merged header cells and decimal alignment", "a two-column article with a full-width figure", "a beamer slide with two columns and an image", "a macro for vectors in bold", "an algorithm block with line numbers", "a CV layout with dates in the left margin"],
+        "pq_task" => &["unpivots all month columns", "merges two tables on customer id and expands the name column", "combines every Excel file in a folder into one table", "splits a column by delimiter into rows", "adds a fiscal year column starting in April"],
+        "nginx_task" => &["redirects all http traffic to https", "rate-limits /login to 5 requests per minute per IP", "serves a single-page app with a fallback to index.html", "load-balances three upstream app servers with health checks", "adds security headers and gzip", "proxies websockets on /ws"],
+        "cron_when" => &["every 15 minutes on weekdays", "at 2:30 on the first day of every month", "every Sunday at midnight", "every hour between 9 and 17", "on the last weekday of each month at 18:00"],
+        "app_preamble" => &["[Sent from the IDE assistant]", "Context: user is in the Data team workspace.", "Ticket #4821 (internal tools)", "From the ops Slack bot:", "User message (via the VS Code extension):", "[helpdesk form]"],
+        "awk_more" => &["prints the last field of every line", "prints lines longer than 120 characters with their line number", "joins two files on the first column", "converts a pipe-delimited file to CSV"],
+        "lua_task" => &["a Neovim keymap that toggles relative line numbers", "a Redis Lua script that atomically increments a counter with an expiry", "an nginx/OpenResty handler that checks an API key header", "a Roblox script that gives players a coin on touch"],
+        "shop_item" => &["a 27-inch 4K monitor", "noise-cancelling headphones", "a standing desk", "a USB-C docking station", "running shoes in size 42", "a cast iron pan", "a kids' bike helmet"],
+        "shop_site" => &["the web shop", "Amazon", "the office supplies portal", "the outdoor store's site", "eBay"],
+        "crm_thing" => &["deals over $50k that haven't moved in 30 days", "leads from last week's webinar", "accounts with renewal in the next 60 days", "opportunities owned by people who left the company"],
+        "tracker_thing" => &["overdue tasks in the Q3 launch project", "unassigned bugs labelled customer-reported", "tickets blocked for more than a week", "epics with no due date"],
+        "travel_site" => &["Booking.com", "the company travel portal", "Skyscanner", "Expedia", "the airline's website"],
+        "deduce_obj" => &["a red, a green and a blue book", "a hawk, an owl and a crow", "a truck, a sedan and a bus", "an apple, a pear and a plum", "a mug, a vase and a lamp"],
+        "athlete_sport" => &["a goalkeeper caught the ball with his hands inside the penalty area", "the striker scored a touchdown", "the point guard hit a three-pointer", "the goalie served an ace", "the quarterback threw a perfect pass for a touchdown", "the tennis player was called offside"],
+        "tf_puzzle" => &["terraform plan wants to destroy and recreate the RDS instance after I only changed a tag", "terraform apply says the S3 bucket already exists although it's in state", "the plan shows a diff on every run for the same security group rule", "count.index changed and now terraform wants to replace three VMs"],
+        "promql_puzzle" => &["rate(http_requests_total[1m]) returns nothing but the counter clearly exists", "sum(rate(errors[5m])) / sum(rate(requests[5m])) is sometimes above 1", "my alert on p95 latency never fires even during incidents", "the graph drops to zero every time a pod restarts"],
+        "shell_puzzle" => &["sed -i 's/a/b/' file works on Linux but fails on my Mac", "awk '{s+=$3} END {print s}' prints a float like 1.2e+07", "my cron job works when I run it by hand but does nothing from cron", "grep -c finds 12 matches but wc -l on the same grep says 14"],
         _ => return multilingual_pool(name),
     };
     Some(values)
@@ -741,6 +774,56 @@ const EN_CODE: &[&str] = &[
     "write a python function that checks whether a {n:30-90}-minute meeting fits in everyone's calendar given a list of busy intervals",
     "write a script that picks the cheapest flight per day from a CSV of prices and prints a {n:3-10}-day itinerary",
     "here is the plan from our design doc:\n{plan_steps}\nnow write the {proglang} code for step 2",
+    "write a terraform module for {tf_task}, with variables.tf and outputs.tf",
+    "Could you write the HCL for {tf_task}? We're on Terraform 1.6 with the latest provider.",
+    "{app_preamble}\nterraform: {tf_task}. remote state in S3",
+    "{fe_framework} component that {react_task}",
+    "Can you build a {fe_framework} component that {react_task}? TypeScript please.",
+    "need a {fe_framework} version of a component that {react_task}, composition style",
+    "R script that {r_task}",
+    "Could you write R code that {r_task}? tidyverse is fine.",
+    "sed command that {sed_task}",
+    "sed one-liner: {sed_task} (GNU sed)",
+    "awk command that {awk_more}",
+    "mongo aggregation that {mongo_task}",
+    "Write a MongoDB query that {mongo_task}. Collection is called orders.",
+    "need a PromQL query that {promql_task}",
+    "PromQL: {promql_task}",
+    "Write the Prometheus alerting rule YAML that fires when {promql_task}.",
+    "helm chart for {helm_task}",
+    "Write a Helm values.yaml and the deployment template for {helm_task}.",
+    "create a Makefile that {make_task}",
+    "set up a GitHub Actions workflow that {gha_task}",
+    "Set up a CI pipeline (GitLab CI yaml) that {gha_task}",
+    "{mobile_lang} screen that {mobile_task}",
+    "Write a {mobile_lang} view that {mobile_task}. Keep state handling simple.",
+    "write a {niche_lang} function that {fn_task}",
+    "In {niche_lang}, how would I write something that {fn_task}? Code please.",
+    "{niche_lang} snippet: {code_howto}",
+    "MATLAB script that {matlab_task}",
+    "SAS code that {sas_task}",
+    "PySpark code that {spark_task}",
+    "Write a Spark (Scala) job that {spark_task}.",
+    "write a dbt model: {dbt_task}",
+    "dbt: {dbt_task}. Snowflake adapter",
+    "Write an Airflow DAG that {airflow_task}.",
+    "airflow dag that {airflow_task}, use the TaskFlow API",
+    "build a dashboard query for {grafana_task}",
+    "Grafana: {grafana_task}. Give me the query and the panel JSON.",
+    "LaTeX for {latex_task}",
+    "how do i make {latex_task} in latex? just the code",
+    "Power Query M that {pq_task}",
+    "nginx config that {nginx_task}",
+    "crontab line to run /usr/local/bin/sync.sh {cron_when}, with output appended to a log",
+    "Write a Kubernetes manifest for {k8s_task}, namespace {team}.",
+    "Ansible role that {ansible_task}",
+    "{lua_task} — can you write it in Lua?",
+    "Write an Excel formula to {excel_task}. Sheet is called Data, headers in row 1.",
+    "{app_preamble}\nPlease write a bash function that {bash_task}. We run it from cron.",
+    "{app_preamble}\nregex for {regex_task}, {regex_flavor} flavour",
+    "Hi! Sorry if this is basic, but could you write me a PowerShell script that {ps_task}? Thanks so much.",
+    "Would you mind writing a {sql_dialect} query that {sql_task}? Schema: {sql_schema}",
+    "create a docker-compose.yml for {docker_task} with Postgres and Redis",
 ];
 
 const EN_PLANNING: &[&str] = &[
@@ -806,6 +889,30 @@ const EN_PLANNING: &[&str] = &[
     "This crontab runs our whole nightly pipeline:\n{cron_snip}\nPlan the migration of these jobs to Airflow: order, testing, cutover, rollback.",
     "We want to replace this function across {n:10-80} services:\n{py_http_snip}\nGive me a rollout plan: which services first, how to verify, how long each wave takes.",
     "Plan the work to upgrade our {team} services from Python 3.8 to 3.12 — {n:5-40} repos, some still on Django 2. Phases and checkpoints please.",
+    "Check whether {person} is free {weekday} afternoon; if so, book a 45 minute meeting with {person} and {person#2}, then email them the agenda. If not, propose two other slots.",
+    "Look at my calendar for next week. If I have more than {n:12-25} hours of meetings, decline the optional ones, move the 1:1 with {person} to {weekday}, and send {person#2} a note explaining.",
+    "In the CRM, find {crm_thing}. For each, if the owner is still active, create a follow-up task due {weekday}; otherwise reassign it to {person} and email them the list.",
+    "Go through {tracker_thing} in Jira. If a ticket has no assignee, assign it to {person}; if it's been open more than {n:14-60} days, bump the priority, then post a summary to #{team}.",
+    "On {shop_site}, find the cheapest {shop_item} with at least 4 stars, add it to the cart, apply the code SAVE10 if it works, and stop before paying.",
+    "find {shop_item} under {money} on {shop_site}, compare the top three by reviews, add the best one to the cart, then check the delivery date to {city}",
+    "Search {travel_site} for a flight from {city} to {city#2} on the {n:1-28}th of {month}, pick the cheapest one that lands before 18:00, then book a hotel within 2 km of the centre and add both to my calendar.",
+    "Using {travel_site}: compare train and flight options from {city} to {city#2} next {weekday}, choose the faster one under {money}, and send the itinerary to {person}.",
+    "If the {quarter} budget sheet shows marketing over {money}, email {person} asking for a breakdown, schedule a 30 minute review with finance, and flag it in the tracker. Otherwise just send a thumbs-up.",
+    "Check the support inbox for emails mentioning refunds from the last {n:2-7} days; reply to each with the refund template, log them in {saas}, and tell {person} how many there were.",
+    "You're an agent with access to email, calendar, CRM and the project tracker. Task: when {person} replies to the contract email, update the deal stage, create onboarding tasks for {person#2}, and book a kickoff call. Break it into tool calls.",
+    "Open the shop's order history, find the last order of {shop_item}, start a return if it's still within 30 days, print the label, and put a reminder in my calendar to drop it off.",
+    "Find the three highest-rated Italian restaurants near {city} central station that are open on {weekday} at 20:00, book a table for {n:2-8} at the first one with availability, and text {person} the details.",
+    "For every customer in {crm_thing}, check if they opened last month's newsletter; if they did, add them to the webinar invite list, otherwise schedule a call for their account manager.",
+    "plan our migration to Terraform over {quarter}: which stacks first, how we import existing resources, who reviews",
+    "Roadmap for moving our {team} dashboards to Grafana by {month}: phases, owners, what we retire when.",
+    "We want to adopt Helm for all {n:10-60} services. Plan the rollout in waves, with training for the {team} team and a rollback path.",
+    "Plan how we move our analytics from spreadsheets to dbt and Airflow over the next {n:3-9} months, including who we need to hire.",
+    "Make a plan to switch our mobile team from UIKit to SwiftUI over {quarter} without freezing features.",
+    "Draft a phased plan for introducing Kubernetes at a company that currently deploys to {n:5-40} VMs by hand.",
+    "We're standardising on PowerShell for Windows admin work. Plan the transition for {n:4-20} admins: training, script inventory, deadlines.",
+    "Lay out a plan to move our R and SAS reports to Python by end of {quarter}: inventory, priority order, validation of numbers.",
+    "Plan the rollout of Prometheus alerting to replace our email alerts for {n:5-40} services, wave by wave.",
+    "Set up a plan (not code) for our Vue 2 to Vue 3 upgrade across {n:3-12} frontends: order, testing, timeline.",
 ];
 
 const EN_REASONING: &[&str] = &[
@@ -872,6 +979,24 @@ const EN_REASONING: &[&str] = &[
     "Why doesn't this regex match the test string?\n{regex_snip}",
     "Is this function correct for negative numbers? Walk through it with an example.\n{go_snip}",
     "Two estimates for the same project: {person} says {n:6-10} weeks, {person#2} says {n:14-20}. {person} assumed {n:3-5} engineers full time, {person#2} assumed 50% allocation. Are they actually contradicting each other?",
+    "{person} is taller than {person#2}, and {person#3} is shorter than {person#2}. Is {person#3} taller than {person}? Explain.",
+    "On a shelf there are {deduce_obj}. The green one is left of the blue one, and the red one is right of the blue one. Which is in the middle?",
+    "Today is {weekday}, the {n:1-28}th of {month}. What day of the week will it be {n:10-100} days from now?",
+    "If yesterday was the {n:2-27}th of {month}, what was the date one week before tomorrow?",
+    "Is the following sentence plausible? \"During the match, {athlete_sport}.\" Explain why or why not.",
+    "Could a person who lived through {history_event} also have used a smartphone as a teenager? Think it through.",
+    "Would a grizzly bear fit in a standard elevator? Answer yes or no and reason it out.",
+    "Could you drive from {city} to {city#2} in a single day? Explain your reasoning.",
+    "{person} finished before {person#2} but after {person#3}; {person#4} finished last. Who finished second?",
+    "If every badge holder can enter the lab and {person} entered the lab, does that mean {person} has a badge? Explain.",
+    "Why does this happen: {tf_puzzle}? What is the most likely cause?",
+    "{promql_puzzle}. Why would that be? Walk me through it.",
+    "Can you explain why {shell_puzzle}?",
+    "Our Helm upgrade succeeded but the pods still run the old image. Which of these is the most likely reason: tag not changed, imagePullPolicy IfNotPresent, or a stale ReplicaSet? Reason it out.",
+    "Is it true that a Kubernetes Deployment with {n:2-6} replicas and a PodDisruptionBudget of minAvailable {n:2-6} can never be drained? Explain.",
+    "The Airflow DAG ran at 00:00 but processed yesterday's data. Is that a bug or expected? Explain how the schedule and logical date relate.",
+    "In this Excel sheet, VLOOKUP returns #N/A for codes that are clearly in the lookup table. What are the likely reasons and how would you tell which one it is?",
+    "A dbt incremental model has {n:3-40} fewer rows than the full refresh. What could explain the difference?",
 ];
 
 const ES_CODE: &[&str] = &[
@@ -893,6 +1018,10 @@ const ES_CODE: &[&str] = &[
     "dame un filtro jq para sacar {es_jq}",
     "Escribe el YAML de Kubernetes para un Deployment de {svc_id} con {n:2-6} réplicas y un readiness probe en /healthz.",
     "En pandas, ¿cómo puedo {es_pandas}? El dataframe se llama df.",
+    "Escríbeme un módulo de Terraform para un bucket S3 con versionado y {n:7-90} días de retención.",
+    "Necesito una consulta PromQL que muestre la tasa de errores 5xx por servicio en los últimos {n:5-30} minutos.",
+    "componente de {fe_framework} que muestre una tabla paginada con {n:10-50} filas por página",
+    "Hazme un script de R que lea un CSV y haga un gráfico de barras por mes con ggplot2, filtrando valores menores que {n:10-500}.",
 ];
 
 const ES_PLANNING: &[&str] = &[
@@ -912,6 +1041,8 @@ const ES_PLANNING: &[&str] = &[
     "Necesitamos cumplir con {compliance} antes de {es_mes}. Arma un plan de trabajo con responsables y fechas.",
     "Planifica cómo desplegamos {rollout_tech} en {n:8-60} aplicaciones internas sin romper nada: olas, pilotos y vuelta atrás.",
     "Hazme un plan de entrenamiento de {n:8-20} semanas para correr una media maratón; ahora hago unos {n:10-40} km por semana.",
+    "Revisa si {es_name} está libre el jueves por la tarde; si es así, agenda una reunión de una hora con su equipo y luego envíales la agenda por correo. Si no, propón dos horarios alternativos.",
+    "Planifica nuestra migración a Terraform durante los próximos {n:2-6} meses: qué entornos primero, quién revisa y cómo volvemos atrás.",
 ];
 
 const ES_REASONING: &[&str] = &[
@@ -952,6 +1083,10 @@ const DE_CODE: &[&str] = &[
     "jq-Filter für {de_jq}",
     "Pandas: Wie kann ich {de_pandas}? Bitte mit Code, der DataFrame heißt df.",
     "Terraform für einen S3-Bucket mit Versionierung, Verschlüsselung und Lifecycle-Regel nach {n:30-365} Tagen.",
+    "Schreib mir ein Terraform-Modul für eine VPC mit {n:2-4} privaten Subnetzen.",
+    "Ich brauche eine MongoDB-Aggregation, die Bestellungen der letzten {n:7-90} Tage pro Status zählt.",
+    "{fe_framework}-Komponente mit einem Suchfeld, das nach {n:200-800} ms Pause die API aufruft",
+    "sed-Befehl, der in allen .conf-Dateien den Port 8080 durch {n:3000-9000} ersetzt",
 ];
 
 const DE_PLANNING: &[&str] = &[
@@ -971,6 +1106,8 @@ const DE_PLANNING: &[&str] = &[
     "Plane die Einführung von {rollout_tech} in {n:8-60} internen Anwendungen: Pilotgruppe, Wellen, Kommunikation, Rückfallplan.",
     "Wir stellen bis {de_monat} {n:3-20} neue Leute im Vertrieb ein. Wie sieht der Recruiting-Plan Woche für Woche aus?",
     "Mein Umzug von {de_city} nach {de_city#2} ist in {n:4-12} Wochen. Mach mir eine Checkliste, Woche für Woche.",
+    "Finde im Onlineshop den günstigsten Monitor mit mindestens 4 Sternen unter {n:150-600} €, leg ihn in den Warenkorb und prüfe dann das Lieferdatum. Welche Schritte gehst du?",
+    "Plane die Umstellung unserer Dashboards auf Grafana in {n:2-6} Monaten: Phasen, Verantwortliche, Abschaltung der alten Tools.",
 ];
 
 const DE_REASONING: &[&str] = &[
@@ -1011,6 +1148,10 @@ const FR_CODE: &[&str] = &[
     "Filtre jq pour {fr_jq}",
     "Avec pandas, comment {fr_pandas} ? Le dataframe s'appelle df.",
     "Écris le Dockerfile d'une appli {docker_stack}, multi-stage et avec un utilisateur non root.",
+    "Écris-moi un chart Helm pour une API avec {n:2-6} réplicas et un ingress.",
+    "J'ai besoin d'une requête PromQL qui alerte quand la latence p95 dépasse {n:200-900} ms.",
+    "composant {fe_framework} qui affiche une liste filtrable, en TypeScript",
+    "Un script PowerShell qui supprime les fichiers de plus de {n:7-90} jours dans C:\\Temp, s'il te plaît.",
 ];
 
 const FR_PLANNING: &[&str] = &[
@@ -1030,6 +1171,8 @@ const FR_PLANNING: &[&str] = &[
     "On doit être conformes {compliance} d'ici {fr_mois}. Fais-moi un plan projet avec chantiers, responsables et jalons.",
     "On recrute {n:3-20} personnes d'ici {fr_mois}. Établis le plan de recrutement semaine par semaine.",
     "Programme d'entraînement de {n:8-20} semaines pour un semi-marathon, je cours actuellement {n:10-40} km par semaine.",
+    "Vérifie si la salle est libre mardi ; si oui, réserve-la pour {n:4-12} personnes, envoie l'invitation à l'équipe puis ajoute le point au tableau de suivi.",
+    "Planifie le passage de nos scripts R vers Python sur {n:2-6} mois : inventaire, priorités, validation des chiffres.",
 ];
 
 const FR_REASONING: &[&str] = &[
@@ -1070,6 +1213,10 @@ const PT_CODE: &[&str] = &[
     "filtro jq para {pt_jq}",
     "No pandas, como eu faço para {pt_pandas}? O dataframe se chama df.",
     "Escreve um Dockerfile para uma app {docker_stack}, multi-stage e sem rodar como root.",
+    "Escreve um Makefile com alvos build, test e lint para um projeto em {proglang}.",
+    "Preciso de uma agregação do MongoDB que some as vendas por mês nos últimos {n:3-24} meses.",
+    "componente {fe_framework} com um formulário de login e validação",
+    "Script em R que leia {n:2-20} arquivos CSV de uma pasta e junte tudo num data frame.",
 ];
 
 const PT_PLANNING: &[&str] = &[
@@ -1089,6 +1236,8 @@ const PT_PLANNING: &[&str] = &[
     "Precisamos ficar em conformidade com a LGPD até {pt_mes}. Faz um plano com frentes de trabalho, responsáveis e prazos.",
     "Vamos contratar {n:3-20} pessoas até o fim do trimestre. Monta o plano de contratação semana a semana.",
     "Planilha de treino de {n:8-20} semanas para uma meia maratona; hoje corro uns {n:10-40} km por semana.",
+    "Procura o voo mais barato de Lisboa para o Porto na próxima sexta, reserva um hotel perto do centro por {n:1-4} noites e depois adiciona tudo ao meu calendário.",
+    "Planeia a adoção do Kubernetes na empresa ao longo de {n:3-9} meses: fases, formação da equipa e riscos.",
 ];
 
 const PT_REASONING: &[&str] = &[
@@ -1129,6 +1278,10 @@ const JA_CODE: &[&str] = &[
     "jqで{ja_jq}フィルタを教えて",
     "pandasで{ja_pandas}にはどうすればいいですか？dfというデータフレームです。",
     "{svc_id}用にレプリカ{n:2-6}、/healthzのreadiness probe付きのKubernetes Deploymentを書いてください。",
+    "S3バケット（バージョニング有効、{n:7-90}日で削除）を作るTerraformモジュールを書いてください。",
+    "5xxエラー率をサービスごとに出すPromQLクエリを教えて。範囲は{n:5-30}分で。",
+    "{fe_framework}で検索ボックス付きの一覧コンポーネントを作ってください。",
+    "Ansibleでnginxをインストールしてポート{n:3000-9000}にプロキシするplaybookを書いて。",
 ];
 
 const JA_PLANNING: &[&str] = &[
@@ -1148,6 +1301,8 @@ const JA_PLANNING: &[&str] = &[
     "{ja_month}までに{compliance}に対応する必要があります。作業項目、担当、期限を含む計画を作って。",
     "今期中にエンジニアを{n:3-20}人採用したいです。週ごとの採用計画を立ててください。",
     "ハーフマラソンに向けて{n:8-20}週間の練習計画を作って。今は週{n:10-40}kmくらい走っています。",
+    "通販サイトで評価4以上の一番安いモニターを探してカートに入れ、{n:2-7}日以内に届くか確認して。手順を教えてください。",
+    "{n:3-9}か月かけてTerraformに移行する計画を立ててください。どの環境から始めるか、レビュー体制も含めて。",
 ];
 
 const JA_REASONING: &[&str] = &[
@@ -1188,6 +1343,10 @@ const ZH_CODE: &[&str] = &[
     "jq怎么写，{zh_jq}",
     "pandas里怎么{zh_pandas}？数据框叫df。",
     "给{svc_id}写一个Kubernetes Deployment，{n:2-6}个副本，/healthz做就绪探针。",
+    "帮我写一个 Terraform 模块，创建带 {n:2-4} 个私有子网的 VPC。",
+    "写一个 PromQL 查询，统计每个服务最近 {n:5-30} 分钟的 5xx 错误率。",
+    "用 {fe_framework} 写一个带分页的表格组件",
+    "写一个 MongoDB 聚合查询，按月统计最近 {n:3-24} 个月的订单金额。",
 ];
 
 const ZH_PLANNING: &[&str] = &[
@@ -1207,6 +1366,8 @@ const ZH_PLANNING: &[&str] = &[
     "我们要在{n:3-9}个月内满足{compliance}的要求，请列一个项目计划：工作项、负责人和时间节点。",
     "这个季度要招{n:3-20}个工程师，帮我做一个按周的招聘计划。",
     "帮我制定一个{n:8-20}周的半马训练计划，我现在每周跑{n:10-40}公里。",
+    "先查一下我下周的日程，如果周三下午有空，就和产品团队约一个{n:30-90}分钟的会，然后把议程发邮件给大家。",
+    "帮我规划一下在{n:2-6}个月内把监控从邮件告警迁移到 Prometheus 的步骤和时间表。",
 ];
 
 const ZH_REASONING: &[&str] = &[
@@ -2502,10 +2663,11 @@ mod tests {
         }
         for source in [SOURCE_CODE, SOURCE_PLANNING, SOURCE_REASONING] {
             let n = sizes[source];
-            assert!((1_000..=2_000).contains(&n), "{source}: {n}");
+            // Many templates, few instances each: variety is what generalises.
+            assert!((1_000..=2_600).contains(&n), "{source}: {n}");
         }
         let n = sizes[SOURCE_MULTILINGUAL];
-        assert!((2_500..=3_600).contains(&n), "{SOURCE_MULTILINGUAL}: {n}");
+        assert!((2_500..=3_900).contains(&n), "{SOURCE_MULTILINGUAL}: {n}");
     }
 
     #[test]
