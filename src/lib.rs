@@ -28,6 +28,8 @@ pub mod data;
 pub mod eval;
 pub mod train;
 
+mod rng;
+
 pub mod batch;
 pub mod report;
 

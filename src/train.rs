@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::eval::Metrics;
 use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use crate::label::{Label, Probs, NUM_LABELS};
+use crate::rng::Rng;
 
 /// Hyper-parameters of a training run.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,31 +84,6 @@ pub enum Progress {
         ece_before: f64,
         ece_after: f64,
     },
-}
-
-/// SplitMix64: tiny, seedable, specified.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn next_f32(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, self.below(i + 1));
-        }
-    }
 }
 
 fn featurize_all(f: &Featurizer, records: &[Record]) -> Vec<PooledIds> {

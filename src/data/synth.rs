@@ -36,6 +36,7 @@ use std::collections::HashSet;
 
 use crate::data::RawPrompt;
 use crate::label::Label;
+use crate::rng::Rng;
 
 /// Source of English requests for code.
 pub const SOURCE_CODE: &str = "synth_code_requests";
@@ -140,29 +141,6 @@ fn variety(tpl: &str) -> usize {
         };
         acc.saturating_mul(n)
     })
-}
-
-/// SplitMix64: tiny, fast, and good enough to pick slot values.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform-enough index below `n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// True with probability `pct` percent.
-    fn chance(&mut self, pct: u64) -> bool {
-        self.next_u64() % 100 < pct
-    }
 }
 
 /// FNV-1a, 64-bit: a stable hash of the template text for its stream seed.

@@ -1,7 +1,7 @@
 //! Code-completion sources: HumanEval (plain, infilling, mxeval translations), MBXP,
 //! ODEX and ClassEval.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -86,22 +86,28 @@ pub fn humaneval_group(task_id: &str) -> Option<String> {
 }
 
 fn human_eval(dir: &Path) -> Result<Adapted> {
-    const NAME: &str = "human-eval";
-    let path = dir.join("HumanEval.jsonl.gz");
+    humaneval_stubs("human-eval", &[dir.join("HumanEval.jsonl.gz")])
+}
+
+/// HumanEval-shaped files (`task_id` + `prompt`), the original or a translation: each
+/// task's group is its HumanEval number, so every language variant shares a split.
+fn humaneval_stubs(name: &str, paths: &[PathBuf]) -> Result<Adapted> {
     let mut out = Adapted::default();
-    for (_, v) in read_json_lines(NAME, &path)? {
-        out.read += 1;
-        let task = str_field(NAME, &path, &v, "task_id")?;
-        let group = humaneval_group(task)
-            .ok_or_else(|| source_err(NAME, &path, format!("unexpected task id {task}")))?;
-        let prompt = str_field(NAME, &path, &v, "prompt")?;
-        out.push(
-            NAME,
-            Label::CodeCompletion,
-            task.to_string(),
-            group,
-            prompt.to_string(),
-        );
+    for path in paths {
+        for (_, v) in read_json_lines(name, path)? {
+            out.read += 1;
+            let task = str_field(name, path, &v, "task_id")?;
+            let group = humaneval_group(task)
+                .ok_or_else(|| source_err(name, path, format!("unexpected task id {task}")))?;
+            let prompt = str_field(name, path, &v, "prompt")?;
+            out.push(
+                name,
+                Label::CodeCompletion,
+                task.to_string(),
+                group,
+                prompt.to_string(),
+            );
+        }
     }
     Ok(out)
 }
@@ -126,24 +132,7 @@ fn human_eval_infilling(dir: &Path) -> Result<Adapted> {
 
 fn mxeval_humaneval(dir: &Path) -> Result<Adapted> {
     const NAME: &str = "mxeval-multilingual-humaneval";
-    let mut out = Adapted::default();
-    for path in files(NAME, dir, "HumanEval", ".jsonl.gz")? {
-        for (_, v) in read_json_lines(NAME, &path)? {
-            out.read += 1;
-            let task = str_field(NAME, &path, &v, "task_id")?;
-            let group = humaneval_group(task)
-                .ok_or_else(|| source_err(NAME, &path, format!("unexpected task id {task}")))?;
-            let prompt = str_field(NAME, &path, &v, "prompt")?;
-            out.push(
-                NAME,
-                Label::CodeCompletion,
-                task.to_string(),
-                group,
-                prompt.to_string(),
-            );
-        }
-    }
-    Ok(out)
+    humaneval_stubs(NAME, &files(NAME, dir, "HumanEval", ".jsonl.gz")?)
 }
 
 fn mbxp(dir: &Path) -> Result<Adapted> {
