@@ -13,6 +13,15 @@
 //!
 //! The library never prints, never exits and never touches the network
 //! (except the opt-in `hub` feature). The `switchyard` binary is a thin shell over it.
+//!
+//! ```
+//! // The bundled classifier and catalog, with zero configuration.
+//! let router = switchyard::Router::new()?;
+//! let decision = router.route("Write a Python function that merges overlapping intervals")?;
+//! assert_eq!(decision.label, switchyard::Label::CodeCompletion);
+//! assert!(decision.est_cost_usd > 0.0 && !decision.model.is_empty());
+//! # Ok::<(), switchyard::Error>(())
+//! ```
 
 pub mod error;
 pub mod label;
