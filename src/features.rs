@@ -268,6 +268,17 @@ const ASCII_CLASS: [Class; 128] = {
     t
 };
 
+/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(ASCII_CLASS[b], Class::Word);
+        b += 1;
+    }
+    t
+};
+
 /// Class and UTF-8 length of the char starting at byte `i` of `s` (a char boundary).
 #[inline(always)]
 fn class_at(s: &str, i: usize) -> (Class, usize) {
@@ -316,12 +327,58 @@ fn push_char(out: &mut Vec<u8>, c: char) {
     out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
 }
 
-/// Appends normalised `s` to `out` as UTF-8; ASCII runs go through a byte table.
+/// Bytes `0x01` repeated, for the SWAR arithmetic of [`norm_ascii8`].
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// [`ASCII_NORM`] applied to 8 ASCII bytes at once (every byte of `w` is `< 0x80`).
+#[inline(always)]
+fn norm_ascii8(w: u64) -> u64 {
+    // High bit of each byte set where the byte is ≥ `lo` / > `hi`; no byte overflows
+    // because every byte of `w` is < 0x80 and the addends are ≤ 0x80.
+    let ge = |lo: u8| w.wrapping_add(u64::from(0x80 - lo) * ONES) & HIGHS;
+    let gt = |hi: u8| w.wrapping_add(u64::from(0x7f - hi) * ONES) & HIGHS;
+    let upper = ge(b'A') & !gt(b'Z');
+    let digit = ge(b'0') & !gt(b'9');
+    let digit_bytes = (digit >> 7) * 0xff;
+    ((w | (upper >> 2)) & !digit_bytes) | ((digit >> 7) * u64::from(b'0'))
+}
+
+/// Length of the leading ASCII run of `b`, scanned 8 bytes at a time.
+#[inline(always)]
+fn ascii_prefix_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    for c in b.chunks_exact(8) {
+        if u64::from_le_bytes(c.try_into().unwrap_or_default()) & HIGHS != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + b[n..]
+        .iter()
+        .position(|&x| x >= 0x80)
+        .unwrap_or(b.len() - n)
+}
+
+/// Appends normalised `s` to `out` as UTF-8; ASCII runs go 8 bytes at a time through
+/// [`norm_ascii8`], their tails through a byte table.
 fn push_normalized(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len());
     let mut rest = s;
     while !rest.is_empty() {
-        let n = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
-        out.extend(rest.as_bytes()[..n].iter().map(|&b| ASCII_NORM[b as usize]));
+        // Copy the ASCII run, then normalise the copy in place (one bounds check per chunk).
+        let n = ascii_prefix_len(rest.as_bytes());
+        let at = out.len();
+        out.extend_from_slice(&rest.as_bytes()[..n]);
+        let mut chunks = out[at..].chunks_exact_mut(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes((&*c).try_into().unwrap_or_default());
+            c.copy_from_slice(&norm_ascii8(w).to_le_bytes());
+        }
+        for b in chunks.into_remainder() {
+            *b = ASCII_NORM[*b as usize];
+        }
         let mut chars = rest[n..].chars();
         let Some(c) = chars.next() else { break };
         rest = chars.as_str();
@@ -414,17 +471,25 @@ impl Featurizer {
             let mut nchars = 1;
             match class {
                 Class::Space => continue,
-                Class::Word => {
-                    while i < bytes.len() {
-                        let (c, l) = class_at(s, i);
-                        if c != Class::Word {
-                            break;
-                        }
-                        ascii &= l == 1;
-                        nchars += 1;
-                        i += l;
+                Class::Word => loop {
+                    // ASCII run by table lookup, then at most one non-ASCII char.
+                    let run = bytes[i..]
+                        .iter()
+                        .position(|&b| !ASCII_WORD[b as usize])
+                        .unwrap_or(bytes.len() - i);
+                    nchars += run;
+                    i += run;
+                    if i >= bytes.len() || bytes[i] < 0x80 {
+                        break;
                     }
-                }
+                    let (c, l) = class_at(s, i);
+                    if c != Class::Word {
+                        break;
+                    }
+                    ascii = false;
+                    nchars += 1;
+                    i += l;
+                },
                 Class::Symbol => {
                     while i < bytes.len() && nchars < MAX_SYMBOL_CHARS {
                         let (c, l) = class_at(s, i);
@@ -438,7 +503,13 @@ impl Featurizer {
                 Class::Newline | Class::Cjk => {}
             }
             let token = &s[start..i];
-            let h = hash_bytes(self.word_basis, token.as_bytes());
+            let h = if token.len() <= 8 {
+                // `hash_bytes` of a one-chunk token, read by one 8-byte load from `bytes`.
+                let w = load8(bytes, start) & (u64::MAX >> (64 - 8 * token.len()));
+                fold_mul(self.word_basis ^ token.len() as u64 ^ w, K)
+            } else {
+                hash_bytes(self.word_basis, token.as_bytes())
+            };
             sink.feature(self.bucket(h));
             if bigrams {
                 if let Some(p) = prev {
@@ -655,6 +726,17 @@ mod tests {
         for b in 0u8..128 {
             let s = (b as char).to_string();
             assert!(class_at(&s, 0) == (class_of(b as char), 1), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn swar_normalisation_matches_the_byte_table() {
+        for b in 0u8..128 {
+            let w = u64::from_le_bytes([b, b'Z', b'@', b'9', b'[', b'0', b'a', b'`']);
+            let got = norm_ascii8(w).to_le_bytes();
+            let want =
+                [b, b'Z', b'@', b'9', b'[', b'0', b'a', b'`'].map(|x| ASCII_NORM[x as usize]);
+            assert_eq!(got, want, "byte {b}");
         }
     }
 
