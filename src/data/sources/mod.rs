@@ -49,6 +49,13 @@ impl Adapted {
             canary: None,
         });
     }
+
+    /// Pushes a prompt that is its own problem group (`source/origin_id`): the common case
+    /// for sources without cross-file variants of one problem.
+    fn push_single(&mut self, source: &str, label: Label, origin_id: String, text: String) {
+        let group = format!("{source}/{origin_id}");
+        self.push(source, label, origin_id, group, text);
+    }
 }
 
 /// A raw source: its folder under the raw directory, licence and adapter.

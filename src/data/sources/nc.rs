@@ -56,13 +56,7 @@ fn coscript(dir: &Path) -> Result<Adapted> {
             let goal = str_field(NAME, &path, &v, "Specific Goal")?;
             let text = format!("Give me step-by-step instructions to {goal}.");
             let id = format!("{file}:{line}");
-            out.push(
-                NAME,
-                Label::Planning,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                text,
-            );
+            out.push_single(NAME, Label::Planning, id, text);
         }
     }
     Ok(out)
@@ -77,13 +71,7 @@ fn ultratool(dir: &Path) -> Result<Adapted> {
             out.read += 1;
             let input = str_field(NAME, &path, &v, "input")?;
             let id = format!("{lang}:{line}");
-            out.push(
-                NAME,
-                Label::Planning,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                input.to_string(),
-            );
+            out.push_single(NAME, Label::Planning, id, input.to_string());
         }
     }
     Ok(out)
@@ -112,13 +100,7 @@ fn worfbench_wikihow(dir: &Path) -> Result<Adapted> {
         match between(user, Some("Task:"), &["The action list you can take"]) {
             Some(task) => {
                 let id = i.to_string();
-                out.push(
-                    NAME,
-                    Label::Planning,
-                    id.clone(),
-                    format!("{NAME}/{id}"),
-                    task.to_string(),
-                );
+                out.push_single(NAME, Label::Planning, id, task.to_string());
             }
             None => out.drop("worfbench request not found"),
         }
@@ -149,13 +131,7 @@ fn codealpaca(dir: &Path) -> Result<Adapted> {
                 format!("{instruction}\n\n{input}")
             };
             let id = format!("{file}:{i}");
-            out.push(
-                NAME,
-                Label::CodeCompletion,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                text,
-            );
+            out.push_single(NAME, Label::CodeCompletion, id, text);
         }
     }
     Ok(out)

@@ -386,13 +386,7 @@ fn webvoyager(dir: &Path) -> Result<Adapted> {
         };
         let id = str_field(NAME, &path, &v, "id")?;
         let ques = str_field(NAME, &path, &v, "ques")?;
-        out.push(
-            NAME,
-            label,
-            id.to_string(),
-            format!("{NAME}/{id}"),
-            ques.to_string(),
-        );
+        out.push_single(NAME, label, id.to_string(), ques.to_string());
     }
     Ok(out)
 }

@@ -67,13 +67,7 @@ fn gsm8k(dir: &Path) -> Result<Adapted> {
             out.read += 1;
             let q = str_field(NAME, &path, &v, "question")?;
             let id = format!("{file}:{line}");
-            out.push(
-                NAME,
-                Label::Reasoning,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                q.to_string(),
-            );
+            out.push_single(NAME, Label::Reasoning, id, q.to_string());
         }
     }
     Ok(out)
@@ -103,13 +97,7 @@ fn big_bench_hard(dir: &Path) -> Result<Adapted> {
             }
             let input = str_field(NAME, &path, ex, "input")?;
             let id = format!("{task}:{i}");
-            out.push(
-                NAME,
-                Label::Reasoning,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                input.to_string(),
-            );
+            out.push_single(NAME, Label::Reasoning, id, input.to_string());
             if let Some(last) = out.prompts.last_mut() {
                 last.canary = canary.clone();
             }
@@ -137,13 +125,7 @@ fn aqua_rat(dir: &Path) -> Result<Adapted> {
                 format!("{q}\nOptions: {}", options.join(" "))
             };
             let id = format!("{file}:{line}");
-            out.push(
-                NAME,
-                Label::Reasoning,
-                id.clone(),
-                format!("{NAME}/{id}"),
-                text,
-            );
+            out.push_single(NAME, Label::Reasoning, id, text);
         }
     }
     Ok(out)
