@@ -63,12 +63,11 @@ fn kill_and_resume(d: &Path, input: &str) {
     let expected = std::fs::read(d.join("full.jsonl")).unwrap();
     assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), RECORDS);
 
-    // Kill as soon as some chunks are checkpointed.
+    // Kill as soon as some chunks are checkpointed: the checkpoint itself must record output
+    // (it exists from the start with none, and the partial file grows before it is updated).
     let mut child = label_file(d, input, "out.jsonl", &[]).spawn().unwrap();
     let started = Instant::now();
-    while !(d.join("out.jsonl.checkpoint").exists()
-        && std::fs::metadata(d.join("out.jsonl.partial")).is_ok_and(|m| m.len() > 200_000))
-    {
+    while checkpointed_output(&d.join("out.jsonl.checkpoint")) < 200_000 {
         assert!(started.elapsed() < Duration::from_secs(30), "no progress");
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -148,4 +147,14 @@ fn resume_refuses_a_checkpoint_for_another_input() {
         .lines()
         .count();
     assert_eq!(lines, RECORDS + 1);
+}
+
+/// `output_len` of a checkpoint file, 0 while it is missing (it is replaced atomically, so a
+/// read sees a whole file).
+fn checkpointed_output(path: &Path) -> u64 {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["output_len"].as_u64())
+        .unwrap_or(0)
 }
