@@ -7,15 +7,15 @@
 //! each, default 1,000,000), to be timed with the release binary:
 //!
 //! ```sh
-//! /usr/bin/time -v target/release/switchyard label -i DIR/prompts20.jsonl -o /tmp/out.jsonl
+//! /usr/bin/time -v target/release/promptyard label -i DIR/prompts20.jsonl -o /tmp/out.jsonl
 //! ```
 
 use std::io::Write;
 use std::path::Path;
 
 use criterion::{criterion_group, Criterion, Throughput};
-use switchyard::batch::{self, Format, Options, RouterLabeler, Sink, Source};
-use switchyard::router::Router;
+use promptyard_batch::{self, Format, Options, RouterLabeler, Sink, Source};
+use promptyard::router::Router;
 
 /// Words prompts are made of: a mix of planning, reasoning and code vocabulary.
 const WORDS: &[&str] = &[

@@ -8,8 +8,8 @@ mod common;
 use candle_core::Device;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
-use switchyard::classifier::{Classifier, Scratch};
-use switchyard::features::FeatureScratch;
+use promptyard::classifier::{Classifier, Scratch};
+use promptyard::features::FeatureScratch;
 
 fn single(c: &mut Criterion) {
     let clf = Classifier::bundled().unwrap();

@@ -5,8 +5,8 @@
 mod common;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use switchyard::classifier::Classifier;
-use switchyard::features::FeatureScratch;
+use promptyard::classifier::Classifier;
+use promptyard::features::FeatureScratch;
 
 fn featurize(c: &mut Criterion) {
     let clf = Classifier::bundled().unwrap();

@@ -6,7 +6,7 @@
 mod common;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use switchyard::router::Router;
+use promptyard::router::Router;
 
 fn single(c: &mut Criterion) {
     let router = Router::new().unwrap();

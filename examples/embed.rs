@@ -1,4 +1,4 @@
-//! Embedding switchyard in a service: one `Router` shared by every request thread, the
+//! Embedding promptyard in a service: one `Router` shared by every request thread, the
 //! decision's `api_id` and fallbacks driving the call, and a hot reload of the catalog.
 //!
 //! Run: `cargo run --release --example embed [CATALOG.toml]`
@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::thread;
 
-use switchyard::{Decision, Error, Router};
+use promptyard::{Decision, Error, Router};
 
 /// Stand-in for your LLM client: returns which model would have been called.
 fn call_llm(api_id: &str, _prompt: &str) -> Result<String, String> {

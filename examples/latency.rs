@@ -8,8 +8,8 @@
 use std::io::BufRead;
 use std::time::Instant;
 
-use switchyard::classifier::Classifier;
-use switchyard::router::Router;
+use promptyard::classifier::Classifier;
+use promptyard::router::Router;
 
 fn percentiles(mut ns: Vec<u64>) -> (u64, u64) {
     ns.sort_unstable();

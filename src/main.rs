@@ -1,7 +1,8 @@
-//! The `switchyard` command line: a thin shell over the library.
+//! The `promptyard` command line: a thin shell over the library.
 //!
 //! Exit codes: 0 success; 1 some records failed (batch labelling); 2 could not run.
 
+mod chart;
 mod cli;
 
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("switchyard: error: {}", error_chain(&err));
+            eprintln!("promptyard: error: {}", error_chain(&err));
             ExitCode::from(2)
         }
     }
@@ -39,7 +40,7 @@ fn error_chain(err: &anyhow::Error) -> String {
     out
 }
 
-/// A closed stdout (`switchyard label … | head`) is not an error worth reporting.
+/// A closed stdout (`promptyard label … | head`) is not an error worth reporting.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()

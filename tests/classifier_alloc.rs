@@ -3,7 +3,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use switchyard::classifier::{Classifier, Scratch};
+use promptyard::classifier::{Classifier, Scratch};
 
 struct Counting;
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);

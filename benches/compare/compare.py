@@ -1,4 +1,4 @@
-"""switchyard vs fastText, side by side, on the same data and the same machine.
+"""promptyard vs fastText, side by side, on the same data and the same machine.
 
 Run through `benches/compare/run.sh` (it prepares the virtualenv and the release build).
 fastText hyper-parameters are chosen on data/valid only; test and the leave-one-source-out
@@ -87,7 +87,7 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
-def switchyard_eval(bin_path, data_file, model_dir=None):
+def promptyard_eval(bin_path, data_file, model_dir=None):
     cmd = [bin_path, "eval", "--data", data_file, "--json"]
     if model_dir:
         cmd += ["--model", model_dir]
@@ -136,20 +136,20 @@ def time_fasttext_single(model, prompts, repeats):
 def svg_chart(report, path):
     """A dependency-free grouped bar chart: accuracy, LOSO mean, relative speed."""
     groups = [
-        ("test macro-F1", report["test"]["switchyard"]["macro_f1"], report["test"]["fasttext"]["macro_f1"]),
-        ("LOSO mean acc", report["loso"]["switchyard_mean"], report["loso"]["fasttext_mean"]),
+        ("test macro-F1", report["test"]["promptyard"]["macro_f1"], report["test"]["fasttext"]["macro_f1"]),
+        ("LOSO mean acc", report["loso"]["promptyard_mean"], report["loso"]["fasttext_mean"]),
     ]
     if report.get("gateway_dev"):
-        groups.append(("gateway dev acc", report["gateway_dev"]["switchyard"]["accuracy"],
+        groups.append(("gateway dev acc", report["gateway_dev"]["promptyard"]["accuracy"],
                        report["gateway_dev"]["fasttext"]["accuracy"]))
     w, h, pad = 640, 320, 40
     bar = 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
              f'<rect width="{w}" height="{h}" fill="white"/>',
-             f'<text x="{pad}" y="20" font-size="14">switchyard vs fastText ({report["date"]}, {report["machine"]})</text>']
+             f'<text x="{pad}" y="20" font-size="14">promptyard vs fastText ({report["date"]}, {report["machine"]})</text>']
     for i, (name, a, b) in enumerate(groups):
         x0 = pad + i * 200
-        for j, (v, color, who) in enumerate(((a, "#2b6cb0", "switchyard"), (b, "#dd6b20", "fastText"))):
+        for j, (v, color, who) in enumerate(((a, "#2b6cb0", "promptyard"), (b, "#dd6b20", "fastText"))):
             bh = (h - 2 * pad - 20) * v
             x = x0 + j * (bar + 10)
             y = h - pad - bh
@@ -169,7 +169,7 @@ def main():
     ap.add_argument("--batch-records", type=int, default=200_000)
     args = ap.parse_args()
     root = args.root
-    binp = os.path.join(root, "target", "release", "switchyard")
+    binp = os.path.join(root, "target", "release", "promptyard")
     latency_bin = os.path.join(root, "target", "release", "examples", "latency")
     out_dir = os.path.join(root, "benchmarks")
     tmp = tempfile.mkdtemp(prefix="sy-compare-")
@@ -192,14 +192,14 @@ def main():
     ft.save_model(ft_path)
     report["fasttext_params"] = dict(params, dim=50, bucket=2_000_000, valid_macro_f1=valid_f1, grid=grid_size)
 
-    # --- switchyard: retrain the default recipe on the same data, time it ---
+    # --- promptyard: retrain the default recipe on the same data, time it ---
     sy_model = os.path.join(tmp, "sy-model")
     t = time.perf_counter()
     sh([binp, "train", "--data", os.path.join(root, "data"), "--out", sy_model])
     sy_train_s = time.perf_counter() - t
-    report["train_seconds"] = {"switchyard": sy_train_s, "fasttext": ft_train_s}
+    report["train_seconds"] = {"promptyard": sy_train_s, "fasttext": ft_train_s}
     report["model_bytes"] = {
-        "switchyard": sum(os.path.getsize(os.path.join(sy_model, f)) for f in os.listdir(sy_model)),
+        "promptyard": sum(os.path.getsize(os.path.join(sy_model, f)) for f in os.listdir(sy_model)),
         "fasttext": os.path.getsize(ft_path),
     }
 
@@ -207,7 +207,7 @@ def main():
     test_path = os.path.join(tmp, "test.jsonl")
     write_jsonl(test, test_path)
     report["test"] = {
-        "switchyard": switchyard_eval(binp, test_path, sy_model),
+        "promptyard": promptyard_eval(binp, test_path, sy_model),
         "fasttext": metrics([r["label"] for r in test], ft_predict(ft, [r["text"] for r in test])),
     }
     gw = os.path.join(root, "data", "gateway_dev.jsonl")
@@ -215,7 +215,7 @@ def main():
         with open(gw, encoding="utf-8") as f:
             gw_recs = [json.loads(l) for l in f if l.strip()]
         report["gateway_dev"] = {
-            "switchyard": switchyard_eval(binp, gw, sy_model),
+            "promptyard": promptyard_eval(binp, gw, sy_model),
             "fasttext": metrics([r["label"] for r in gw_recs], ft_predict(ft, [r["text"] for r in gw_recs])),
         }
 
@@ -239,12 +239,12 @@ def main():
         m = fasttext.train_supervised(input=fold_ft, dim=50, bucket=2_000_000, thread=2, seed=1, verbose=0, **params)
         ft_m = metrics([r["label"] for r in held], ft_predict(m, [r["text"] for r in held]))
         sh([binp, "train", "--data", fold_dir, "--out", os.path.join(fold_dir, "model")])
-        sy_m = switchyard_eval(binp, held_path, os.path.join(fold_dir, "model"))
-        folds.append({"source": src, "n": len(held), "switchyard": sy_m["accuracy"], "fasttext": ft_m["accuracy"]})
-        print(f"LOSO {src}: switchyard {sy_m['accuracy']:.3f} fastText {ft_m['accuracy']:.3f}", file=sys.stderr)
+        sy_m = promptyard_eval(binp, held_path, os.path.join(fold_dir, "model"))
+        folds.append({"source": src, "n": len(held), "promptyard": sy_m["accuracy"], "fasttext": ft_m["accuracy"]})
+        print(f"LOSO {src}: promptyard {sy_m['accuracy']:.3f} fastText {ft_m['accuracy']:.3f}", file=sys.stderr)
     report["loso"] = {
         "folds": folds,
-        "switchyard_mean": statistics.mean(f["switchyard"] for f in folds),
+        "promptyard_mean": statistics.mean(f["promptyard"] for f in folds),
         "fasttext_mean": statistics.mean(f["fasttext"] for f in folds),
     }
 
@@ -261,10 +261,10 @@ def main():
         sy_lat[row["name"]] = row
     report["latency"] = [
         {"name": p["name"], "words": sy_lat[p["name"]]["words"],
-         "switchyard_classify_p50_ns": sy_lat[p["name"]]["classify_p50_ns"],
-         "switchyard_classify_p99_ns": sy_lat[p["name"]]["classify_p99_ns"],
-         "switchyard_route_p50_ns": sy_lat[p["name"]]["route_p50_ns"],
-         "switchyard_route_p99_ns": sy_lat[p["name"]]["route_p99_ns"],
+         "promptyard_classify_p50_ns": sy_lat[p["name"]]["classify_p50_ns"],
+         "promptyard_classify_p99_ns": sy_lat[p["name"]]["classify_p99_ns"],
+         "promptyard_route_p50_ns": sy_lat[p["name"]]["route_p50_ns"],
+         "promptyard_route_p99_ns": sy_lat[p["name"]]["route_p99_ns"],
          "fasttext_python_p50_ns": ft_lat[p["name"]]["p50_ns"],
          "fasttext_python_p99_ns": ft_lat[p["name"]]["p99_ns"]}
         for p in prompts
@@ -292,7 +292,7 @@ def main():
     ft_e2e_s = time.perf_counter() - t
     report["batch"] = {
         "records": len(batch),
-        "switchyard_label_end_to_end_per_s": len(batch) / sy_batch_s,
+        "promptyard_label_end_to_end_per_s": len(batch) / sy_batch_s,
         "fasttext_predict_only_per_s": len(batch) / ft_predict_s,
         "fasttext_end_to_end_per_s": len(batch) / ft_e2e_s,
     }
@@ -311,7 +311,7 @@ def render_markdown(r):
         return f"{x:.3f}"
 
     lines = [
-        "# switchyard vs fastText",
+        "# promptyard vs fastText",
         "",
         f"Run on {r['date']}, {r['machine']}, with `bash benches/compare/run.sh`.",
         f"Data: train {r['counts']['train']}, valid {r['counts']['valid']}, test {r['counts']['test']} records.",
@@ -322,39 +322,39 @@ def render_markdown(r):
         "",
         "## Accuracy",
         "",
-        "| set | switchyard acc | switchyard macro-F1 | fastText acc | fastText macro-F1 |",
+        "| set | promptyard acc | promptyard macro-F1 | fastText acc | fastText macro-F1 |",
         "|---|---|---|---|---|",
-        f"| test | {pct(r['test']['switchyard']['accuracy'])} | {pct(r['test']['switchyard']['macro_f1'])} | "
+        f"| test | {pct(r['test']['promptyard']['accuracy'])} | {pct(r['test']['promptyard']['macro_f1'])} | "
         f"{pct(r['test']['fasttext']['accuracy'])} | {pct(r['test']['fasttext']['macro_f1'])} |",
     ]
     if r.get("gateway_dev"):
         g = r["gateway_dev"]
-        lines.append(f"| gateway_dev (hand-written) | {pct(g['switchyard']['accuracy'])} | {pct(g['switchyard']['macro_f1'])} | "
+        lines.append(f"| gateway_dev (hand-written) | {pct(g['promptyard']['accuracy'])} | {pct(g['promptyard']['macro_f1'])} | "
                      f"{pct(g['fasttext']['accuracy'])} | {pct(g['fasttext']['macro_f1'])} |")
     lines += ["", "## Leave-one-source-out (train without the source, accuracy on all of its records)", "",
-              "| source | records | switchyard | fastText |", "|---|---|---|---|"]
+              "| source | records | promptyard | fastText |", "|---|---|---|---|"]
     for f in r["loso"]["folds"]:
-        lines.append(f"| {f['source']} | {f['n']} | {pct(f['switchyard'])} | {pct(f['fasttext'])} |")
-    lines.append(f"| **mean** | | **{pct(r['loso']['switchyard_mean'])}** | **{pct(r['loso']['fasttext_mean'])}** |")
+        lines.append(f"| {f['source']} | {f['n']} | {pct(f['promptyard'])} | {pct(f['fasttext'])} |")
+    lines.append(f"| **mean** | | **{pct(r['loso']['promptyard_mean'])}** | **{pct(r['loso']['fasttext_mean'])}** |")
     lines += ["", "## Single-prompt latency (one core)", "",
-              "switchyard is timed in Rust (`examples/latency.rs`, pinned to core 0); fastText through its "
+              "promptyard is timed in Rust (`examples/latency.rs`, pinned to core 0); fastText through its "
               "Python `predict`, which includes the Python call overhead a Python service would pay.", "",
-              "| prompt | words | switchyard classify p50 / p99 (µs) | switchyard route p50 / p99 (µs) | fastText (Python) p50 / p99 (µs) |",
+              "| prompt | words | promptyard classify p50 / p99 (µs) | promptyard route p50 / p99 (µs) | fastText (Python) p50 / p99 (µs) |",
               "|---|---|---|---|---|"]
     for l in r["latency"]:
-        lines.append(f"| {l['name']} | {l['words']} | {l['switchyard_classify_p50_ns']/1e3:.2f} / {l['switchyard_classify_p99_ns']/1e3:.2f} | "
-                     f"{l['switchyard_route_p50_ns']/1e3:.2f} / {l['switchyard_route_p99_ns']/1e3:.2f} | "
+        lines.append(f"| {l['name']} | {l['words']} | {l['promptyard_classify_p50_ns']/1e3:.2f} / {l['promptyard_classify_p99_ns']/1e3:.2f} | "
+                     f"{l['promptyard_route_p50_ns']/1e3:.2f} / {l['promptyard_route_p99_ns']/1e3:.2f} | "
                      f"{l['fasttext_python_p50_ns']/1e3:.2f} / {l['fasttext_python_p99_ns']/1e3:.2f} |")
     b = r["batch"]
     lines += ["", f"## Batch throughput ({b['records']} prompts, all cores)", "",
               "| path | prompts/s |", "|---|---|",
-              f"| switchyard `label` JSONL → JSONL (parse, classify, route, write) | {b['switchyard_label_end_to_end_per_s']:,.0f} |",
+              f"| promptyard `label` JSONL → JSONL (parse, classify, route, write) | {b['promptyard_label_end_to_end_per_s']:,.0f} |",
               f"| fastText Python: read JSONL, predict, write JSONL | {b['fasttext_end_to_end_per_s']:,.0f} |",
               f"| fastText Python: predict only (list in memory) | {b['fasttext_predict_only_per_s']:,.0f} |",
               "", "## Size and training time", "",
-              "| | switchyard | fastText |", "|---|---|---|",
-              f"| model on disk | {r['model_bytes']['switchyard']/1e6:.2f} MB | {r['model_bytes']['fasttext']/1e6:.2f} MB |",
-              f"| training time (same train split, 2 threads) | {r['train_seconds']['switchyard']:.1f} s | {r['train_seconds']['fasttext']:.1f} s |",
+              "| | promptyard | fastText |", "|---|---|---|",
+              f"| model on disk | {r['model_bytes']['promptyard']/1e6:.2f} MB | {r['model_bytes']['fasttext']/1e6:.2f} MB |",
+              f"| training time (same train split, 2 threads) | {r['train_seconds']['promptyard']:.1f} s | {r['train_seconds']['fasttext']:.1f} s |",
               ""]
     lines += ["## Targets", "", "| target | met? | figures |", "|---|---|---|"] + [
         f"| {name} | {'yes' if ok else '**no**'} | {fig} |" for name, ok, fig in targets(r)] + [""]
@@ -364,16 +364,16 @@ def render_markdown(r):
 def targets(r):
     """The issue's targets, each with the figures that decide it."""
     out = []
-    sy, ft = r["test"]["switchyard"]["accuracy"], r["test"]["fasttext"]["accuracy"]
+    sy, ft = r["test"]["promptyard"]["accuracy"], r["test"]["fasttext"]["accuracy"]
     out.append(("accuracy on test ≥ fastText", sy >= ft, f"{sy:.3f} vs {ft:.3f}"))
-    sy, ft = r["loso"]["switchyard_mean"], r["loso"]["fasttext_mean"]
+    sy, ft = r["loso"]["promptyard_mean"], r["loso"]["fasttext_mean"]
     out.append(("LOSO mean accuracy ≥ fastText", sy >= ft, f"{sy:.3f} vs {ft:.3f}"))
     l200 = [l for l in r["latency"] if l["name"] == "english-200w"][0]
-    sy, ft = l200["switchyard_route_p50_ns"], l200["fasttext_python_p50_ns"]
+    sy, ft = l200["promptyard_route_p50_ns"], l200["fasttext_python_p50_ns"]
     out.append(("~200-word latency ≤ 1/10 of fastText's (route p50 vs Python predict p50)", sy * 10 <= ft,
                 f"{sy/1e3:.2f} µs vs {ft/1e3:.2f} µs"))
     b = r["batch"]
-    sy, ft = b["switchyard_label_end_to_end_per_s"], b["fasttext_end_to_end_per_s"]
+    sy, ft = b["promptyard_label_end_to_end_per_s"], b["fasttext_end_to_end_per_s"]
     out.append(("batch throughput ≥ 2x fastText (end to end)", sy >= 2 * ft, f"{sy:,.0f}/s vs {ft:,.0f}/s"))
     return out
 

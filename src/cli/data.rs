@@ -1,9 +1,9 @@
-//! `switchyard data`: build the bundled dataset, or check labelled files.
+//! `promptyard data`: build the bundled dataset, or check labelled files.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use switchyard::data::{self, BuildOptions};
+use promptyard_train::data::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -1,17 +1,17 @@
-//! `switchyard eval`: score a classifier on a labelled JSONL file, or run the
+//! `promptyard eval`: score a classifier on a labelled JSONL file, or run the
 //! leave-one-source-out evaluation over a data directory (`--loso`).
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use switchyard::classifier::{device_from_name, Classifier};
-use switchyard::data::{open_maybe_gz, read_jsonl_strict, split_path};
-use switchyard::eval::{leave_one_source_out, predict_all, Metrics};
-use switchyard::Label;
+use promptyard::classifier::{device_from_name, Classifier};
+use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, split_path};
+use promptyard_train::eval::{leave_one_source_out, predict_all, Metrics};
+use promptyard::Label;
 
-use switchyard::features::FeaturizerConfig;
-use switchyard::train::TrainOptions;
+use promptyard::features::FeaturizerConfig;
+use promptyard_train::train::TrainOptions;
 
 use super::train::print_progress;
 
@@ -37,7 +37,7 @@ pub struct Args {
     pub train: LosoTrain,
 }
 
-/// Training options for `--loso` (same meaning as in `switchyard train`).
+/// Training options for `--loso` (same meaning as in `promptyard train`).
 #[derive(Debug, clap::Args)]
 pub struct LosoTrain {
     #[arg(long, default_value_t = 42)]
@@ -46,7 +46,7 @@ pub struct LosoTrain {
     pub epochs: Option<usize>,
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// Source balancing exponent (see `switchyard train --help`).
+    /// Source balancing exponent (see `promptyard train --help`).
     #[arg(long)]
     pub source_balance: Option<f64>,
     /// AdamW weight decay.
@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_loso(&args);
     }
     let clf = match &args.model {
-        Some(dir) => Classifier::load(&switchyard::hub::resolve_model(dir)?)?,
+        Some(dir) => Classifier::load(&promptyard::hub::resolve_model(dir)?)?,
         None => Classifier::bundled()?,
     };
     let records = read_jsonl_strict(&args.data)?;
@@ -165,7 +165,7 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
 
 fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
     let dir = &args.data;
-    let read = |name: &str| -> anyhow::Result<Vec<switchyard::data::Record>> {
+    let read = |name: &str| -> anyhow::Result<Vec<promptyard_train::data::Record>> {
         match split_path(dir, name) {
             Some(p) => Ok(read_jsonl_strict(&p)?),
             None => anyhow::bail!(

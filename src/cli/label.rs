@@ -1,4 +1,4 @@
-//! `switchyard label`: label and route every record of a prompt log.
+//! `promptyard label`: label and route every record of a prompt log.
 //!
 //! Exit status: 0 every record labelled; 1 some records became error records; 2 the run
 //! could not complete (unreadable input, bad CSV header, bad model or catalog, …).
@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use switchyard::batch::{self, Format, Options, Progress, RouterLabeler, Sink, Source, Summary};
-use switchyard::router::Router;
+use promptyard_batch::{self as batch, Format, Options, Progress, RouterLabeler, Sink, Source, Summary};
+use promptyard::router::Router;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(c);
     }
     if let Some(m) = &args.model {
-        builder = builder.model(switchyard::hub::resolve_model(m)?);
+        builder = builder.model(promptyard::hub::resolve_model(m)?);
     }
     let router = builder.build()?;
     let labeler = RouterLabeler::new(&router);

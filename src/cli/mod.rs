@@ -14,7 +14,7 @@ mod train;
 
 /// Embedded router for LLM prompts with learned task classification.
 #[derive(Debug, Parser)]
-#[command(name = "switchyard", version, about)]
+#[command(name = "promptyard", version, about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

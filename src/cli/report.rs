@@ -1,14 +1,14 @@
-//! `switchyard report`: routed cost of a labelled log vs sending everything to one model.
+//! `promptyard report`: routed cost of a labelled log vs sending everything to one model.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use switchyard::catalog::Catalog;
-use switchyard::report::Report;
+use promptyard::catalog::Catalog;
+use promptyard_batch::report::Report;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Labelled JSONL written by `switchyard label`.
+    /// Labelled JSONL written by `promptyard label`.
     #[arg(long, short)]
     input: PathBuf,
     /// Catalog id of the model everything would otherwise go to.
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let report = Report::from_path(&args.input, &catalog, &args.baseline)?;
     if let Some(chart) = &args.chart {
-        report.write_chart(chart)?;
+        crate::chart::write_chart(&report, chart)?;
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -1,11 +1,11 @@
-//! `switchyard route`: classify one prompt and print the decision as one JSON object.
+//! `promptyard route`: classify one prompt and print the decision as one JSON object.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use switchyard::router::Router;
+use promptyard::router::Router;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(path);
     }
     if let Some(dir) = args.model {
-        builder = builder.model(switchyard::hub::resolve_model(dir)?);
+        builder = builder.model(promptyard::hub::resolve_model(dir)?);
     }
     let decision = builder.build()?.route(&prompt)?;
     let json = if args.pretty {

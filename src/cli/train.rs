@@ -1,13 +1,13 @@
-//! `switchyard train`: train a classifier from `data/` (plus extra labelled files) and write
+//! `promptyard train`: train a classifier from `data/` (plus extra labelled files) and write
 //! `model.safetensors` + `config.json` into `--out`. Progress goes to stderr.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use switchyard::classifier::device_from_name;
-use switchyard::features::FeaturizerConfig;
-use switchyard::train::{load_training_data, train, Progress, TrainOptions};
+use promptyard::classifier::device_from_name;
+use promptyard::features::FeaturizerConfig;
+use promptyard_train::train::{load_training_data, train, Progress, TrainOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -115,25 +115,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         data.valid.len(),
         data.files.len()
     );
-    let clf = train(
+    let mut model = train(
         &data.train,
         &data.valid,
         &opts,
         &device,
         &mut print_progress,
     )?;
-    let mut config = clf.config().clone();
-    if let Some(t) = config.training.as_mut() {
+    if let Some(t) = model.config.training.as_mut() {
         t.data_files = data.files.iter().map(|p| p.display().to_string()).collect();
     }
-    let clf = clf.with_config(config)?;
-    clf.save(&args.out)
+    model
+        .save(&args.out)
         .with_context(|| format!("saving the model to {}", args.out.display()))?;
-    let secs = clf.config().training.as_ref().map_or(0.0, |t| t.seconds);
+    let secs = model.config.training.as_ref().map_or(0.0, |t| t.seconds);
     eprintln!(
         "wrote {} (weights {}, trained in {secs:.1}s)",
         args.out.display(),
-        clf.fingerprint()
+        model.fingerprint()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,195 @@
+//! Output records, written straight into byte buffers.
+//!
+//! A labelled JSONL record is the input line with its closing brace replaced by the
+//! added fields, so input fields are copied byte for byte and never re-serialised.
+
+use super::csv_input::{Columns, Row};
+use super::jsonl::{extract, members_without_output_keys};
+use super::{ErrorKind, FieldPath, Labeler, Labelled, RecordError, Tally};
+
+/// Appends `s` as a JSON string.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+/// Appends a finite float in shortest round-trip form, `null` otherwise.
+fn json_f32(out: &mut Vec<u8>, x: f32) {
+    if x.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+fn json_f64(out: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Appends the added fields and closes the record:
+/// `"label":…,"confidence":…,"probs":{…},"model":…,"est_cost_usd":…,"input_tokens":…,
+/// "output_tokens":…}` and a newline.
+fn labelled_fields(out: &mut Vec<u8>, l: &Labelled) {
+    out.extend_from_slice(b"\"label\":\"");
+    out.extend_from_slice(l.label.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"confidence\":");
+    json_f32(out, l.confidence);
+    out.extend_from_slice(b",\"probs\":{");
+    for (i, label) in promptyard::Label::ALL.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(label.as_str().as_bytes());
+        out.extend_from_slice(b"\":");
+        json_f32(out, l.probs[i]);
+    }
+    out.extend_from_slice(b"},\"model\":");
+    json_str(out, &l.model);
+    out.extend_from_slice(b",\"est_cost_usd\":");
+    json_f64(out, l.est_cost_usd);
+    out.extend_from_slice(b",\"input_tokens\":");
+    out.extend_from_slice(itoa::Buffer::new().format(l.input_tokens).as_bytes());
+    out.extend_from_slice(b",\"output_tokens\":");
+    out.extend_from_slice(itoa::Buffer::new().format(l.output_tokens).as_bytes());
+    out.extend_from_slice(b"}\n");
+}
+
+/// Appends `{"line":…,"error":"kind","message":"…"}` and a newline.
+pub(crate) fn error_record(out: &mut Vec<u8>, line: u64, err: &RecordError) {
+    out.extend_from_slice(b"{\"line\":");
+    out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+    out.extend_from_slice(b",\"error\":\"");
+    out.extend_from_slice(err.kind.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"message\":");
+    json_str(out, &err.message);
+    out.extend_from_slice(b"}\n");
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let n = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &b[..n]
+}
+
+/// One JSONL line (without `\n`) → one output record.
+pub(crate) fn jsonl_record(
+    out: &mut Vec<u8>,
+    line_no: u64,
+    raw: &[u8],
+    field: &FieldPath,
+    labeler: &dyn Labeler,
+    tally: &mut Tally,
+) {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    let result = extract(raw, field).and_then(|x| {
+        labeler
+            .label(&x.text)
+            .map(|l| (l, x.collides))
+            .map_err(|e| RecordError::new(ErrorKind::RouteFailed, e.to_string()))
+    });
+    match result {
+        Ok((labelled, false)) => {
+            // A valid object: drop the closing brace and append the new fields.
+            let body = trim_end(trim_end(raw).strip_suffix(b"}").unwrap_or(raw));
+            out.extend_from_slice(body);
+            if !body.ends_with(b"{") {
+                out.push(b',');
+            }
+            labelled_fields(out, &labelled);
+            tally.labelled += 1;
+        }
+        Ok((labelled, true)) => {
+            // Rare: the input has a key we add; rebuild the object without it. `extract`
+            // has validated the line, so the error arm is unreachable in practice.
+            let members = std::str::from_utf8(raw)
+                .map_err(|e| e.to_string())
+                .and_then(|line| members_without_output_keys(line).map_err(|e| e.to_string()));
+            match members {
+                Ok(members) => {
+                    out.push(b'{');
+                    for (key, value) in &members {
+                        json_str(out, key);
+                        out.push(b':');
+                        out.extend_from_slice(value.get().as_bytes());
+                        out.push(b',');
+                    }
+                    labelled_fields(out, &labelled);
+                    tally.labelled += 1;
+                }
+                Err(msg) => {
+                    let e =
+                        RecordError::new(ErrorKind::InvalidJson, format!("invalid JSON: {msg}"));
+                    error_record(out, line_no, &e);
+                    tally.errors[e.kind as usize] += 1;
+                }
+            }
+        }
+        Err(e) => {
+            error_record(out, line_no, &e);
+            tally.errors[e.kind as usize] += 1;
+        }
+    }
+}
+
+/// One CSV row → one output record with every column as a string field.
+pub(crate) fn csv_record(
+    out: &mut Vec<u8>,
+    row: &Row,
+    columns: &Columns,
+    labeler: &dyn Labeler,
+    tally: &mut Tally,
+) {
+    let result = row
+        .record
+        .as_ref()
+        .map_err(|msg| RecordError::new(ErrorKind::BadCsvRow, msg.clone()))
+        .and_then(|record| {
+            let mut fields = Vec::with_capacity(record.len());
+            for (i, f) in record.iter().enumerate() {
+                fields.push(std::str::from_utf8(f).map_err(|e| {
+                    RecordError::new(
+                        ErrorKind::InvalidUtf8,
+                        format!(
+                            "column {}: invalid UTF-8 at byte {}",
+                            i + 1,
+                            e.valid_up_to()
+                        ),
+                    )
+                })?);
+            }
+            let text = fields.get(columns.text).copied().unwrap_or("");
+            if text.trim().is_empty() {
+                return Err(RecordError::new(
+                    ErrorKind::EmptyText,
+                    "the text column is empty",
+                ));
+            }
+            let labelled = labeler
+                .label(text)
+                .map_err(|e| RecordError::new(ErrorKind::RouteFailed, e.to_string()))?;
+            Ok((fields, labelled))
+        });
+    match result {
+        Ok((fields, labelled)) => {
+            out.push(b'{');
+            for (i, key) in &columns.copied {
+                out.extend_from_slice(key);
+                json_str(out, fields[*i]);
+                out.push(b',');
+            }
+            labelled_fields(out, &labelled);
+            tally.labelled += 1;
+        }
+        Err(e) => {
+            error_record(out, row.line, &e);
+            tally.errors[e.kind as usize] += 1;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Labelled prompt data: the record format, reading it with precise errors,
+//! and (in submodules) the pipeline that builds `data/` from public raw sources.
+//!
+//! A data file is JSON Lines (optionally gzipped, `.jsonl.gz`), one object per line:
+//! `{"id": "...", "text": "...", "label": "planning|reasoning|code_completion", "source": "..."}`.
+//! Extra fields are kept but ignored by training.
+//!
+//! The build, one module per stage ([`pipeline`] runs them): [`sources`] (one adapter per raw
+//! source, plus [`stubs`]-mined and [`synth`]-generated prompts) → [`normalise`] → [`dedupe`]
+//! → [`split`] (by problem group) → [`balance`] → [`write`](mod@write). [`user`] validates your
+//! own files.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use promptyard::{Error, Result};
+use promptyard::label::Label;
+
+pub mod balance;
+pub mod dedupe;
+pub mod normalise;
+pub mod pipeline;
+pub mod sources;
+pub mod split;
+pub mod stubs;
+pub mod synth;
+pub mod user;
+pub mod write;
+
+pub use pipeline::{build, write_dataset, BuildOptions, BuildStats, Dataset};
+pub use user::{load_labelled_files, Summary};
+
+/// One labelled prompt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable identifier, unique within a dataset (`source:origin-id`).
+    pub id: String,
+    /// The prompt text as a user would send it.
+    pub text: String,
+    /// What the user mostly wants.
+    pub label: Label,
+    /// Where the record came from; leave-one-source-out evaluation groups by it.
+    pub source: String,
+    /// Benchmark canary string carried by records cut from benchmarks that ask for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<String>,
+}
+
+/// A prompt cut out of a raw source (benchmark adapter, mined stub or generator),
+/// before normalisation, de-duplication and splitting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawPrompt {
+    /// The prompt text as cut out (normalised later by the pipeline).
+    pub text: String,
+    pub label: Label,
+    /// Source name, e.g. `gsm8k`, `synth_planning`; becomes [`Record::source`].
+    pub source: String,
+    /// Identifier inside the source (file:line, task id ...); becomes part of [`Record::id`].
+    pub origin_id: String,
+    /// Split key: every variant of one underlying problem (e.g. HumanEval/42 in any language
+    /// or infilling form) shares a group and so lands in one split.
+    pub group: String,
+    pub canary: Option<String>,
+}
+
+/// Why a line of a data file was not turned into a [`Record`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// 1-based line number.
+    pub line: u64,
+    /// The field at fault (`-` for the whole line).
+    pub field: String,
+    /// Human-readable reason.
+    pub reason: String,
+}
+
+/// The records of one file plus every line that was rejected, so nothing is lost silently.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<Record>,
+    pub rejected: Vec<Rejected>,
+    /// Non-empty lines read.
+    pub lines_read: u64,
+}
+
+/// Opens a file for reading, transparently gunzipping names ending in `.gz`.
+pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    Ok(Box::new(BufReader::with_capacity(1 << 16, reader)))
+}
+
+/// Parses one JSONL line into a [`Record`], naming the field at fault on error.
+pub fn parse_record(line: &str) -> std::result::Result<Record, (String, String)> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| ("-".to_string(), format!("invalid JSON: {e}")))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ("-".to_string(), "expected a JSON object".to_string()))?;
+    let get_str = |field: &str| -> std::result::Result<String, (String, String)> {
+        match obj.get(field) {
+            None => Err((field.to_string(), "missing".to_string())),
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err((field.to_string(), format!("expected a string, got {other}"))),
+        }
+    };
+    let text = get_str("text")?;
+    if text.trim().is_empty() {
+        return Err(("text".to_string(), "empty".to_string()));
+    }
+    let label_name = get_str("label")?;
+    let label = label_name
+        .parse::<Label>()
+        .map_err(|e| ("label".to_string(), e.to_string()))?;
+    let id = get_str("id")?;
+    let source = get_str("source")?;
+    let canary = match obj.get("canary") {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    Ok(Record {
+        id,
+        text,
+        label,
+        source,
+        canary,
+    })
+}
+
+/// Reads a JSONL (or `.jsonl.gz`) data file, collecting bad lines instead of stopping,
+/// so callers can report every problem with its line number.
+pub fn read_jsonl(path: &Path) -> Result<Loaded> {
+    let reader = open_maybe_gz(path)?;
+    let mut out = Loaded::default();
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let bytes = line.map_err(|e| Error::io(path, e))?;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            out.lines_read += 1;
+            out.rejected.push(Rejected {
+                line: line_no,
+                field: "-".into(),
+                reason: "invalid UTF-8".into(),
+            });
+            continue;
+        };
+        let text = text.trim_end_matches('\r');
+        if text.trim().is_empty() {
+            continue;
+        }
+        out.lines_read += 1;
+        match parse_record(text) {
+            Ok(r) => out.records.push(r),
+            Err((field, reason)) => out.rejected.push(Rejected {
+                line: line_no,
+                field,
+                reason,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a data file and fails on the first bad line with file, line and field.
+pub fn read_jsonl_strict(path: &Path) -> Result<Vec<Record>> {
+    let loaded = read_jsonl(path)?;
+    if let Some(r) = loaded.rejected.first() {
+        return Err(Error::Record {
+            path: PathBuf::from(path),
+            line: r.line,
+            field: r.field.clone(),
+            msg: r.reason.clone(),
+        });
+    }
+    Ok(loaded.records)
+}
+
+/// Finds `NAME.jsonl` or `NAME.jsonl.gz` in `dir`.
+pub fn split_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    [format!("{name}.jsonl"), format!("{name}.jsonl.gz")]
+        .into_iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn bad_lines_are_reported_with_line_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.jsonl");
+        let mut f = File::create(&path).unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"a","text":"plan my week","label":"planning","source":"s"}}"#
+        )
+        .unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"b","text":"x","label":"poetry","source":"s"}}"#
+        )
+        .unwrap();
+        writeln!(f, "not json").unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"c","text":5,"label":"reasoning","source":"s"}}"#
+        )
+        .unwrap();
+        write!(
+            f,
+            "{{\"id\":\"d\",\"text\":\"why?\",\"label\":\"reasoning\",\"source\":\"s\"}}\r\n"
+        )
+        .unwrap();
+        drop(f);
+        let loaded = read_jsonl(&path).unwrap();
+        assert_eq!(loaded.lines_read, 5);
+        assert_eq!(loaded.records.len(), 2);
+        let fields: Vec<(u64, &str)> = loaded
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.field.as_str()))
+            .collect();
+        assert_eq!(fields, vec![(2, "label"), (3, "-"), (4, "text")]);
+        let err = read_jsonl_strict(&path).unwrap_err().to_string();
+        assert!(err.contains("x.jsonl:2: label"), "{err}");
+    }
+}

@@ -1,0 +1,272 @@
+//! Scoring a classifier on labelled records: accuracy, macro-F1, per-label precision /
+//! recall / F1, the confusion matrix, expected calibration error and per-source accuracy;
+//! plus leave-one-source-out evaluation, the measure of generalisation to unseen sources.
+//!
+//! ```
+//! use promptyard_train::eval::Metrics;
+//! use promptyard::Label::*;
+//! let m = Metrics::compute(&[Planning, Reasoning], &[[0.8, 0.1, 0.1], [0.6, 0.3, 0.1]], &["a", "b"]);
+//! assert_eq!(m.accuracy, 0.5);
+//! assert_eq!(m.per_source["b"].accuracy, 0.0);
+//! ```
+
+use std::collections::BTreeMap;
+
+use candle_core::Device;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use promptyard::classifier::Classifier;
+use crate::data::Record;
+use promptyard::Result;
+use promptyard::label::{Label, Probs, NUM_LABELS};
+use crate::train::{train, Progress, TrainOptions};
+
+/// Bins of the expected calibration error.
+pub const ECE_BINS: usize = 15;
+
+/// Precision, recall and F1 of one label.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelMetrics {
+    pub label: Label,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// Gold examples of this label.
+    pub support: usize,
+}
+
+/// Accuracy on the records of one source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceMetrics {
+    pub n: usize,
+    pub accuracy: f64,
+}
+
+/// Everything `promptyard eval` reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    pub n: usize,
+    pub accuracy: f64,
+    /// Unweighted mean of the per-label F1 over labels present in gold or predictions.
+    pub macro_f1: f64,
+    pub per_label: Vec<LabelMetrics>,
+    /// `confusion[gold][predicted]`, in [`Label::ALL`] order.
+    pub confusion: [[usize; NUM_LABELS]; NUM_LABELS],
+    /// Expected calibration error of the top probability over [`ECE_BINS`] equal-width bins.
+    pub ece: f64,
+    /// Mean negative log-likelihood of the gold label.
+    pub nll: f64,
+    pub per_source: BTreeMap<String, SourceMetrics>,
+}
+
+impl Metrics {
+    /// Scores predicted probabilities against gold labels; `sources[i]` names record `i`'s source.
+    pub fn compute(gold: &[Label], probs: &[Probs], sources: &[&str]) -> Metrics {
+        let n = gold.len().min(probs.len());
+        let mut confusion = [[0usize; NUM_LABELS]; NUM_LABELS];
+        let mut bins = [(0usize, 0f64, 0f64); ECE_BINS];
+        let mut nll = 0.0;
+        let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for i in 0..n {
+            let pred = Label::argmax(&probs[i]);
+            confusion[gold[i].index()][pred.index()] += 1;
+            let conf = f64::from(probs[i][pred.index()]);
+            let bin = ((conf * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
+            let hit = f64::from(u8::from(pred == gold[i]));
+            bins[bin].0 += 1;
+            bins[bin].1 += conf;
+            bins[bin].2 += hit;
+            nll -= f64::from(probs[i][gold[i].index()]).max(1e-12).ln();
+            if let Some(s) = sources.get(i) {
+                let e = per_source.entry((*s).to_string()).or_default();
+                e.0 += 1;
+                e.1 += usize::from(pred == gold[i]);
+            }
+        }
+        let correct: usize = (0..NUM_LABELS).map(|k| confusion[k][k]).sum();
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let per_label: Vec<LabelMetrics> = Label::ALL
+            .iter()
+            .map(|&l| {
+                let k = l.index();
+                let tp = confusion[k][k];
+                let support: usize = confusion[k].iter().sum();
+                let predicted: usize = (0..NUM_LABELS).map(|g| confusion[g][k]).sum();
+                let (precision, recall) = (ratio(tp, predicted), ratio(tp, support));
+                let f1 = if precision + recall == 0.0 {
+                    0.0
+                } else {
+                    2.0 * precision * recall / (precision + recall)
+                };
+                LabelMetrics {
+                    label: l,
+                    precision,
+                    recall,
+                    f1,
+                    support,
+                }
+            })
+            .collect();
+        let present: Vec<&LabelMetrics> = per_label
+            .iter()
+            .filter(|m| m.support > 0 || (0..NUM_LABELS).any(|g| confusion[g][m.label.index()] > 0))
+            .collect();
+        let macro_f1 = if present.is_empty() {
+            0.0
+        } else {
+            present.iter().map(|m| m.f1).sum::<f64>() / present.len() as f64
+        };
+        let ece = bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|b| (b.1 - b.2).abs() / n as f64)
+            .sum();
+        Metrics {
+            n,
+            accuracy: ratio(correct, n),
+            macro_f1,
+            per_label,
+            confusion,
+            ece,
+            nll: if n == 0 { 0.0 } else { nll / n as f64 },
+            per_source: per_source
+                .into_iter()
+                .map(|(s, (n, c))| {
+                    (
+                        s,
+                        SourceMetrics {
+                            n,
+                            accuracy: ratio(c, n),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Probabilities for every record through the single-prompt path, in parallel over rayon's pool.
+pub fn predict_all(clf: &Classifier, records: &[Record]) -> Vec<Probs> {
+    records.par_iter().map(|r| clf.predict(&r.text)).collect()
+}
+
+/// Scores `clf` on `records` with the single-prompt path, in parallel over rayon's pool.
+pub fn evaluate(clf: &Classifier, records: &[Record]) -> Metrics {
+    let probs = predict_all(clf, records);
+    let gold: Vec<Label> = records.iter().map(|r| r.label).collect();
+    let sources: Vec<&str> = records.iter().map(|r| r.source.as_str()).collect();
+    Metrics::compute(&gold, &probs, &sources)
+}
+
+/// One row of the leave-one-source-out table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LosoRow {
+    /// The held-out source.
+    pub source: String,
+    /// Its records (from every split), all unseen in training.
+    pub n: usize,
+    /// Accuracy on them of a model trained without the source.
+    pub accuracy: f64,
+    /// The label(s) the source carries, most frequent first.
+    pub labels: Vec<Label>,
+}
+
+/// Leave-one-source-out: for every source S in `train ∪ valid ∪ test`, trains on `train`
+/// minus S (calibrating on `valid` minus S) and scores all of S's records.
+/// `on_fold(i, folds, source)` is called before each fold; `on_progress` gets training progress.
+pub fn leave_one_source_out(
+    train_set: &[Record],
+    valid: &[Record],
+    test: &[Record],
+    opts: &TrainOptions,
+    device: &Device,
+    on_fold: &mut dyn FnMut(usize, usize, &str),
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Vec<LosoRow>> {
+    let mut sources: Vec<&str> = train_set
+        .iter()
+        .chain(valid)
+        .chain(test)
+        .map(|r| r.source.as_str())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let mut rows = Vec::with_capacity(sources.len());
+    for (i, &held) in sources.iter().enumerate() {
+        on_fold(i, sources.len(), held);
+        let keep = |r: &&Record| r.source != held;
+        let tr: Vec<Record> = train_set.iter().filter(keep).cloned().collect();
+        let va: Vec<Record> = valid.iter().filter(keep).cloned().collect();
+        let held_out: Vec<Record> = train_set
+            .iter()
+            .chain(valid)
+            .chain(test)
+            .filter(|r| r.source == held)
+            .cloned()
+            .collect();
+        let file = train(&tr, &va, opts, device, on_progress)?;
+        let clf = Classifier::from_file(&file, std::path::Path::new("<in memory>"))?;
+        let m = evaluate(&clf, &held_out);
+        let mut counts = [0usize; NUM_LABELS];
+        for r in &held_out {
+            counts[r.label.index()] += 1;
+        }
+        let mut labels: Vec<Label> = Label::ALL
+            .iter()
+            .copied()
+            .filter(|l| counts[l.index()] > 0)
+            .collect();
+        labels.sort_by_key(|l| std::cmp::Reverse(counts[l.index()]));
+        rows.push(LosoRow {
+            source: held.to_string(),
+            n: held_out.len(),
+            accuracy: m.accuracy,
+            labels,
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Label::*;
+
+    #[test]
+    fn metrics_match_hand_computation() {
+        // gold:  P P R C ; pred: P R R P
+        let gold = [Planning, Planning, Reasoning, CodeCompletion];
+        let probs = [
+            [0.9, 0.05, 0.05],
+            [0.3, 0.6, 0.1],
+            [0.2, 0.7, 0.1],
+            [0.5, 0.2, 0.3],
+        ];
+        let m = Metrics::compute(&gold, &probs, &["x", "x", "y", "y"]);
+        assert_eq!(m.accuracy, 0.5);
+        assert_eq!(m.confusion[0], [1, 1, 0]);
+        assert_eq!(m.confusion[2], [1, 0, 0]);
+        // planning P=1/2 R=1/2 F1=0.5; reasoning P=1/2 R=1 F1=2/3; code F1=0.
+        assert!((m.macro_f1 - (0.5 + 2.0 / 3.0 + 0.0) / 3.0).abs() < 1e-12);
+        // ECE: bins 0.9→hit, 0.6→miss, 0.7→hit, 0.5→miss: (0.1 + 0.6 + 0.3 + 0.5) / 4.
+        assert!(
+            (m.ece - (0.1 + 0.6 + 0.3 + 0.5) / 4.0).abs() < 1e-6,
+            "{}",
+            m.ece
+        );
+        assert_eq!(
+            m.per_source["x"],
+            SourceMetrics {
+                n: 2,
+                accuracy: 0.5
+            }
+        );
+    }
+
+    #[test]
+    fn empty_input_gives_zeros_not_nan() {
+        let m = Metrics::compute(&[], &[], &[]);
+        assert_eq!((m.n, m.accuracy, m.macro_f1, m.ece), (0, 0.0, 0.0, 0.0));
+    }
+}

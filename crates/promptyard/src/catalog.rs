@@ -1,0 +1,520 @@
+//! The model catalog: candidate models with their list prices, context windows and per-label
+//! quality, plus the routing settings (`[policy]`), read from TOML and validated once.
+//!
+//! A catalog is configuration in, a validated immutable object out: every check happens in
+//! [`Catalog::parse`], so the router's hot path never re-validates. An invalid file is reported
+//! as [`Error::Catalog`] naming the file, the 1-based line and the field (from toml's spans).
+//!
+//! ```toml
+//! [policy]
+//! min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75 }
+//! expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+//! plausible_label_floor = 0.20   # any label this likely must be served adequately too
+//! # optional:
+//! # default_model = "claude-3-5-sonnet"   # used when nothing is adequate (else an error)
+//! # allow = ["anthropic", "amazon"]       # provider names or model ids; only these are used
+//! # deny = ["gpt-4o"]                     # provider names or model ids never used
+//! # max_fallbacks = 3                     # length of Decision::fallbacks (at most 8)
+//!
+//! [[model]]
+//! id = "claude-3-5-sonnet"
+//! provider = "anthropic"
+//! input_usd_per_mtok = 3.00
+//! output_usd_per_mtok = 15.00
+//! context_tokens = 200000
+//! quality = { planning = 0.90, reasoning = 0.88, code_completion = 0.92 }
+//! # optional: api_id = "anthropic.claude-3-5-sonnet-20241022-v2:0", enabled = true,
+//! #           tags = ["bedrock"], latency_ms = 900
+//! ```
+//!
+//! ```
+//! use promptyard::catalog::Catalog;
+//! use promptyard::Label;
+//!
+//! let catalog = Catalog::bundled()?;
+//! let cheapest = catalog
+//!     .models()
+//!     .iter()
+//!     .filter(|m| m.quality(Label::CodeCompletion) >= catalog.settings().min_quality(Label::CodeCompletion))
+//!     .min_by(|a, b| a.cost_usd(1000, 300).total_cmp(&b.cost_usd(1000, 300)));
+//! assert!(cheapest.is_some());
+//! # Ok::<(), promptyard::Error>(())
+//! ```
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::hash::fnv1a64;
+use crate::label::{Label, NUM_LABELS};
+
+/// The catalog shipped in `models/catalog.toml`, compiled into the crate.
+pub const BUNDLED_TOML: &str = include_str!("../../../models/catalog.toml");
+
+/// Path shown in errors and decisions for the bundled catalog.
+pub const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
+
+/// Upper bound on `max_fallbacks`, so the policy can rank candidates in a fixed-size buffer.
+pub const MAX_FALLBACKS: usize = 8;
+
+/// Fallbacks listed when `max_fallbacks` is not set.
+pub const DEFAULT_MAX_FALLBACKS: usize = 3;
+
+/// A validated, immutable catalog. Build it with [`Catalog::load`], [`Catalog::parse`] or
+/// [`Catalog::bundled`]; share it behind an `Arc`.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    path: PathBuf,
+    fingerprint: u64,
+    settings: Settings,
+    models: Vec<ModelSpec>,
+}
+
+/// The `[policy]` table: what "adequate" means and how the decision is shaped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Minimum quality (0..=1) a model needs for each label, indexed like [`Label::ALL`].
+    pub min_quality: [f64; NUM_LABELS],
+    /// Output tokens assumed for a prompt of each label when estimating its cost.
+    pub expected_output_tokens: [u64; NUM_LABELS],
+    /// Every label with probability ≥ this must be served adequately, not just the argmax.
+    pub plausible_label_floor: f32,
+    /// Model used when no model is adequate; `None` makes that case an error.
+    pub default_model: Option<String>,
+    /// If set, only models whose provider or id is listed are eligible.
+    pub allow: Option<Vec<String>>,
+    /// Models whose provider or id is listed are never eligible (applied after `allow`).
+    pub deny: Vec<String>,
+    /// How many next-cheapest adequate models a decision lists as fallbacks (≤ [`MAX_FALLBACKS`]).
+    pub max_fallbacks: usize,
+}
+
+impl Settings {
+    /// Minimum quality for `label`.
+    pub fn min_quality(&self, label: Label) -> f64 {
+        self.min_quality[label.index()]
+    }
+
+    /// Output tokens assumed for a prompt labelled `label`.
+    pub fn expected_output_tokens(&self, label: Label) -> u64 {
+        self.expected_output_tokens[label.index()]
+    }
+}
+
+/// One `[[model]]` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelSpec {
+    /// Unique id within the catalog (what decisions name).
+    pub id: String,
+    /// Vendor or serving platform, e.g. `anthropic`, `amazon`, `openai`.
+    pub provider: String,
+    /// The id the vendor's API or Amazon Bedrock expects, so a service can call it directly.
+    pub api_id: Option<String>,
+    /// List price of input tokens, USD per million tokens.
+    pub input_usd_per_mtok: f64,
+    /// List price of output tokens, USD per million tokens.
+    pub output_usd_per_mtok: f64,
+    /// Context window in tokens (prompt plus expected output must fit).
+    pub context_tokens: u64,
+    /// Quality (0..=1) per label, indexed like [`Label::ALL`].
+    pub quality: [f64; NUM_LABELS],
+    /// `enabled = false` keeps an entry in the file without routing to it.
+    pub enabled: bool,
+    /// Free-form tags (informational).
+    pub tags: Vec<String>,
+    /// Typical time to first token in milliseconds (informational).
+    pub latency_ms: Option<u64>,
+    /// Enabled and passing the catalog's allow/deny lists: the policy considers only these.
+    pub eligible: bool,
+}
+
+impl ModelSpec {
+    /// Quality of this model for `label`.
+    pub fn quality(&self, label: Label) -> f64 {
+        self.quality[label.index()]
+    }
+
+    /// Estimated cost in USD of a call with these token counts, at list prices.
+    pub fn cost_usd(&self, input_tokens: u64, output_tokens: u64) -> f64 {
+        (input_tokens as f64 * self.input_usd_per_mtok
+            + output_tokens as f64 * self.output_usd_per_mtok)
+            / 1e6
+    }
+}
+
+impl Catalog {
+    /// The bundled catalog (`models/catalog.toml`, compiled in).
+    pub fn bundled() -> Result<Catalog> {
+        Catalog::parse(BUNDLED_TOML, BUNDLED_PATH)
+    }
+
+    /// Reads and validates a catalog file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Catalog> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Catalog::parse(&text, path)
+    }
+
+    /// Parses and validates catalog TOML; `path` is only used to name the source in errors.
+    pub fn parse(text: &str, path: impl Into<PathBuf>) -> Result<Catalog> {
+        let path = path.into();
+        let raw: RawCatalog = toml::from_str(text).map_err(|e| serde_error(text, &path, &e))?;
+        Validator { text, path: &path }
+            .build(raw)
+            .map(|(settings, models)| Catalog {
+                fingerprint: fnv1a64(text.as_bytes()),
+                path,
+                settings,
+                models,
+            })
+    }
+
+    /// Where the catalog came from (as given to [`Catalog::load`] or [`Catalog::parse`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// FNV-1a 64 of the TOML text: identifies which catalog made a decision.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The `[policy]` settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// All models in file order, including disabled and denied ones (see [`ModelSpec::eligible`]).
+    pub fn models(&self) -> &[ModelSpec] {
+        &self.models
+    }
+
+    /// The model with this id, if any.
+    pub fn model(&self, id: &str) -> Option<&ModelSpec> {
+        self.models.iter().find(|m| m.id == id)
+    }
+}
+
+/// FNV-1a, 64 bit: stable across builds and platforms (unlike `std`'s hasher).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    policy: Spanned<RawPolicy>,
+    #[serde(rename = "model", default)]
+    models: Vec<Spanned<RawModel>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    min_quality: PerLabel<f64>,
+    expected_output_tokens: PerLabel<u64>,
+    plausible_label_floor: Spanned<f64>,
+    default_model: Option<Spanned<String>>,
+    allow: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+    max_fallbacks: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PerLabel<T> {
+    planning: Spanned<T>,
+    reasoning: Spanned<T>,
+    code_completion: Spanned<T>,
+}
+
+impl<T> PerLabel<T> {
+    fn get(&self, label: Label) -> &Spanned<T> {
+        match label {
+            Label::Planning => &self.planning,
+            Label::Reasoning => &self.reasoning,
+            Label::CodeCompletion => &self.code_completion,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    id: Spanned<String>,
+    provider: Spanned<String>,
+    api_id: Option<String>,
+    input_usd_per_mtok: Spanned<f64>,
+    output_usd_per_mtok: Spanned<f64>,
+    context_tokens: Spanned<u64>,
+    quality: PerLabel<f64>,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default)]
+    tags: Vec<String>,
+    latency_ms: Option<u64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Turns a toml/serde error into [`Error::Catalog`]. The field is the backquoted name of an
+/// `unknown/missing/duplicate field` message, else the key written before the span.
+fn serde_error(text: &str, path: &Path, err: &toml::de::Error) -> Error {
+    let msg = err.message().trim().to_string();
+    let span = err.span();
+    let named = ["unknown field", "missing field", "duplicate field"]
+        .iter()
+        .any(|p| msg.starts_with(p));
+    let field = named
+        .then(|| msg.split('`').nth(1).map(str::to_string))
+        .flatten()
+        .or_else(|| span.as_ref().and_then(|s| key_before(text, s.start)))
+        .unwrap_or_else(|| "-".to_string());
+    Error::Catalog {
+        path: path.to_path_buf(),
+        line: span.map_or(0, |s| line_of(text, s.start)),
+        field,
+        msg,
+    }
+}
+
+/// The TOML key assigned just before byte `at` on the same line (`key = <at>`), if any.
+fn key_before(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let head = text.get(..at)?;
+    let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
+    let before_eq = line.trim_end().strip_suffix('=')?.trim_end();
+    let start = before_eq
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let key = &before_eq[start..];
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Validator<'_> {
+    fn err(&self, span: Range<usize>, field: impl Into<String>, msg: impl Into<String>) -> Error {
+        Error::Catalog {
+            path: self.path.to_path_buf(),
+            line: line_of(self.text, span.start),
+            field: field.into(),
+            msg: msg.into(),
+        }
+    }
+
+    fn unit_interval(&self, v: &Spanned<f64>, field: String) -> Result<f64> {
+        let x = *v.get_ref();
+        if (0.0..=1.0).contains(&x) {
+            Ok(x)
+        } else {
+            Err(self.err(v.span(), field, format!("must be between 0 and 1, got {x}")))
+        }
+    }
+
+    fn price(&self, v: &Spanned<f64>, field: String) -> Result<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(self.err(
+                v.span(),
+                field,
+                format!("price must be a non-negative number of USD per million tokens, got {x}"),
+            ))
+        }
+    }
+
+    fn non_empty(&self, v: &Spanned<String>, field: String) -> Result<String> {
+        if v.get_ref().trim().is_empty() {
+            Err(self.err(v.span(), field, "must not be empty"))
+        } else {
+            Ok(v.get_ref().clone())
+        }
+    }
+
+    fn build(&self, raw: RawCatalog) -> Result<(Settings, Vec<ModelSpec>)> {
+        let p = raw.policy.get_ref();
+        let mut min_quality = [0.0; NUM_LABELS];
+        let mut expected_output_tokens = [0; NUM_LABELS];
+        for label in Label::ALL {
+            min_quality[label.index()] = self.unit_interval(
+                p.min_quality.get(label),
+                format!("policy.min_quality.{label}"),
+            )?;
+            expected_output_tokens[label.index()] = *p.expected_output_tokens.get(label).get_ref();
+        }
+        let floor = self.unit_interval(
+            &p.plausible_label_floor,
+            "policy.plausible_label_floor".to_string(),
+        )? as f32;
+        let max_fallbacks = match &p.max_fallbacks {
+            None => DEFAULT_MAX_FALLBACKS,
+            Some(v) if *v.get_ref() <= MAX_FALLBACKS as u64 => *v.get_ref() as usize,
+            Some(v) => {
+                return Err(self.err(
+                    v.span(),
+                    "policy.max_fallbacks",
+                    format!("must be at most {MAX_FALLBACKS}, got {}", v.get_ref()),
+                ))
+            }
+        };
+
+        let mut models = Vec::with_capacity(raw.models.len());
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for (i, entry) in raw.models.iter().enumerate() {
+            let m = entry.get_ref();
+            let at = |f: &str| format!("model[{i}].{f}");
+            let id = self.non_empty(&m.id, at("id"))?;
+            if let Some(line) = first_line.get(&id) {
+                return Err(self.err(
+                    m.id.span(),
+                    at("id"),
+                    format!("duplicate model id {id:?} (first defined on line {line})"),
+                ));
+            }
+            first_line.insert(id.clone(), line_of(self.text, m.id.span().start));
+            let mut quality = [0.0; NUM_LABELS];
+            for label in Label::ALL {
+                quality[label.index()] =
+                    self.unit_interval(m.quality.get(label), at(&format!("quality.{label}")))?;
+            }
+            if *m.context_tokens.get_ref() == 0 {
+                return Err(self.err(m.context_tokens.span(), at("context_tokens"), "must be > 0"));
+            }
+            models.push(ModelSpec {
+                provider: self.non_empty(&m.provider, at("provider"))?,
+                api_id: m.api_id.clone(),
+                input_usd_per_mtok: self.price(&m.input_usd_per_mtok, at("input_usd_per_mtok"))?,
+                output_usd_per_mtok: self
+                    .price(&m.output_usd_per_mtok, at("output_usd_per_mtok"))?,
+                context_tokens: *m.context_tokens.get_ref(),
+                quality,
+                enabled: m.enabled,
+                tags: m.tags.clone(),
+                latency_ms: m.latency_ms,
+                eligible: false,
+                id,
+            });
+        }
+
+        // allow/deny entries must name something, so a typo cannot silently disable a list.
+        let names = |s: &str| models.iter().any(|m| m.id == s || m.provider == s);
+        for (field, list) in [
+            ("policy.allow", p.allow.as_deref().unwrap_or(&[])),
+            ("policy.deny", &p.deny),
+        ] {
+            if let Some(bad) = list.iter().find(|s| !names(s.get_ref())) {
+                return Err(self.err(
+                    bad.span(),
+                    field,
+                    format!(
+                        "{:?} is neither a provider nor a model id in this catalog",
+                        bad.get_ref()
+                    ),
+                ));
+            }
+        }
+        let allow: Option<Vec<String>> = p
+            .allow
+            .as_ref()
+            .map(|v| v.iter().map(|s| s.get_ref().clone()).collect());
+        let deny: Vec<String> = p.deny.iter().map(|s| s.get_ref().clone()).collect();
+        for m in &mut models {
+            let listed = |list: &[String]| list.iter().any(|s| *s == m.id || *s == m.provider);
+            m.eligible = m.enabled && allow.as_deref().is_none_or(listed) && !listed(&deny);
+        }
+
+        let default_model = match &p.default_model {
+            None => None,
+            Some(d) => match models.iter().find(|m| m.id == *d.get_ref()) {
+                Some(m) if m.eligible => Some(m.id.clone()),
+                Some(_) => {
+                    return Err(self.err(
+                        d.span(),
+                        "policy.default_model",
+                        format!("{:?} is disabled or excluded by allow/deny", d.get_ref()),
+                    ))
+                }
+                None => {
+                    return Err(self.err(
+                        d.span(),
+                        "policy.default_model",
+                        format!("no model with id {:?} in this catalog", d.get_ref()),
+                    ))
+                }
+            },
+        };
+
+        for label in Label::ALL {
+            let need = min_quality[label.index()];
+            let servable = models
+                .iter()
+                .any(|m| m.eligible && m.quality[label.index()] >= need);
+            if !servable {
+                let best = models
+                    .iter()
+                    .filter(|m| m.eligible)
+                    .max_by(|a, b| a.quality[label.index()].total_cmp(&b.quality[label.index()]))
+                    .map_or_else(
+                        || "there are no eligible models".to_string(),
+                        |m| format!("best is {} at {}", m.id, m.quality[label.index()]),
+                    );
+                return Err(self.err(
+                    p.min_quality.get(label).span(),
+                    format!("policy.min_quality.{label}"),
+                    format!("no enabled, allowed model has {label} quality ≥ {need} ({best})"),
+                ));
+            }
+        }
+
+        Ok((
+            Settings {
+                min_quality,
+                expected_output_tokens,
+                plausible_label_floor: floor,
+                default_model,
+                allow,
+                deny,
+                max_fallbacks,
+            },
+            models,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_catalog_is_valid() {
+        let c = Catalog::bundled().unwrap();
+        assert!(!c.models().is_empty());
+        assert_eq!(c.path(), Path::new(BUNDLED_PATH));
+    }
+
+    #[test]
+    fn key_before_finds_the_assigned_key() {
+        let text = "a = 1\nquality = { planning = \"x\" }\n";
+        let at = text.find("\"x\"").unwrap();
+        assert_eq!(key_before(text, at).as_deref(), Some("planning"));
+        assert_eq!(line_of(text, at), 2);
+    }
+}

@@ -1,0 +1,277 @@
+//! Features → calibrated probabilities over [`Label::ALL`](crate::Label::ALL).
+//!
+//! The model is fastText-shaped: the hashed features of a prompt ([`crate::features`]) index
+//! rows of an embedding table `E: [buckets, dim]`, the rows are averaged into `h: [dim]`, and a
+//! linear layer gives logits `z = W h + b` (`W: [labels, dim]`, `b: [labels]`), turned into
+//! probabilities by a softmax at the calibrated temperature `T`: `p = softmax(z / T)`.
+//!
+//! Because the model is linear up to the softmax, `W mean(E[f]) = mean((E Wᵀ)[f])`, so at load
+//! time the table `E Wᵀ: [buckets, labels]` is computed once and a prediction sums three floats
+//! per feature: no allocation beyond the caller's [`Scratch`], no locks, no threads. Only that
+//! table (4 MiB for 2^18 buckets) and the bias stay resident; the file's bytes and the
+//! embedding are dropped after loading.
+//!
+//! With the `candle` feature, [`BatchEngine`] runs the same table through candle for large
+//! batches, on CPU or (with `cuda`) a GPU; it agrees with the plain-Rust path within 1e-5.
+//!
+//! ```
+//! use promptyard::classifier::Classifier;
+//! use promptyard::Label;
+//! let clf = Classifier::bundled().unwrap();
+//! let p = clf.predict("Complete this function: def fizzbuzz(n):");
+//! assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+//! assert_eq!(Label::argmax(&p), Label::CodeCompletion);
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use crate::error::{Error, Result};
+use crate::features::{FeatureScratch, FeatureSink, Featurizer};
+use crate::label::{softmax, Label, Probs, NUM_LABELS};
+use crate::model::{ModelConfig, ModelFile};
+
+#[cfg(feature = "candle")]
+mod candle;
+#[cfg(feature = "candle")]
+pub use self::candle::{device_from_name, Batch, BatchEngine};
+
+/// Per-thread buffers for [`Classifier::predict_with`].
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    features: FeatureScratch,
+}
+
+/// One prompt's distinct bucket ids with pooling weights `count / total` (summing to 1).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PooledIds {
+    /// Distinct bucket ids, ascending.
+    pub ids: Vec<u32>,
+    /// Weight of each id in the mean.
+    pub weights: Vec<f32>,
+}
+
+impl PooledIds {
+    /// Reduces a prompt's bucket ids (with repeats) to distinct ids and weights.
+    pub fn new(features: &[u32]) -> PooledIds {
+        let mut sorted = features.to_vec();
+        sorted.sort_unstable();
+        let inv = 1.0 / features.len().max(1) as f32;
+        let mut out = PooledIds::default();
+        for chunk in sorted.chunk_by(|a, b| a == b) {
+            out.ids.push(chunk[0]);
+            out.weights.push(chunk.len() as f32 * inv);
+        }
+        out
+    }
+}
+
+/// A loaded, immutable classifier; cheap to clone and share (`Send + Sync`).
+#[derive(Clone)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ModelConfig,
+    featurizer: Featurizer,
+    /// `E Wᵀ` per bucket, padded to 4 lanes.
+    table: Vec<[f32; 4]>,
+    bias: [f32; NUM_LABELS],
+    inv_temperature: f32,
+    fingerprint: String,
+}
+
+impl fmt::Debug for Classifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Classifier")
+            .field("fingerprint", &self.inner.fingerprint)
+            .field("buckets", &self.inner.config.featurizer.buckets)
+            .field("dim", &self.inner.config.dim)
+            .field("temperature", &self.inner.config.temperature)
+            .finish()
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+static BUNDLED: OnceLock<std::result::Result<Classifier, String>> = OnceLock::new();
+
+impl Classifier {
+    /// Loads a model directory (`model.safetensors` + `config.json`).
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        Self::from_file(&ModelFile::load(dir)?, dir)
+    }
+
+    /// The default model bundled with the crate (parsed once per process, then shared).
+    pub fn bundled() -> Result<Self> {
+        BUNDLED
+            .get_or_init(|| {
+                ModelFile::bundled()
+                    .and_then(|f| Self::from_file(&f, Path::new("<bundled models/default>")))
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|msg| Error::Model {
+                path: "<bundled models/default>".into(),
+                msg,
+            })
+    }
+
+    /// Parses a model from the bytes of its two files; `dir` names them in errors.
+    pub fn from_bytes(config_json: &[u8], safetensors_bytes: &[u8], dir: &Path) -> Result<Self> {
+        Self::from_file(
+            &ModelFile::from_bytes(config_json, safetensors_bytes, dir)?,
+            dir,
+        )
+    }
+
+    /// Projects a parsed model file into the table the hot path reads.
+    pub fn from_file(file: &ModelFile, dir: &Path) -> Result<Self> {
+        let config = file.config.clone();
+        let featurizer = Featurizer::new(config.featurizer.clone()).map_err(|e| Error::Model {
+            path: dir.join(crate::model::CONFIG_FILE),
+            msg: e.to_string(),
+        })?;
+        let dim = config.dim;
+        let w = &file.weight;
+        let mut row = vec![0f32; dim];
+        let mut table = Vec::with_capacity(file.embedding.len() / dim.max(1));
+        let mut finite = true;
+        for e in file.embedding.chunks_exact(dim) {
+            for (r, x) in row.iter_mut().zip(e) {
+                *r = x.to_f32();
+            }
+            let mut out = [0f32; 4];
+            for (k, o) in out.iter_mut().take(NUM_LABELS).enumerate() {
+                *o = row.iter().zip(&w[k * dim..(k + 1) * dim]).map(|(a, b)| a * b).sum();
+                finite &= o.is_finite();
+            }
+            table.push(out);
+        }
+        if !finite {
+            return Err(Error::Model {
+                path: dir.join(crate::model::WEIGHTS_FILE),
+                msg: "the weights overflow f32 once multiplied out (E·Wᵀ is not finite)".into(),
+            });
+        }
+        Ok(Classifier {
+            inner: Arc::new(Inner {
+                inv_temperature: 1.0 / config.temperature,
+                bias: [file.bias[0], file.bias[1], file.bias[2]],
+                fingerprint: file.fingerprint(),
+                config,
+                featurizer,
+                table,
+            }),
+        })
+    }
+
+    /// The model's config (featurizer, temperature, provenance).
+    pub fn config(&self) -> &ModelConfig {
+        &self.inner.config
+    }
+
+    /// The featurizer the weights were trained with.
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.inner.featurizer
+    }
+
+    /// FNV-1a 64 (hex) over the weights' metadata, tensor data and temperature: tells which
+    /// model produced a decision, and is equal for equal models however they were saved.
+    pub fn fingerprint(&self) -> &str {
+        &self.inner.fingerprint
+    }
+
+    /// Bytes the classifier keeps resident (the `E Wᵀ` table and bias), for capacity planning.
+    pub fn resident_bytes(&self) -> usize {
+        std::mem::size_of_val(self.inner.table.as_slice()) + std::mem::size_of::<Inner>()
+    }
+
+    /// Probabilities over the labels for one prompt; never panics, finite, sums to 1.
+    /// Uses a thread-local [`Scratch`].
+    pub fn predict(&self, text: &str) -> Probs {
+        SCRATCH
+            .try_with(|s| match s.try_borrow_mut() {
+                Ok(mut s) => self.predict_with(text, &mut s),
+                Err(_) => self.predict_with(text, &mut Scratch::default()),
+            })
+            .unwrap_or_else(|_| self.predict_with(text, &mut Scratch::default()))
+    }
+
+    /// [`Classifier::predict`] with caller-owned buffers: allocation-free once `scratch`
+    /// has grown to the truncation budget.
+    pub fn predict_with(&self, text: &str, scratch: &mut Scratch) -> Probs {
+        let inner = &*self.inner;
+        let sum = Accumulator {
+            table: &inner.table,
+            acc: [0.0; 4],
+            n: 0,
+        };
+        let sum = inner.featurizer.feed(text, &mut scratch.features, sum);
+        self.finish(sum.acc, sum.n)
+    }
+
+    /// Probabilities for an already featurised prompt (its bucket ids, with repeats): the
+    /// classify half of the hot path, for callers that cache features.
+    pub fn predict_features(&self, ids: &[u32]) -> Probs {
+        let mut sum = Accumulator {
+            table: &self.inner.table,
+            acc: [0.0; 4],
+            n: 0,
+        };
+        for &b in ids {
+            sum.feature(b);
+        }
+        self.finish(sum.acc, sum.n)
+    }
+
+    fn finish(&self, acc: [f32; 4], n: usize) -> Probs {
+        let inner = &*self.inner;
+        let inv_n = 1.0 / n.max(1) as f32;
+        let mut z = [0f32; NUM_LABELS];
+        for k in 0..NUM_LABELS {
+            z[k] = (acc[k] * inv_n + inner.bias[k]) * inner.inv_temperature;
+        }
+        softmax(z)
+    }
+
+    /// The most likely label of one prompt.
+    pub fn label(&self, text: &str) -> Label {
+        Label::argmax(&self.predict(text))
+    }
+
+    #[cfg(feature = "candle")]
+    pub(crate) fn table(&self) -> (&[[f32; 4]], [f32; NUM_LABELS], f32) {
+        (
+            &self.inner.table,
+            self.inner.bias,
+            self.inner.inv_temperature,
+        )
+    }
+}
+
+/// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay
+/// in registers.
+struct Accumulator<'a> {
+    table: &'a [[f32; 4]],
+    acc: [f32; 4],
+    n: usize,
+}
+
+impl FeatureSink for Accumulator<'_> {
+    #[inline(always)]
+    fn feature(&mut self, bucket: u32) {
+        if let Some(row) = self.table.get(bucket as usize) {
+            for (a, r) in self.acc.iter_mut().zip(row) {
+                *a += r;
+            }
+        }
+        self.n += 1;
+    }
+}

@@ -1,0 +1,789 @@
+//! Text → hashed sparse features: word unigrams and bigrams plus character n-grams,
+//! hashed into a fixed number of buckets (the fastText recipe).
+//!
+//! Everything here is specified, because bucket ids are persisted with model weights:
+//!
+//! 1. **Truncation.** A prompt longer than `head_bytes + tail_bytes` keeps its first
+//!    `head_bytes` and last `tail_bytes` (cut on char boundaries, joined by a newline): the
+//!    request is usually in the first and last lines of a pasted log, and latency stays bounded.
+//! 2. **Normalisation** (per char): ASCII letters lowercased, every decimal digit becomes `0`;
+//!    non-ASCII chars outside CJK get a compatibility decomposition (NFKD), combining marks
+//!    dropped, then lowercased — so `Ｆｕｌｌ`, `full` and `FULL` agree, and `café` = `cafe`.
+//! 3. **Tokens**: runs of alphanumerics and `_` are *words*; each CJK char (Han, kana,
+//!    Hangul) is a word of its own, since those scripts have no spaces; runs of other
+//!    non-space chars are *symbol* tokens (cut after [`MAX_SYMBOL_CHARS`]); a newline is a
+//!    token (line structure tells code from prose).
+//! 4. **Features** per token: its unigram; with `word_ngrams = 2` the bigram with the
+//!    previous token; for words of two or more chars, the character n-grams of
+//!    `<word>` for n in `char_ngram_min..=char_ngram_max`.
+//! 5. **Hash** (`foldmul64`): built on the folded multiply `fm(a, b)` = high 64 bits xor
+//!    low 64 bits of the 128-bit product `a · b`, with `K = 0x9E3779B97F4A7C15`. A kind's
+//!    basis is `fm(seed ^ (tag << 56), K)` with tag `0x01` for tokens and `0x03` for character
+//!    n-grams. A byte string `x` (UTF-8 of a token or an n-gram) hashes as: `h = basis ^ len(x)`,
+//!    then for each 8-byte chunk of `x` (little-endian `u64`, the last one zero-padded; one
+//!    zero chunk if `x` is empty) `h = fm(h ^ chunk, K)`. So an ASCII n-gram of up to 8 chars
+//!    costs one multiply. A bigram is `(h_prev ^ h_cur.rotate_left(31)).wrapping_mul(K)`.
+//!    The bucket is `(h ^ (h >> 32)) & (buckets - 1)` (bucket counts are powers of two).
+//!
+//! ```
+//! use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
+//! let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+//! let mut scratch = FeatureScratch::default();
+//! let mut ids = Vec::new();
+//! f.featurize("Complete `def parse_date(s):`", &mut scratch, &mut ids);
+//! assert!(ids.iter().all(|&b| b < f.config().buckets));
+//! ```
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use crate::error::{Error, Result};
+
+/// Name of the hash function, stored with the weights and checked at load.
+pub const HASH_NAME: &str = "foldmul64";
+/// Version of the normalisation + tokenisation rules above; bump on any change.
+pub const SCHEME_VERSION: u32 = 2;
+/// Longest symbol token in chars; longer runs are split.
+pub const MAX_SYMBOL_CHARS: usize = 4;
+
+/// The multiplier `K` of the hash (module doc, step 5).
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+const TAG_WORD: u8 = 0x01;
+/// Longest padded ASCII word (`<word>`) the fast n-gram path takes.
+const ASCII_WORD_MAX: usize = 64;
+const TAG_CHAR: u8 = 0x03;
+
+/// Featurizer settings; persisted in the model's `config.json` and safetensors metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturizerConfig {
+    /// Hash function name; must be [`HASH_NAME`].
+    pub hash: String,
+    /// Hash seed (mixed into the hash bases).
+    pub seed: u64,
+    /// Number of hash buckets (rows of the embedding table); a power of two.
+    pub buckets: u32,
+    /// Longest word n-gram: 1 (unigrams) or 2 (plus bigrams).
+    pub word_ngrams: u8,
+    /// Shortest character n-gram, in chars, counting the `<` `>` word boundaries; 0 disables.
+    pub char_ngram_min: u8,
+    /// Longest character n-gram, in chars.
+    pub char_ngram_max: u8,
+    /// Bytes kept from the start of a long prompt.
+    pub head_bytes: u32,
+    /// Bytes kept from the end of a long prompt.
+    pub tail_bytes: u32,
+    /// Normalisation/tokenisation rules version ([`SCHEME_VERSION`]).
+    pub scheme: u32,
+}
+
+impl Default for FeaturizerConfig {
+    fn default() -> Self {
+        FeaturizerConfig {
+            hash: HASH_NAME.to_string(),
+            seed: 0x5717_c4ad,
+            buckets: 1 << 18,
+            word_ngrams: 2,
+            char_ngram_min: 4,
+            char_ngram_max: 4,
+            head_bytes: 2048,
+            tail_bytes: 512,
+            scheme: SCHEME_VERSION,
+        }
+    }
+}
+
+impl FeaturizerConfig {
+    /// Checks every field, naming the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| {
+            Err(Error::Invalid {
+                what: "featurizer config".into(),
+                msg,
+            })
+        };
+        if self.hash != HASH_NAME {
+            return bad(format!(
+                "hash {:?} is not supported (expected {HASH_NAME:?})",
+                self.hash
+            ));
+        }
+        if self.scheme != SCHEME_VERSION {
+            return bad(format!(
+                "scheme {} is not supported (expected {SCHEME_VERSION})",
+                self.scheme
+            ));
+        }
+        if !self.buckets.is_power_of_two() || self.buckets < 2 {
+            return bad(format!(
+                "buckets {} is not a power of two ≥ 2",
+                self.buckets
+            ));
+        }
+        if !(1..=2).contains(&self.word_ngrams) {
+            return bad(format!("word_ngrams {} is not 1 or 2", self.word_ngrams));
+        }
+        if self.char_ngram_min > self.char_ngram_max || self.char_ngram_max > 8 {
+            return bad(format!(
+                "char n-gram range {}..={} is not within 0..=8",
+                self.char_ngram_min, self.char_ngram_max
+            ));
+        }
+        if self.head_bytes == 0 {
+            return bad("head_bytes is 0".into());
+        }
+        Ok(())
+    }
+}
+
+/// Caller-owned buffers for [`Featurizer`]; reuse one per thread so the hot path never allocates
+/// once the buffers have grown to the truncation budget.
+#[derive(Debug, Default, Clone)]
+pub struct FeatureScratch {
+    norm: String,
+    offsets: Vec<u32>,
+    grams: Vec<u32>,
+}
+
+/// Receives bucket ids from [`Featurizer::feed`]. Taken and returned by value so its state
+/// stays in registers on the hot path; any `FnMut(u32)` is a sink.
+pub trait FeatureSink {
+    /// One feature's bucket id.
+    fn feature(&mut self, bucket: u32);
+}
+
+impl<F: FnMut(u32)> FeatureSink for F {
+    #[inline(always)]
+    fn feature(&mut self, bucket: u32) {
+        self(bucket)
+    }
+}
+
+/// Turns text into hash-bucket ids; immutable, `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    cfg: FeaturizerConfig,
+    mask: u64,
+    word_basis: u64,
+    char_basis: u64,
+}
+
+/// Folded multiply: high xor low half of the 128-bit product.
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// The `foldmul64` hash of `bytes` from `basis` (module doc, step 5).
+#[inline]
+fn hash_bytes(basis: u64, bytes: &[u8]) -> u64 {
+    let mut h = basis ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fold_mul(h ^ u64::from_le_bytes(w), K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() || bytes.is_empty() {
+        h = fold_mul(h ^ load8(rest, 0), K);
+    }
+    h
+}
+
+/// The little-endian `u64` of `bytes[at..at + 8]`, zero past the end of `bytes`.
+#[inline(always)]
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .fold(0, |v, &b| (v << 8) | u64::from(b)),
+    }
+}
+
+/// Han, kana and Hangul: scripts written without spaces, featurised per char.
+#[inline]
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF     // hiragana, katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xAC00..=0xD7AF   // Hangul syllables
+        | 0xF900..=0xFAFF   // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF // CJK extensions B..
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Space,
+    Newline,
+    Word,
+    Cjk,
+    Symbol,
+}
+
+#[inline]
+fn class_of(c: char) -> Class {
+    if c == '\n' {
+        Class::Newline
+    } else if c.is_whitespace() || c.is_control() {
+        Class::Space
+    } else if c.is_ascii() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            Class::Word
+        } else {
+            Class::Symbol
+        }
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Symbol
+    }
+}
+
+/// [`class_of`] for every ASCII byte, so the common case needs no char decoding.
+const ASCII_CLASS: [Class; 128] = {
+    let mut t = [Class::Symbol; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c == b'\n' {
+            Class::Newline
+        } else if c.is_ascii_whitespace() || c.is_ascii_control() || c == 0x0b {
+            Class::Space
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            Class::Word
+        } else {
+            Class::Symbol
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(ASCII_CLASS[b], Class::Word);
+        b += 1;
+    }
+    t
+};
+
+/// Class and UTF-8 length of the char starting at byte `i` of `s` (a char boundary).
+#[inline(always)]
+fn class_at(s: &str, i: usize) -> (Class, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        (ASCII_CLASS[b as usize], 1)
+    } else {
+        let c = s[i..].chars().next().unwrap_or(' ');
+        (class_of(c), c.len_utf8())
+    }
+}
+
+/// Largest char boundary ≤ `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest char boundary ≥ `i`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Normalised ASCII: lowercase, every digit `0`.
+const ASCII_NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            b'0'
+        } else {
+            c.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    t
+};
+
+fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
+}
+
+/// Bytes `0x01` repeated, for the SWAR arithmetic of [`norm_ascii8`].
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// [`ASCII_NORM`] applied to 8 ASCII bytes at once (every byte of `w` is `< 0x80`).
+#[inline(always)]
+fn norm_ascii8(w: u64) -> u64 {
+    // High bit of each byte set where the byte is ≥ `lo` / > `hi`; no byte overflows
+    // because every byte of `w` is < 0x80 and the addends are ≤ 0x80.
+    let ge = |lo: u8| w.wrapping_add(u64::from(0x80 - lo) * ONES) & HIGHS;
+    let gt = |hi: u8| w.wrapping_add(u64::from(0x7f - hi) * ONES) & HIGHS;
+    let upper = ge(b'A') & !gt(b'Z');
+    let digit = ge(b'0') & !gt(b'9');
+    let digit_bytes = (digit >> 7) * 0xff;
+    ((w | (upper >> 2)) & !digit_bytes) | ((digit >> 7) * u64::from(b'0'))
+}
+
+/// Length of the leading ASCII run of `b`, scanned 8 bytes at a time.
+#[inline(always)]
+fn ascii_prefix_len(b: &[u8]) -> usize {
+    let mut n = 0;
+    for c in b.chunks_exact(8) {
+        if u64::from_le_bytes(c.try_into().unwrap_or_default()) & HIGHS != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + b[n..]
+        .iter()
+        .position(|&x| x >= 0x80)
+        .unwrap_or(b.len() - n)
+}
+
+/// Appends normalised `s` to `out` as UTF-8; ASCII runs go 8 bytes at a time through
+/// [`norm_ascii8`], their tails through a byte table.
+fn push_normalized(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Copy the ASCII run, then normalise the copy in place (one bounds check per chunk).
+        let n = ascii_prefix_len(rest.as_bytes());
+        let at = out.len();
+        out.extend_from_slice(&rest.as_bytes()[..n]);
+        let mut chunks = out[at..].chunks_exact_mut(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes((&*c).try_into().unwrap_or_default());
+            c.copy_from_slice(&norm_ascii8(w).to_le_bytes());
+        }
+        for b in chunks.into_remainder() {
+            *b = ASCII_NORM[*b as usize];
+        }
+        let mut chars = rest[n..].chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
+        if is_cjk(c) {
+            push_char(out, c);
+        } else {
+            decompose_compatible(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                if d.is_numeric() {
+                    out.push(b'0');
+                } else {
+                    d.to_lowercase().for_each(|l| push_char(out, l));
+                }
+            });
+        }
+    }
+}
+
+impl Featurizer {
+    /// Validates `cfg` and derives the hash bases.
+    pub fn new(cfg: FeaturizerConfig) -> Result<Self> {
+        cfg.validate()?;
+        Ok(Featurizer {
+            mask: u64::from(cfg.buckets) - 1,
+            word_basis: fold_mul(cfg.seed ^ (u64::from(TAG_WORD) << 56), K),
+            char_basis: fold_mul(cfg.seed ^ (u64::from(TAG_CHAR) << 56), K),
+            cfg,
+        })
+    }
+
+    /// The settings this featurizer was built from.
+    pub fn config(&self) -> &FeaturizerConfig {
+        &self.cfg
+    }
+
+    #[inline]
+    fn bucket(&self, h: u64) -> u32 {
+        ((h ^ (h >> 32)) & self.mask) as u32
+    }
+
+    /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out`.
+    pub fn normalize_into(&self, text: &str, out: &mut String) {
+        // Built as bytes (reusing the buffer) for speed; valid UTF-8 by construction.
+        let mut buf = std::mem::take(out).into_bytes();
+        buf.clear();
+        let (head, tail) = (self.cfg.head_bytes as usize, self.cfg.tail_bytes as usize);
+        if text.len() <= head + tail {
+            push_normalized(&mut buf, text);
+        } else {
+            push_normalized(&mut buf, &text[..floor_boundary(text, head)]);
+            buf.push(b'\n');
+            push_normalized(&mut buf, &text[ceil_boundary(text, text.len() - tail)..]);
+        }
+        *out = String::from_utf8(buf).unwrap_or_default();
+    }
+
+    /// Calls `emit` with the bucket id of every feature of `text`, in a fixed order.
+    /// Allocation-free once `scratch` has grown.
+    pub fn for_each_feature(
+        &self,
+        text: &str,
+        scratch: &mut FeatureScratch,
+        emit: impl FnMut(u32),
+    ) {
+        self.feed(text, scratch, emit);
+    }
+
+    /// Feeds the bucket id of every feature of `text` to `sink`, in a fixed order, and hands
+    /// the sink back. Allocation-free once `scratch` has grown.
+    #[inline]
+    pub fn feed<S: FeatureSink>(&self, text: &str, scratch: &mut FeatureScratch, mut sink: S) -> S {
+        let FeatureScratch {
+            norm,
+            offsets,
+            grams,
+        } = scratch;
+        self.normalize_into(text, norm);
+        let s = norm.as_str();
+        let bytes = s.as_bytes();
+        let bigrams = self.cfg.word_ngrams >= 2;
+        let mut prev: Option<u64> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let (class, len) = class_at(s, i);
+            i += len;
+            let mut ascii = len == 1;
+            let mut nchars = 1;
+            match class {
+                Class::Space => continue,
+                Class::Word => loop {
+                    // ASCII run by table lookup, then at most one non-ASCII char.
+                    let run = bytes[i..]
+                        .iter()
+                        .position(|&b| !ASCII_WORD[b as usize])
+                        .unwrap_or(bytes.len() - i);
+                    nchars += run;
+                    i += run;
+                    if i >= bytes.len() || bytes[i] < 0x80 {
+                        break;
+                    }
+                    let (c, l) = class_at(s, i);
+                    if c != Class::Word {
+                        break;
+                    }
+                    ascii = false;
+                    nchars += 1;
+                    i += l;
+                },
+                Class::Symbol => {
+                    while i < bytes.len() && nchars < MAX_SYMBOL_CHARS {
+                        let (c, l) = class_at(s, i);
+                        if c != Class::Symbol {
+                            break;
+                        }
+                        nchars += 1;
+                        i += l;
+                    }
+                }
+                Class::Newline | Class::Cjk => {}
+            }
+            let token = &s[start..i];
+            let h = if token.len() <= 8 {
+                // `hash_bytes` of a one-chunk token, read by one 8-byte load from `bytes`.
+                let w = load8(bytes, start) & (u64::MAX >> (64 - 8 * token.len()));
+                fold_mul(self.word_basis ^ token.len() as u64 ^ w, K)
+            } else {
+                hash_bytes(self.word_basis, token.as_bytes())
+            };
+            sink.feature(self.bucket(h));
+            if bigrams {
+                if let Some(p) = prev {
+                    sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(K)));
+                }
+                prev = Some(h);
+            }
+            if class == Class::Word && nchars > 1 {
+                if ascii && token.len() + 2 <= ASCII_WORD_MAX {
+                    self.char_ngrams_ascii(bytes, start, i, &mut sink);
+                } else {
+                    // Out of line, through a buffer, so `sink` never escapes this function.
+                    grams.clear();
+                    self.char_ngrams_general(token, offsets, &mut |b| grams.push(b));
+                    for &b in grams.iter() {
+                        sink.feature(b);
+                    }
+                }
+            }
+        }
+        sink
+    }
+
+    /// Character n-grams of `<word>`; `offsets` receives the byte offsets of its chars.
+    #[cfg(test)]
+    fn char_ngrams(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+        if word.is_ascii() && word.len() + 2 <= ASCII_WORD_MAX {
+            self.char_ngrams_ascii(word.as_bytes(), 0, word.len(), emit)
+        } else {
+            self.char_ngrams_general(word, offsets, emit)
+        }
+    }
+
+    /// [`Self::char_ngrams_general`] for the ASCII word `text[start..end]`, with the same
+    /// hashes: every char is one byte, so each n-gram is read from `text` by one 8-byte load,
+    /// with the `<` `>` boundaries patched in.
+    #[inline(always)]
+    fn char_ngrams_ascii(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        emit: &mut impl FeatureSink,
+    ) {
+        let (minn, maxn) = (
+            self.cfg.char_ngram_min as usize,
+            self.cfg.char_ngram_max as usize,
+        );
+        let nchars = end - start + 2;
+        if maxn == 0 || nchars < minn.max(1) {
+            return;
+        }
+        let minn = minn.max(1);
+        let maxn = maxn.min(8);
+        for i in 0..=nchars - minn {
+            // Bytes i.. of "<word>" (bytes past the word are masked or patched below).
+            let v = if i == 0 {
+                (load8(text, start) << 8) | u64::from(b'<')
+            } else {
+                load8(text, start + i - 1)
+            };
+            for n in minn..=maxn.min(nchars - i) {
+                let mut g = v & (u64::MAX >> (64 - 8 * n));
+                if i + n == nchars {
+                    let below = (1u64 << (8 * (n - 1))).wrapping_sub(1);
+                    g = (g & below) | (u64::from(b'>') << (8 * (n - 1)));
+                }
+                let h = fold_mul(self.char_basis ^ n as u64 ^ g, K);
+                emit.feature(self.bucket(h));
+            }
+        }
+    }
+
+    /// [`Self::char_ngrams`] for any UTF-8 word.
+    #[inline(never)]
+    fn char_ngrams_general(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut dyn FnMut(u32)) {
+        let (minn, maxn) = (
+            self.cfg.char_ngram_min as usize,
+            self.cfg.char_ngram_max as usize,
+        );
+        // Padded word "<word>" as byte ranges: '<' and '>' are virtual one-byte chars.
+        offsets.clear();
+        offsets.extend(word.char_indices().map(|(i, _)| i as u32));
+        let nchars = offsets.len() + 2;
+        if nchars < minn.max(1) {
+            return;
+        }
+        let bytes = word.as_bytes();
+        let piece = |k: usize| -> &[u8] {
+            if k == 0 {
+                b"<"
+            } else if k == nchars - 1 {
+                b">"
+            } else {
+                let a = offsets[k - 1] as usize;
+                let b = offsets.get(k).map_or(bytes.len(), |&o| o as usize);
+                &bytes[a..b]
+            }
+        };
+        let mut gram = [0u8; 8 * 4];
+        for i in 0..nchars {
+            let mut len = 0;
+            let last = (i + maxn).min(nchars);
+            for j in i..last {
+                let p = piece(j);
+                gram[len..len + p.len()].copy_from_slice(p);
+                len += p.len();
+                if j + 1 - i >= minn.max(1) {
+                    emit(self.bucket(hash_bytes(self.char_basis, &gram[..len])));
+                }
+            }
+        }
+    }
+
+    /// Bucket ids of `text` into `out` (cleared first).
+    pub fn featurize(&self, text: &str, scratch: &mut FeatureScratch, out: &mut Vec<u32>) {
+        out.clear();
+        self.for_each_feature(text, scratch, |b| out.push(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: (usize, u64) = (83, 1_227_346_400_524_617_556);
+
+    fn feats(f: &Featurizer, s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        f.featurize(s, &mut FeatureScratch::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn counts_follow_the_spec() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        // "ab": unigram + the one char 4-gram of "<ab>" → 2 features; "abc": 1 + 2.
+        assert_eq!(feats(&f, "ab").len(), 2);
+        assert_eq!(feats(&f, "abc").len(), 3);
+        // "a b": two single-char words (no char n-grams) + one bigram.
+        assert_eq!(feats(&f, "a b").len(), 3);
+        // "(": one symbol token; "((((((": split after 4 chars → 2 tokens + 1 bigram.
+        assert_eq!(feats(&f, "(").len(), 1);
+        assert_eq!(feats(&f, "((((((").len(), 3);
+        // Three CJK chars: 3 unigrams + 2 bigrams.
+        assert_eq!(feats(&f, "日本語").len(), 5);
+        assert!(feats(&f, "").is_empty());
+        assert!(feats(&f, " \t\r ").is_empty());
+    }
+
+    #[test]
+    fn hash_is_foldmul64_with_seeded_basis() {
+        // Reference values from an independent Python implementation of the module doc:
+        //   M = 2**64 - 1; K = 0x9E3779B97F4A7C15; fm = lambda a, b: (a*b & M) ^ (a*b >> 64)
+        //   seed = 0x5717c4ad; wb = fm(seed ^ 1 << 56, K); cb = fm(seed ^ 3 << 56, K)
+        //   h = fm(wb ^ 4 ^ int.from_bytes(b"plan", "little"), K)   # 0x317736733b89f88d
+        //   g = fm(cb ^ 4 ^ int.from_bytes(b"<pl>", "little"), K)   # 0x9c44d3336eb68387
+        //   bucket(x) = (x ^ x >> 32) & (2**20 - 1)                # h → 0xecefe, g → 0x250b4
+        assert_eq!(fold_mul(K, K), 0xbe8c_ab64_4efd_da51);
+        let cfg = FeaturizerConfig {
+            buckets: 1 << 20,
+            word_ngrams: 1,
+            char_ngram_max: 0,
+            char_ngram_min: 0,
+            ..Default::default()
+        };
+        let f = Featurizer::new(cfg.clone()).unwrap();
+        assert_eq!(f.word_basis, 0x7302_30d5_ba6a_3b52);
+        assert_eq!(hash_bytes(f.word_basis, b"plan"), 0x3177_3673_3b89_f88d);
+        assert_eq!(feats(&f, "PLAN"), vec![0xecefe]);
+        let f = Featurizer::new(FeaturizerConfig {
+            char_ngram_min: 4,
+            char_ngram_max: 4,
+            ..cfg
+        })
+        .unwrap();
+        assert_eq!(
+            feats(&f, "Pl"),
+            vec![f.bucket(hash_bytes(f.word_basis, b"pl")), 0x250b4]
+        );
+    }
+
+    #[test]
+    fn ascii_fast_path_hashes_like_the_general_path() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        let long = "k".repeat(100);
+        for w in ["parse_date", "ab", "x0", "abcdefghijkl", long.as_str()] {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            f.char_ngrams(w, &mut Vec::new(), &mut |b| fast.push(b));
+            f.char_ngrams_general(w, &mut Vec::new(), &mut |b| slow.push(b));
+            assert_eq!(fast, slow, "{w}");
+            assert!(!fast.is_empty());
+        }
+    }
+
+    #[test]
+    fn golden_features_do_not_drift() {
+        // Bucket ids are persisted with weights: any change here invalidates every model.
+        let f = Featurizer::new(FeaturizerConfig {
+            char_ngram_min: 3,
+            char_ngram_max: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let ids = feats(&f, "Plan the Q3 rollout: fn main() {} — 日本語 café\nWHY?");
+        let sum = ids
+            .iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        assert_eq!((ids.len(), sum), GOLDEN);
+    }
+
+    #[test]
+    fn ascii_class_table_matches_class_of() {
+        for b in 0u8..128 {
+            let s = (b as char).to_string();
+            assert!(class_at(&s, 0) == (class_of(b as char), 1), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn swar_normalisation_matches_the_byte_table() {
+        for b in 0u8..128 {
+            let w = u64::from_le_bytes([b, b'Z', b'@', b'9', b'[', b'0', b'a', b'`']);
+            let got = norm_ascii8(w).to_le_bytes();
+            let want =
+                [b, b'Z', b'@', b'9', b'[', b'0', b'a', b'`'].map(|x| ASCII_NORM[x as usize]);
+            assert_eq!(got, want, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn normalisation_folds_case_width_accents_and_digits() {
+        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        assert_eq!(feats(&f, "Ｆｕｌｌ Café 42"), feats(&f, "full cafe 00"));
+        let mut s = String::new();
+        f.normalize_into("ÀB١", &mut s);
+        assert_eq!(s, "ab0");
+    }
+
+    #[test]
+    fn long_text_keeps_head_and_tail_on_char_boundaries() {
+        let cfg = FeaturizerConfig {
+            head_bytes: 7,
+            tail_bytes: 5,
+            ..Default::default()
+        };
+        let f = Featurizer::new(cfg).unwrap();
+        let mut s = String::new();
+        f.normalize_into("ééééé middle part ééééé", &mut s);
+        assert_eq!(s, "eee\nee", "é folds to e after the cut");
+    }
+
+    #[test]
+    fn bad_configs_are_rejected() {
+        for cfg in [
+            FeaturizerConfig {
+                buckets: 1000,
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                hash: "siphash".into(),
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                char_ngram_min: 5,
+                char_ngram_max: 3,
+                ..Default::default()
+            },
+            FeaturizerConfig {
+                word_ngrams: 3,
+                ..Default::default()
+            },
+        ] {
+            assert!(Featurizer::new(cfg).is_err());
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! The routing policy: from label probabilities and the prompt's size to the cheapest
+//! adequate model of a [`Catalog`], with ordered fallbacks and a one-line reason.
+//!
+//! For a prompt with probabilities `p` over [`Label::ALL`]:
+//!
+//! 1. **Label.** The predicted label is `argmax p` (ties go to the earlier label); its
+//!    probability is the decision's confidence.
+//! 2. **Required labels.** The predicted label plus every label with
+//!    `p ≥ plausible_label_floor`: an uncertain prompt is never sent to a model that is
+//!    inadequate for a plausible reading of it (escalation).
+//! 3. **Adequate models.** Eligible models (enabled, passing allow/deny) whose quality is
+//!    `≥ min_quality` for *every* required label, and whose context window holds the prompt
+//!    plus the expected output: `input_tokens + expected_output_tokens[label] ≤ context_tokens`.
+//! 4. **Cost.** `input_tokens × input_price + expected_output_tokens[label] × output_price`,
+//!    prices in USD per million tokens. Input tokens are estimated as
+//!    [`estimate_input_tokens`]: UTF-8 bytes / 4, rounded up (the usual ~4 bytes per BPE
+//!    token of English text and code; it underestimates CJK text by ~25%, and is only an
+//!    estimate for every vendor's tokenizer).
+//! 5. **Choice.** Adequate models are ranked by cost, then by higher quality on the predicted
+//!    label, then by model id (byte order), which is a total order since ids are unique: the
+//!    result never depends on file order or on the thread. The first is the pick, the next
+//!    `max_fallbacks` are the fallbacks, in order.
+//! 6. **Nothing adequate.** The catalog's `default_model` if set (and it fits the context
+//!    window), flagged with [`Decision::used_default`]; otherwise [`Error::NoAdequateModel`].
+//!
+//! The cost order depends on the prompt's length (input and output prices weigh differently),
+//! so candidates are ranked per prompt, by a linear scan over the eligible models with their
+//! adequacy bitmasks precomputed; [`Policy::choose`] does not allocate.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use promptyard::catalog::Catalog;
+//! use promptyard::policy::Policy;
+//! use promptyard::Label;
+//!
+//! let catalog = Catalog::parse(r#"
+//!     [policy]
+//!     min_quality = { planning = 0.8, reasoning = 0.8, code_completion = 0.75 }
+//!     expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+//!     plausible_label_floor = 0.2
+//!     [[model]]
+//!     id = "small"
+//!     provider = "a"
+//!     input_usd_per_mtok = 0.1
+//!     output_usd_per_mtok = 0.4
+//!     context_tokens = 128000
+//!     quality = { planning = 0.5, reasoning = 0.6, code_completion = 0.8 }
+//!     [[model]]
+//!     id = "large"
+//!     provider = "b"
+//!     input_usd_per_mtok = 3
+//!     output_usd_per_mtok = 15
+//!     context_tokens = 200000
+//!     quality = { planning = 0.9, reasoning = 0.9, code_completion = 0.9 }
+//! "#, "inline.toml")?;
+//! let policy = Policy::new(Arc::new(catalog));
+//!
+//! // Clearly code: the small model is adequate and cheapest.
+//! let d = policy.decide(&[0.02, 0.03, 0.95], "complete `def parse_date(s):`")?;
+//! assert_eq!((d.label, d.model.as_str()), (Label::CodeCompletion, "small"));
+//! assert_eq!(d.fallbacks, ["large"]);
+//!
+//! // Code, but reasoning is plausible (p ≥ 0.2): escalate to a model adequate for both.
+//! let d = policy.decide(&[0.05, 0.35, 0.60], "why does this loop never end?")?;
+//! assert_eq!(d.model, "large");
+//! # Ok::<(), promptyard::Error>(())
+//! ```
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::catalog::{Catalog, ModelSpec, MAX_FALLBACKS};
+use crate::error::{Error, Result};
+use crate::label::{Label, Probs, NUM_LABELS};
+
+/// Estimated input tokens of `text`: UTF-8 bytes / 4, rounded up (see the module docs).
+pub fn estimate_input_tokens(text: &str) -> u64 {
+    (text.len() as u64).div_ceil(4)
+}
+
+/// A catalog prepared for routing: eligible models and their adequacy bitmasks precomputed.
+/// Cheap to clone (the catalog is shared).
+#[derive(Clone, Debug)]
+pub struct Policy {
+    catalog: Arc<Catalog>,
+    /// Indices (into `catalog.models()`) of eligible models, with bit `l` set in the mask when
+    /// the model's quality meets `min_quality` for `Label::ALL[l]`.
+    eligible: Vec<(usize, u8)>,
+    default_model: Option<usize>,
+    /// `"{label} quality ≥ {min}"` per label, formatted once for the reason line.
+    clauses: [String; NUM_LABELS],
+}
+
+/// One ranked model in a [`Choice`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ranked {
+    /// Index into [`Catalog::models`].
+    pub model: usize,
+    /// Estimated cost of this prompt on this model, USD.
+    pub cost_usd: f64,
+}
+
+/// The policy's answer for one prompt, by catalog index (no strings, no allocation).
+#[derive(Clone, Copy, Debug)]
+pub struct Choice {
+    /// The predicted label (argmax).
+    pub label: Label,
+    /// Bit `l` set when `Label::ALL[l]` had to be served adequately.
+    pub required: u8,
+    /// Estimated input tokens of the prompt.
+    pub input_tokens: u64,
+    /// Output tokens assumed (`expected_output_tokens` of the label).
+    pub output_tokens: u64,
+    /// True when nothing was adequate and the catalog's `default_model` was used.
+    pub used_default: bool,
+    /// Quality-adequate eligible models left out because the prompt does not fit them.
+    pub too_small: usize,
+    ranked: [Ranked; MAX_FALLBACKS + 1],
+    len: usize,
+}
+
+impl Choice {
+    /// The chosen model.
+    pub fn pick(&self) -> Ranked {
+        self.ranked[0]
+    }
+
+    /// The next-cheapest adequate models, in order (at most `max_fallbacks`).
+    pub fn fallbacks(&self) -> &[Ranked] {
+        &self.ranked[1..self.len]
+    }
+
+    /// Labels that had to be served adequately, in [`Label::ALL`] order.
+    pub fn required_labels(&self) -> impl Iterator<Item = Label> + '_ {
+        Label::ALL
+            .into_iter()
+            .filter(|l| self.required & (1 << l.index()) != 0)
+    }
+}
+
+/// A routing decision: what a service needs to call the model and to log why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    /// The predicted label.
+    pub label: Label,
+    /// Probability of the predicted label.
+    pub confidence: f32,
+    /// Probabilities of all labels; serialised as `{"planning":…,"reasoning":…,"code_completion":…}`.
+    #[serde(serialize_with = "probs_as_map")]
+    pub probs: Probs,
+    /// Catalog id of the chosen model.
+    pub model: String,
+    /// Its provider.
+    pub provider: String,
+    /// The id its vendor's API or Amazon Bedrock expects, if the catalog gives one.
+    pub api_id: Option<String>,
+    /// Estimated cost of this prompt on the chosen model, USD at list prices.
+    pub est_cost_usd: f64,
+    /// Estimated input tokens ([`estimate_input_tokens`]).
+    pub input_tokens: u64,
+    /// Output tokens assumed for the label.
+    pub output_tokens: u64,
+    /// Next-cheapest adequate models to retry with, in order.
+    pub fallbacks: Vec<String>,
+    /// True when nothing was adequate and the catalog's `default_model` was used.
+    pub used_default: bool,
+    /// One line for humans, e.g. `code_completion p=0.97 → nova-micro: cheapest with
+    /// code_completion quality ≥ 0.75, est. $0.000044`.
+    pub reason: String,
+    /// [`Catalog::fingerprint`] of the catalog that decided (hex in JSON).
+    #[serde(serialize_with = "hex_u64")]
+    pub catalog_fingerprint: u64,
+    /// Fingerprint of the classifier weights that gave `probs`; `None` when the probabilities
+    /// came from the caller ([`Policy::decide`], [`Router::decide`](crate::Router::decide)).
+    #[serde(serialize_with = "opt_arc_str")]
+    pub classifier_fingerprint: Option<Arc<str>>,
+}
+
+fn opt_arc_str<S: Serializer>(v: &Option<Arc<str>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&**v),
+        None => s.serialize_none(),
+    }
+}
+
+fn probs_as_map<S: Serializer>(probs: &Probs, s: S) -> std::result::Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(NUM_LABELS))?;
+    for label in Label::ALL {
+        map.serialize_entry(label.as_str(), &probs[label.index()])?;
+    }
+    map.end()
+}
+
+fn hex_u64<S: Serializer>(v: &u64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{v:016x}"))
+}
+
+impl Policy {
+    /// Prepares `catalog` for routing.
+    pub fn new(catalog: Arc<Catalog>) -> Policy {
+        let settings = catalog.settings();
+        let eligible = catalog
+            .models()
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.eligible)
+            .map(|(i, m)| {
+                let mask = Label::ALL
+                    .into_iter()
+                    .filter(|&l| m.quality(l) >= settings.min_quality(l))
+                    .fold(0u8, |acc, l| acc | (1 << l.index()));
+                (i, mask)
+            })
+            .collect();
+        let default_model = settings
+            .default_model
+            .as_deref()
+            .and_then(|id| catalog.models().iter().position(|m| m.id == id));
+        let clauses = Label::ALL.map(|l| format!("{l} quality ≥ {}", settings.min_quality(l)));
+        Policy {
+            catalog,
+            eligible,
+            default_model,
+            clauses,
+        }
+    }
+
+    /// The catalog this policy routes over.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// The predicted label and the bitmask of labels that must be served adequately.
+    pub fn required(&self, probs: &Probs) -> (Label, u8) {
+        let label = Label::argmax(probs);
+        let floor = self.catalog.settings().plausible_label_floor;
+        let mask = Label::ALL
+            .into_iter()
+            .filter(|l| probs[l.index()] >= floor)
+            .fold(1u8 << label.index(), |acc, l| acc | (1 << l.index()));
+        (label, mask)
+    }
+
+    /// Ranks the adequate models for a prompt of `input_tokens` with probabilities `probs`.
+    pub fn choose(&self, probs: &Probs, input_tokens: u64) -> Result<Choice> {
+        let settings = self.catalog.settings();
+        let models = self.catalog.models();
+        let (label, required) = self.required(probs);
+        let output_tokens = settings.expected_output_tokens(label);
+        let needed = input_tokens.saturating_add(output_tokens);
+        let keep = 1 + settings.max_fallbacks;
+        let mut choice = Choice {
+            label,
+            required,
+            input_tokens,
+            output_tokens,
+            used_default: false,
+            too_small: 0,
+            ranked: [Ranked {
+                model: 0,
+                cost_usd: 0.0,
+            }; MAX_FALLBACKS + 1],
+            len: 0,
+        };
+        for &(i, mask) in &self.eligible {
+            if mask & required != required {
+                continue;
+            }
+            let m = &models[i];
+            if needed > m.context_tokens {
+                choice.too_small += 1;
+                continue;
+            }
+            let cand = Ranked {
+                model: i,
+                cost_usd: m.cost_usd(input_tokens, output_tokens),
+            };
+            // Insertion into the sorted top-`keep` buffer.
+            let mut pos = choice.len;
+            while pos > 0 && ranks_before(models, label, &cand, &choice.ranked[pos - 1]) {
+                pos -= 1;
+            }
+            if pos < keep {
+                let end = choice.len.min(keep - 1);
+                choice.ranked.copy_within(pos..end, pos + 1);
+                choice.ranked[pos] = cand;
+                choice.len = end + 1;
+            }
+        }
+        if choice.len > 0 {
+            return Ok(choice);
+        }
+        match self.default_model {
+            Some(i) if needed <= models[i].context_tokens => {
+                choice.ranked[0] = Ranked {
+                    model: i,
+                    cost_usd: models[i].cost_usd(input_tokens, output_tokens),
+                };
+                choice.len = 1;
+                choice.used_default = true;
+                Ok(choice)
+            }
+            _ => Err(Error::NoAdequateModel(self.explain_none(&choice, needed))),
+        }
+    }
+
+    /// Classifier output plus prompt in, owned [`Decision`] out.
+    pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
+        let choice = self.choose(probs, estimate_input_tokens(prompt))?;
+        Ok(self.decision(probs, &choice))
+    }
+
+    /// Turns a [`Choice`] made by this policy into a [`Decision`].
+    pub fn decision(&self, probs: &Probs, choice: &Choice) -> Decision {
+        let models = self.catalog.models();
+        let pick = choice.pick();
+        let m = &models[pick.model];
+        Decision {
+            label: choice.label,
+            confidence: probs[choice.label.index()],
+            probs: *probs,
+            model: m.id.clone(),
+            provider: m.provider.clone(),
+            api_id: m.api_id.clone(),
+            est_cost_usd: pick.cost_usd,
+            input_tokens: choice.input_tokens,
+            output_tokens: choice.output_tokens,
+            fallbacks: choice
+                .fallbacks()
+                .iter()
+                .map(|r| models[r.model].id.clone())
+                .collect(),
+            used_default: choice.used_default,
+            reason: self.reason(probs, choice, m),
+            catalog_fingerprint: self.catalog.fingerprint(),
+            classifier_fingerprint: None,
+        }
+    }
+
+    fn reason(&self, probs: &Probs, choice: &Choice, m: &ModelSpec) -> String {
+        let label = choice.label;
+        let mut s = String::with_capacity(160);
+        push_label_p(&mut s, label, probs[label.index()]);
+        let mut others = choice.required_labels().filter(|&l| l != label).peekable();
+        if others.peek().is_some() {
+            s.push_str(" (also plausible: ");
+            for (n, l) in others.enumerate() {
+                if n > 0 {
+                    s.push_str(", ");
+                }
+                push_label_p(&mut s, l, probs[l.index()]);
+            }
+            s.push(')');
+        }
+        s.push_str(" → ");
+        s.push_str(&m.id);
+        s.push_str(": ");
+        if choice.used_default {
+            s.push_str("no adequate model, using the configured default");
+        } else {
+            s.push_str("cheapest with ");
+            for (n, l) in choice.required_labels().enumerate() {
+                if n > 0 {
+                    s.push_str(" and ");
+                }
+                s.push_str(&self.clauses[l.index()]);
+            }
+        }
+        let _ = write!(s, ", est. {}", Usd(choice.pick().cost_usd));
+        if choice.too_small > 0 {
+            let _ = write!(
+                s,
+                "; {} adequate model(s) skipped: ~{} tokens do not fit their context window",
+                choice.too_small,
+                choice.input_tokens + choice.output_tokens
+            );
+        }
+        s
+    }
+
+    fn explain_none(&self, choice: &Choice, needed: u64) -> String {
+        let mut s = String::from("no eligible model has ");
+        for (n, l) in choice.required_labels().enumerate() {
+            if n > 0 {
+                s.push_str(" and ");
+            }
+            s.push_str(&self.clauses[l.index()]);
+        }
+        if choice.too_small > 0 {
+            let _ = write!(
+                s,
+                " and a context window of ≥ {needed} tokens ({} adequate model(s) are too small)",
+                choice.too_small
+            );
+        }
+        s.push_str(", and the catalog sets no default_model");
+        s
+    }
+}
+
+/// Appends `"{label} p=0.97"`; two decimals without float formatting (hot path).
+fn push_label_p(s: &mut String, label: Label, p: f32) {
+    s.push_str(label.as_str());
+    s.push_str(" p=");
+    if (0.0..=1.0).contains(&p) {
+        let c = (p * 100.0).round() as u32;
+        s.push(char::from(b'0' + (c / 100) as u8));
+        s.push('.');
+        s.push(char::from(b'0' + (c / 10 % 10) as u8));
+        s.push(char::from(b'0' + (c % 10) as u8));
+    } else {
+        let _ = write!(s, "{p:.2}");
+    }
+}
+
+/// Strict "ranks before": cheaper, then higher quality on `label`, then smaller id.
+fn ranks_before(models: &[ModelSpec], label: Label, a: &Ranked, b: &Ranked) -> bool {
+    use std::cmp::Ordering::*;
+    match a.cost_usd.total_cmp(&b.cost_usd) {
+        Less => true,
+        Greater => false,
+        Equal => {
+            let (ma, mb) = (&models[a.model], &models[b.model]);
+            match mb.quality(label).total_cmp(&ma.quality(label)) {
+                Less => true,
+                Greater => false,
+                Equal => ma.id < mb.id,
+            }
+        }
+    }
+}
+
+/// USD with two significant digits, e.g. `$0.000044`, `$0.012`, `$1.50`.
+struct Usd(f64);
+
+impl std::fmt::Display for Usd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x <= 0.0 || !x.is_finite() {
+            return write!(f, "${x}");
+        }
+        let decimals = (1 - x.log10().floor() as i32).clamp(2, 12) as usize;
+        write!(f, "${x:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_estimate_is_bytes_over_four_rounded_up() {
+        assert_eq!(estimate_input_tokens(""), 0);
+        assert_eq!(estimate_input_tokens("abcd"), 1);
+        assert_eq!(estimate_input_tokens("abcde"), 2);
+        // "é" is two UTF-8 bytes.
+        assert_eq!(estimate_input_tokens("ééé"), 2);
+    }
+
+    #[test]
+    fn probabilities_print_with_two_decimals() {
+        let mut s = String::new();
+        for p in [0.0, 0.004, 0.305, 0.97, 0.999, 1.0, f32::NAN, 1.5] {
+            push_label_p(&mut s, Label::Reasoning, p);
+            s.push(' ');
+        }
+        assert_eq!(
+            s,
+            "reasoning p=0.00 reasoning p=0.00 reasoning p=0.31 reasoning p=0.97 \
+             reasoning p=1.00 reasoning p=1.00 reasoning p=NaN reasoning p=1.50 "
+        );
+    }
+
+    #[test]
+    fn usd_has_two_significant_digits() {
+        assert_eq!(Usd(0.0000437).to_string(), "$0.000044");
+        assert_eq!(Usd(0.0123).to_string(), "$0.012");
+        assert_eq!(Usd(1.5).to_string(), "$1.50");
+        assert_eq!(Usd(0.0).to_string(), "$0");
+    }
+}

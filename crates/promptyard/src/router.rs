@@ -1,0 +1,241 @@
+//! The embeddable router: classifier + policy behind one `Send + Sync` handle with lock-free
+//! hot reload.
+//!
+//! A [`Router`] holds one immutable *state* — a validated [`Catalog`] prepared as a
+//! [`Policy`], plus a [`Classifier`] — in an [`ArcSwap`]. [`Router::route`] takes a snapshot
+//! of the state (an atomic load, no lock, no allocation), classifies the prompt and applies
+//! the policy on the caller's thread. [`Router::reload_catalog`] and [`Router::reload_model`]
+//! build and validate the new part off to the side and swap in a whole new state; a reload
+//! that fails leaves the old state in place and returns the error. Requests in flight finish
+//! on the state they started with, so every decision comes from one whole state.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use promptyard::router::Router;
+//!
+//! let router = Arc::new(Router::new()?); // bundled catalog and classifier
+//! let d = router.route("Complete this function: def parse_date(s):")?;
+//! let chosen = router.catalog().model(&d.model).cloned().expect("a catalog model");
+//! assert_eq!(d.est_cost_usd, chosen.cost_usd(d.input_tokens, d.output_tokens));
+//! assert!(d.reason.starts_with(d.label.as_str()));
+//!
+//! // Many prompts in parallel (rayon), the same decisions as `route`.
+//! let batch = router.route_batch(&["Plan a 3-day trip to Lisbon", "What is 17 × 23?"]);
+//! assert_eq!(batch.len(), 2);
+//! # Ok::<(), promptyard::Error>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::classifier::Classifier;
+use crate::error::Result;
+use crate::label::Probs;
+pub use crate::policy::Decision;
+use crate::policy::Policy;
+
+/// Routes prompts to the cheapest adequate model. `Send + Sync`: share it behind an `Arc`.
+pub struct Router {
+    state: ArcSwap<State>,
+}
+
+/// One consistent routing state; replaced whole on reload.
+struct State {
+    policy: Policy,
+    classifier: Arc<Classifier>,
+    /// The classifier's fingerprint, shared by every decision without copying.
+    classifier_fingerprint: Arc<str>,
+}
+
+impl State {
+    fn new(policy: Policy, classifier: Arc<Classifier>) -> State {
+        State {
+            classifier_fingerprint: Arc::from(classifier.fingerprint()),
+            policy,
+            classifier,
+        }
+    }
+
+    fn route(&self, prompt: &str) -> Result<Decision> {
+        let probs = self.classifier.predict(prompt);
+        let mut decision = self.policy.decide(&probs, prompt)?;
+        decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
+        Ok(decision)
+    }
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state.load();
+        f.debug_struct("Router")
+            .field("catalog", &state.policy.catalog().path())
+            .field("models", &state.policy.catalog().models().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Router {
+    /// A router over the bundled catalog (`models/catalog.toml`) and the bundled classifier.
+    pub fn new() -> Result<Router> {
+        Router::builder().build()
+    }
+
+    /// Configures a router: catalog and classifier default to the bundled ones.
+    pub fn builder() -> RouterBuilder {
+        RouterBuilder::default()
+    }
+
+    /// Classifies `prompt` and picks the cheapest adequate model.
+    ///
+    /// Errors only with [`Error::NoAdequateModel`](crate::Error::NoAdequateModel) (nothing
+    /// adequate and no `default_model`); never panics on any input.
+    pub fn route(&self, prompt: &str) -> Result<Decision> {
+        self.state.load().route(prompt)
+    }
+
+    /// Like [`route`](Self::route) for many prompts, in parallel on rayon's current pool
+    /// (install a smaller pool to limit cores). All prompts of one call see the same state.
+    pub fn route_batch(&self, prompts: &[&str]) -> Vec<Result<Decision>> {
+        let state = self.state.load_full();
+        prompts.par_iter().map(|p| state.route(p)).collect()
+    }
+
+    /// The policy for probabilities computed elsewhere (e.g. by a batch classifier on GPU).
+    pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
+        self.state.load().policy.decide(probs, prompt)
+    }
+
+    /// The catalog currently in use (a snapshot: later reloads do not change it).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(self.state.load().policy.catalog())
+    }
+
+    /// The classifier currently in use (a snapshot).
+    pub fn classifier(&self) -> Arc<Classifier> {
+        Arc::clone(&self.state.load().classifier)
+    }
+
+    /// Reads, validates and swaps in a new catalog file; on error the old one stays.
+    pub fn reload_catalog(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.set_catalog(Catalog::load(path)?);
+        Ok(())
+    }
+
+    /// Loads and swaps in new classifier weights from a model directory; on error the old
+    /// weights stay.
+    pub fn reload_model(&self, dir: impl AsRef<Path>) -> Result<()> {
+        self.set_classifier(Classifier::load(dir.as_ref())?);
+        Ok(())
+    }
+
+    /// Swaps in an already validated catalog (e.g. parsed from a config service).
+    pub fn set_catalog(&self, catalog: Catalog) {
+        let policy = Policy::new(Arc::new(catalog));
+        self.state
+            .rcu(|cur| State::new(policy.clone(), Arc::clone(&cur.classifier)));
+    }
+
+    /// Swaps in an already loaded classifier.
+    pub fn set_classifier(&self, classifier: Classifier) {
+        let classifier = Arc::new(classifier);
+        self.state
+            .rcu(|cur| State::new(cur.policy.clone(), Arc::clone(&classifier)));
+    }
+}
+
+/// Builds a [`Router`]; anything not set falls back to the bundled default.
+#[derive(Default)]
+pub struct RouterBuilder {
+    catalog: Option<CatalogSource>,
+    classifier: Option<ClassifierSource>,
+}
+
+#[derive(Debug)]
+enum CatalogSource {
+    Path(PathBuf),
+    Toml(String),
+    Parsed(Catalog),
+}
+
+enum ClassifierSource {
+    Dir(PathBuf),
+    Loaded(Classifier),
+}
+
+impl std::fmt::Debug for RouterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let classifier = match &self.classifier {
+            None => "bundled".to_string(),
+            Some(ClassifierSource::Dir(d)) => d.display().to_string(),
+            Some(ClassifierSource::Loaded(_)) => "loaded".to_string(),
+        };
+        f.debug_struct("RouterBuilder")
+            .field("catalog", &self.catalog)
+            .field("classifier", &classifier)
+            .finish()
+    }
+}
+
+impl RouterBuilder {
+    /// Use the catalog file at `path`.
+    pub fn catalog(mut self, path: impl Into<PathBuf>) -> Self {
+        self.catalog = Some(CatalogSource::Path(path.into()));
+        self
+    }
+
+    /// Use catalog TOML held in memory (errors name it `<inline catalog>`).
+    pub fn catalog_str(mut self, toml: impl Into<String>) -> Self {
+        self.catalog = Some(CatalogSource::Toml(toml.into()));
+        self
+    }
+
+    /// Use an already validated catalog.
+    pub fn with_catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(CatalogSource::Parsed(catalog));
+        self
+    }
+
+    /// Use the classifier in model directory `dir`.
+    pub fn model(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.classifier = Some(ClassifierSource::Dir(dir.into()));
+        self
+    }
+
+    /// Use an already loaded classifier.
+    pub fn classifier(mut self, classifier: Classifier) -> Self {
+        self.classifier = Some(ClassifierSource::Loaded(classifier));
+        self
+    }
+
+    /// Loads and validates everything; nothing is validated later on the hot path.
+    pub fn build(self) -> Result<Router> {
+        let catalog = match self.catalog {
+            None => Catalog::bundled()?,
+            Some(CatalogSource::Path(p)) => Catalog::load(p)?,
+            Some(CatalogSource::Toml(t)) => Catalog::parse(&t, "<inline catalog>")?,
+            Some(CatalogSource::Parsed(c)) => c,
+        };
+        let classifier = match self.classifier {
+            None => Classifier::bundled()?,
+            Some(ClassifierSource::Dir(d)) => Classifier::load(&d)?,
+            Some(ClassifierSource::Loaded(c)) => c,
+        };
+        Ok(Router {
+            state: ArcSwap::from_pointee(State::new(
+                Policy::new(Arc::new(catalog)),
+                Arc::new(classifier),
+            )),
+        })
+    }
+}
+
+// A router is shared across a service's threads: keep it Send + Sync at compile time.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Router>();
+    assert_send_sync::<Decision>();
+};

@@ -1,0 +1,101 @@
+//! `promptyard train` and `promptyard eval` end to end on the small fixture.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_promptyard");
+
+fn fixture() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tiny.jsonl"
+    ))
+}
+
+#[test]
+fn train_then_eval_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for split in ["train", "valid"] {
+        std::fs::copy(fixture(), data.join(format!("{split}.jsonl"))).unwrap();
+    }
+    let model = dir.path().join("model");
+    let out = Command::new(BIN)
+        .args([
+            "train",
+            "--epochs",
+            "25",
+            "--batch-size",
+            "8",
+            "--lr",
+            "0.05",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("epoch 25/25") && stderr.contains("macro-F1"),
+        "{stderr}"
+    );
+    assert!(model.join("model.safetensors").is_file() && model.join("config.json").is_file());
+
+    let out = Command::new(BIN)
+        .args(["eval", "--json", "--data"])
+        .arg(fixture())
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["accuracy"].as_f64().unwrap() >= 0.97, "{v}");
+    assert!(v["macro_f1"].as_f64().unwrap() >= 0.97, "{v}");
+    assert_eq!(v["per_source"]["fixture_intl"]["n"], 6);
+    assert_eq!(v["confusion"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn eval_reports_a_bad_model_dir_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["eval", "--data"])
+        .arg(fixture())
+        .arg("--model")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("config.json") && stderr.contains("missing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cuda_without_the_feature_is_a_clear_error() {
+    if cfg!(feature = "cuda") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["train", "--device", "cuda", "--data"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path().join("m"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cuda") && err.contains("feature"), "{err}");
+}

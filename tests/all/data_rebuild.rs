@@ -1,0 +1,56 @@
+//! `data/` is reproducible: rebuilding from `../shared/data/raw` gives the committed splits
+//! and README byte for byte. Skipped (with a message) where `../shared/data` is absent.
+
+use std::path::{Path, PathBuf};
+
+use promptyard_train::data::split::Split;
+use promptyard_train::data::{self, write, BuildOptions};
+
+fn committed(path: &Path) -> Vec<u8> {
+    let gz = path.with_extension("jsonl.gz");
+    if gz.is_file() && !path.is_file() {
+        let mut out = Vec::new();
+        let mut r = data::open_maybe_gz(&gz).unwrap();
+        std::io::Read::read_to_end(&mut r, &mut out).unwrap();
+        return out;
+    }
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn rebuild_reproduces_committed_data_byte_for_byte() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let raw = root.join("../shared/data/raw");
+    if !raw.is_dir() {
+        eprintln!(
+            "SKIPPED rebuild_reproduces_committed_data_byte_for_byte: {} is absent",
+            raw.display()
+        );
+        return;
+    }
+    let opts = BuildOptions {
+        raw_dir: raw,
+        raw_extra_dir: Some(root.join("data/raw-extra")),
+        nc_dir: None,
+        synth: true,
+        guard_files: vec![root.join("data/gateway_dev.jsonl")],
+    };
+    let dataset = data::build(&opts).unwrap();
+    for split in Split::ALL {
+        let path = root.join(format!("data/{}.jsonl", split.as_str()));
+        let want = committed(&path);
+        let got = write::to_jsonl(dataset.split(split));
+        assert!(
+            got == want,
+            "{} differs from a rebuild ({} vs {} bytes); rerun `promptyard data build --raw ../shared/data/raw --out data/`",
+            path.display(),
+            got.len(),
+            want.len()
+        );
+    }
+    let readme = std::fs::read_to_string(root.join("data/README.md")).unwrap();
+    assert!(
+        readme == data::pipeline::render_readme(&dataset.stats),
+        "data/README.md is stale; rerun the data build"
+    );
+}

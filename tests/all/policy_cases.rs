@@ -1,0 +1,272 @@
+//! The policy's behaviours, one test per rule, on small hand-written catalogs and on the
+//! bundled catalog. Probabilities are given directly, so no classifier is involved.
+
+use std::sync::Arc;
+
+use promptyard::catalog::Catalog;
+use promptyard::policy::{estimate_input_tokens, Policy};
+use promptyard::{Error, Label};
+
+const POLICY: &str = r#"[policy]
+min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75 }
+expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+plausible_label_floor = 0.20
+"#;
+
+/// `[[model]]` with prices in USD/MTok, a context window and quality (planning, reasoning, code).
+fn model(id: &str, provider: &str, price: (f64, f64), context: u64, q: [f64; 3]) -> String {
+    format!(
+        "[[model]]\nid = \"{id}\"\nprovider = \"{provider}\"\ninput_usd_per_mtok = {:?}\n\
+         output_usd_per_mtok = {:?}\ncontext_tokens = {context}\n\
+         quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?} }}\n",
+        price.0, price.1, q[0], q[1], q[2]
+    )
+}
+
+/// tiny: code only, small window. mid: code + reasoning. big: everything.
+fn three(extra_policy: &str) -> Policy {
+    let text = format!(
+        "{POLICY}{extra_policy}\n{}{}{}",
+        model("tiny", "acme", (0.1, 0.4), 2_000, [0.5, 0.6, 0.8]),
+        model("mid", "acme", (0.5, 1.5), 128_000, [0.7, 0.85, 0.85]),
+        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9]),
+    );
+    Policy::new(Arc::new(Catalog::parse(&text, "three.toml").unwrap()))
+}
+
+const CODE: [f32; 3] = [0.02, 0.01, 0.97];
+const PLAN: [f32; 3] = [0.90, 0.05, 0.05];
+
+#[test]
+fn clear_code_prompt_goes_to_the_cheapest_code_model_with_fallbacks_in_cost_order() {
+    let d = three("").decide(&CODE, "complete `def f(x):`").unwrap();
+    assert_eq!(d.label, Label::CodeCompletion);
+    assert_eq!(d.confidence, 0.97);
+    assert_eq!(d.model, "tiny");
+    assert_eq!(d.fallbacks, ["mid", "big"]);
+    assert!(!d.used_default);
+    // 20 bytes → 5 input tokens; 300 output tokens for code.
+    assert_eq!((d.input_tokens, d.output_tokens), (5, 300));
+    assert_eq!(d.est_cost_usd, (5.0 * 0.1 + 300.0 * 0.4) / 1e6);
+    assert_eq!(
+        d.reason,
+        "code_completion p=0.97 → tiny: cheapest with code_completion quality ≥ 0.75, est. $0.00012"
+    );
+}
+
+#[test]
+fn uncertain_prompt_escalates_to_a_model_adequate_for_every_plausible_label() {
+    let p = three("");
+    // Code is most likely, but reasoning at 0.30 ≥ floor 0.20 must be served too.
+    let d = p
+        .decide(&[0.05, 0.30, 0.65], "why does this loop not end")
+        .unwrap();
+    assert_eq!(d.label, Label::CodeCompletion);
+    assert_eq!(d.model, "mid");
+    assert!(
+        d.reason.contains("also plausible: reasoning p=0.30"),
+        "{}",
+        d.reason
+    );
+    assert!(
+        d.reason
+            .contains("reasoning quality ≥ 0.8 and code_completion quality ≥ 0.75"),
+        "{}",
+        d.reason
+    );
+    // Planning plausible as well: only `big` serves all three.
+    let d = p.decide(&[0.25, 0.25, 0.50], "x").unwrap();
+    assert_eq!((d.model.as_str(), d.fallbacks.len()), ("big", 0));
+    // Below the floor, the runner-up does not escalate.
+    let d = p.decide(&[0.05, 0.19, 0.76], "x").unwrap();
+    assert_eq!(d.model, "tiny");
+}
+
+#[test]
+fn a_prompt_that_overflows_a_context_window_skips_that_model() {
+    let p = three("");
+    // tiny's window is 2000 tokens: 1700 input + 300 output fits, 1701 does not.
+    let fits = "a".repeat(1700 * 4);
+    let d = p.decide(&CODE, &fits).unwrap();
+    assert_eq!(d.model, "tiny");
+    let too_long = "a".repeat(1700 * 4 + 1);
+    let d = p.decide(&CODE, &too_long).unwrap();
+    assert_eq!(d.model, "mid");
+    assert!(
+        d.reason.contains("1 adequate model(s) skipped"),
+        "{}",
+        d.reason
+    );
+    // Longer than every window: a typed error naming the window.
+    let huge = "a".repeat(200_000 * 4);
+    match p.decide(&CODE, &huge) {
+        Err(Error::NoAdequateModel(msg)) => assert!(msg.contains("context window"), "{msg}"),
+        other => panic!("expected NoAdequateModel, got {other:?}"),
+    }
+}
+
+#[test]
+fn allow_and_deny_by_provider_or_model_id() {
+    // Deny a model id: code goes to the next cheapest.
+    let d = three("deny = [\"tiny\"]").decide(&CODE, "x").unwrap();
+    assert_eq!(
+        (d.model.as_str(), d.fallbacks.as_slice()),
+        ("mid", &["big".to_string()][..])
+    );
+    // Allow a provider: only globex models.
+    let d = three("allow = [\"globex\"]").decide(&CODE, "x").unwrap();
+    assert_eq!((d.model.as_str(), d.fallbacks.len()), ("big", 0));
+    // Allow a provider, then deny one of its models.
+    let d = three("allow = [\"acme\", \"big\"]\ndeny = [\"tiny\"]")
+        .decide(&CODE, "x")
+        .unwrap();
+    assert_eq!(d.model, "mid");
+    // A denied model never appears, even as a fallback.
+    let d = three("deny = [\"mid\"]").decide(&CODE, "x").unwrap();
+    assert_eq!(
+        (d.model.as_str(), d.fallbacks.as_slice()),
+        ("tiny", &["big".to_string()][..])
+    );
+}
+
+#[test]
+fn disabled_models_are_never_chosen() {
+    let text = format!(
+        "{POLICY}\n{}enabled = false\n{}",
+        model("tiny", "acme", (0.1, 0.4), 2_000, [0.9, 0.9, 0.9]),
+        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9]),
+    );
+    let p = Policy::new(Arc::new(Catalog::parse(&text, "t.toml").unwrap()));
+    assert_eq!(p.decide(&CODE, "x").unwrap().model, "big");
+}
+
+#[test]
+fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() {
+    let text = |default: &str| {
+        format!(
+            "{POLICY}{default}\n{}{}",
+            model("coder", "acme", (0.1, 0.4), 100_000, [0.5, 0.5, 0.9]),
+            model("planner", "acme", (1.0, 4.0), 100_000, [0.9, 0.9, 0.5]),
+        )
+    };
+    // Planning and code both plausible: no single model serves both.
+    let probs = [0.5, 0.0, 0.5];
+    let p = Policy::new(Arc::new(Catalog::parse(&text(""), "t.toml").unwrap()));
+    match p.decide(&probs, "x") {
+        Err(Error::NoAdequateModel(msg)) => {
+            assert!(
+                msg.contains("planning quality ≥ 0.8 and code_completion quality ≥ 0.75"),
+                "{msg}"
+            );
+            assert!(msg.contains("no default_model"), "{msg}");
+        }
+        other => panic!("expected NoAdequateModel, got {other:?}"),
+    }
+    let p = Policy::new(Arc::new(
+        Catalog::parse(&text("default_model = \"planner\""), "t.toml").unwrap(),
+    ));
+    let d = p.decide(&probs, "x").unwrap();
+    assert!(d.used_default);
+    assert_eq!((d.model.as_str(), d.fallbacks.len()), ("planner", 0));
+    assert!(
+        d.reason
+            .contains("no adequate model, using the configured default"),
+        "{}",
+        d.reason
+    );
+    // With an adequate model available the default is not used.
+    let d = p.decide(&CODE, "x").unwrap();
+    assert_eq!((d.model.as_str(), d.used_default), ("coder", false));
+}
+
+#[test]
+fn equal_costs_are_broken_by_quality_then_id() {
+    let text = format!(
+        "{POLICY}\n{}{}{}",
+        model("b", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9]),
+        model("a", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9]),
+        model("c", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.95]),
+    );
+    let p = Policy::new(Arc::new(Catalog::parse(&text, "t.toml").unwrap()));
+    let d = p.decide(&CODE, "x").unwrap();
+    assert_eq!(
+        (d.model.as_str(), d.fallbacks.as_slice()),
+        ("c", &["a".to_string(), "b".to_string()][..])
+    );
+}
+
+#[test]
+fn max_fallbacks_limits_the_list() {
+    assert_eq!(
+        three("max_fallbacks = 1")
+            .decide(&CODE, "x")
+            .unwrap()
+            .fallbacks,
+        ["mid"]
+    );
+    assert!(three("max_fallbacks = 0")
+        .decide(&CODE, "x")
+        .unwrap()
+        .fallbacks
+        .is_empty());
+}
+
+#[test]
+fn degenerate_probabilities_do_not_panic() {
+    let p = three("");
+    for probs in [
+        [f32::NAN; 3],
+        [0.0; 3],
+        [f32::INFINITY, 0.0, 0.0],
+        [-1.0, 2.0, 0.0],
+    ] {
+        let _ = p.decide(&probs, "");
+    }
+    assert_eq!(p.decide(&PLAN, "").unwrap().model, "big");
+}
+
+#[test]
+fn the_decision_serialises_with_probs_as_a_map() {
+    let d = three("").decide(&CODE, "x").unwrap();
+    let v: serde_json::Value = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["label"], "code_completion");
+    assert_eq!(v["model"], "tiny");
+    assert_eq!(v["fallbacks"], serde_json::json!(["mid", "big"]));
+    // Labels in their canonical order, as written by serde_json.
+    let text = serde_json::to_string(&d).unwrap();
+    assert!(
+        text.contains(r#""probs":{"planning":0.02,"reasoning":0.01,"code_completion":0.97}"#),
+        "{text}"
+    );
+    assert_eq!(v["catalog_fingerprint"].as_str().unwrap().len(), 16);
+    assert!(v["classifier_fingerprint"].is_null());
+}
+
+#[test]
+fn input_tokens_are_bytes_over_four_rounded_up() {
+    assert_eq!(estimate_input_tokens(&"x".repeat(401)), 101);
+}
+
+/// The bundled catalog: enough real models, and the routes its header documents.
+#[test]
+fn bundled_catalog_routes_as_documented() {
+    let c = Catalog::bundled().unwrap();
+    assert!(c.models().len() >= 10);
+    let mut providers: Vec<&str> = c.models().iter().map(|m| m.provider.as_str()).collect();
+    providers.sort();
+    providers.dedup();
+    assert!(providers.len() >= 4, "{providers:?}");
+    assert!(c.models().iter().all(|m| m.api_id.is_some()));
+    let p = Policy::new(Arc::new(c));
+    let prompt = "Complete this function: def fizzbuzz(n):";
+    assert_eq!(p.decide(&CODE, prompt).unwrap().model, "nova-micro");
+    assert_eq!(p.decide(&PLAN, prompt).unwrap().model, "nova-lite");
+    assert_eq!(
+        p.decide(&[0.05, 0.9, 0.05], prompt).unwrap().model,
+        "gemini-2.0-flash"
+    );
+    assert_eq!(
+        p.decide(&[0.5, 0.5, 0.0], prompt).unwrap().model,
+        "llama-3.3-70b"
+    );
+}
