@@ -433,7 +433,7 @@ impl Edit<'_> {
             return;
         }
         put(self.table, key, value);
-        self.changes.push(Change {
+        self.log(Change {
             model: self.model.clone(),
             field: key.to_string(),
             kind,
@@ -441,6 +441,25 @@ impl Edit<'_> {
             new: Some(new),
             source: source.to_string(),
         });
+    }
+
+    /// Logs a change net of earlier feeds: a field that two feeds set is one change from the
+    /// original value to the last, and none if the last feed restored the original.
+    fn log(&mut self, change: Change) {
+        let earlier = self
+            .changes
+            .iter()
+            .position(|c| c.model == change.model && c.field == change.field);
+        match earlier {
+            Some(i) if self.changes[i].old == change.new => {
+                self.changes.remove(i);
+            }
+            Some(i) => {
+                self.changes[i].new = change.new;
+                self.changes[i].source = change.source;
+            }
+            None => self.changes.push(change),
+        }
     }
 
     fn prices(&mut self, p: &Prices, source: &str) {
@@ -471,7 +490,7 @@ impl Edit<'_> {
         } else {
             put(self.table, "price_tiers", tiers_value(&p.tiers, false));
         }
-        self.changes.push(Change {
+        self.log(Change {
             model: self.model.clone(),
             field: "price_tiers".to_string(),
             kind: ChangeKind::Price,
