@@ -1,6 +1,7 @@
 //! The `promptyard` command line: a thin shell over the library.
 //!
-//! Exit codes: 0 success; 1 some records failed (batch labelling); 2 could not run.
+//! Exit codes: 0 success; 1 some records failed (batch labelling) or `catalog check` found
+//! warnings; 2 could not run.
 
 mod chart;
 mod cli;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod catalog;
 mod data;
 mod eval;
 mod label;
@@ -34,6 +35,8 @@ pub enum Command {
     Label(label::Args),
     /// Cost report for a labelled log against a single baseline model.
     Report(report::Args),
+    /// Maintain the model catalog: refresh prices from price feeds, check, list.
+    Catalog(catalog::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -44,5 +47,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::Label(a) => label::run(a),
         Command::Report(a) => report::run(a),
+        Command::Catalog(a) => catalog::run(a),
     }
 }

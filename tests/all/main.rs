@@ -3,6 +3,7 @@
 mod batch_parquet;
 mod batch_records;
 mod batch_resume;
+mod catalog_prices;
 mod catalog_props;
 mod catalog_validation;
 mod classifier_cli;

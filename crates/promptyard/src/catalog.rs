@@ -25,6 +25,14 @@
 //! quality = { planning = 0.90, reasoning = 0.88, code_completion = 0.92 }
 //! # optional: api_id = "anthropic.claude-3-5-sonnet-20241022-v2:0", enabled = true,
 //! #           tags = ["bedrock"], latency_ms = 900
+//! # provenance (informational, written by `promptyard catalog prices`):
+//! #   prices_source = "litellm 2026-11-02", prices_checked = "2026-11-02",
+//! #   quality_source = "SWE-bench Verified …" or "estimate: <rule>", price_key = "<feed key>"
+//! # tiered prices: from `above_input_tokens` on, every token of the prompt pays the tier price
+//! #   price_tiers = [{ above_input_tokens = 200000, input_per_mtok = 6.0, output_per_mtok = 22.5 }]
+//! # announced price changes (informational; the tooling applies them on their date):
+//! #   scheduled_prices = [{ start_date = "2027-01-01", input_usd_per_mtok = 1.5,
+//! #                         output_usd_per_mtok = 7.5, source = "genai-prices 2026-08-21" }]
 //! ```
 //!
 //! ```
@@ -128,8 +136,47 @@ pub struct ModelSpec {
     pub tags: Vec<String>,
     /// Typical time to first token in milliseconds (informational).
     pub latency_ms: Option<u64>,
+    /// Where the prices came from, e.g. `"litellm 2026-11-02"` (informational).
+    pub prices_source: Option<String>,
+    /// Date the prices were last checked against their source, `YYYY-MM-DD` (validated).
+    pub prices_checked: Option<String>,
+    /// Where the quality numbers came from: benchmarks and dates, or `"estimate: <rule>"`.
+    pub quality_source: Option<String>,
+    /// Key of this model in a price feed, when neither `api_id` nor `id` finds it there.
+    pub price_key: Option<String>,
+    /// Long-prompt prices, ascending by threshold; empty when one price covers the window.
+    pub price_tiers: Vec<PriceTier>,
+    /// Announced price changes not yet in effect (informational; the router ignores them).
+    pub scheduled_prices: Vec<ScheduledPrice>,
     /// Enabled and passing the catalog's allow/deny lists: the policy considers only these.
     pub eligible: bool,
+}
+
+/// A price tier: a prompt of more than `above_input_tokens` input tokens pays these prices for
+/// all its tokens (the "cliff" model vendors use for long-context pricing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PriceTier {
+    /// The tier applies to prompts with strictly more input tokens than this.
+    pub above_input_tokens: u64,
+    /// Input price in this tier, USD per million tokens.
+    pub input_per_mtok: f64,
+    /// Output price in this tier, USD per million tokens.
+    pub output_per_mtok: f64,
+}
+
+/// A price change announced for a later date (informational).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduledPrice {
+    /// First day the new prices apply, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// New input price, USD per million tokens.
+    pub input_usd_per_mtok: f64,
+    /// New output price, USD per million tokens.
+    pub output_usd_per_mtok: f64,
+    /// New tiers (ascending), if the new prices are tiered.
+    pub price_tiers: Vec<PriceTier>,
+    /// Which price feed announced it.
+    pub source: Option<String>,
 }
 
 impl ModelSpec {
@@ -138,11 +185,23 @@ impl ModelSpec {
         self.quality[label.index()]
     }
 
-    /// Estimated cost in USD of a call with these token counts, at list prices.
+    /// Input and output prices (USD per million tokens) for a prompt of `input_tokens`: the
+    /// highest tier whose `above_input_tokens` is below `input_tokens`, else the base prices.
+    pub fn prices_for(&self, input_tokens: u64) -> (f64, f64) {
+        self.price_tiers
+            .iter()
+            .rev()
+            .find(|t| t.above_input_tokens < input_tokens)
+            .map_or((self.input_usd_per_mtok, self.output_usd_per_mtok), |t| {
+                (t.input_per_mtok, t.output_per_mtok)
+            })
+    }
+
+    /// Estimated cost in USD of a call with these token counts, at list prices (in the price
+    /// tier the prompt's input tokens fall in, see [`ModelSpec::prices_for`]).
     pub fn cost_usd(&self, input_tokens: u64, output_tokens: u64) -> f64 {
-        (input_tokens as f64 * self.input_usd_per_mtok
-            + output_tokens as f64 * self.output_usd_per_mtok)
-            / 1e6
+        let (input, output) = self.prices_for(input_tokens);
+        (input_tokens as f64 * input + output_tokens as f64 * output) / 1e6
     }
 }
 
@@ -254,6 +313,59 @@ struct RawModel {
     #[serde(default)]
     tags: Vec<String>,
     latency_ms: Option<u64>,
+    prices_source: Option<String>,
+    prices_checked: Option<Spanned<String>>,
+    quality_source: Option<String>,
+    price_key: Option<String>,
+    #[serde(default)]
+    price_tiers: Vec<Spanned<RawTier>>,
+    #[serde(default)]
+    scheduled_prices: Vec<Spanned<RawScheduled>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    above_input_tokens: u64,
+    input_per_mtok: f64,
+    output_per_mtok: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScheduled {
+    start_date: String,
+    input_usd_per_mtok: f64,
+    output_usd_per_mtok: f64,
+    #[serde(default)]
+    price_tiers: Vec<RawTier>,
+    source: Option<String>,
+}
+
+/// True for a real calendar date written `YYYY-MM-DD`.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) {
+        return false;
+    }
+    if !digits(8..10) {
+        return false;
+    }
+    let (y, m, d): (u32, u32, u32) = (
+        s[..4].parse().unwrap_or(0),
+        s[5..7].parse().unwrap_or(0),
+        s[8..].parse().unwrap_or(0),
+    );
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 fn yes() -> bool {
@@ -341,6 +453,59 @@ impl Validator<'_> {
         }
     }
 
+    /// Tiers must be ascending by threshold with non-negative prices.
+    fn tiers<'r>(
+        &self,
+        raw: impl Iterator<Item = (Range<usize>, &'r RawTier)>,
+        field: &str,
+    ) -> Result<Vec<PriceTier>> {
+        let mut out: Vec<PriceTier> = Vec::new();
+        for (j, (span, t)) in raw.enumerate() {
+            for (name, x) in [
+                ("input_per_mtok", t.input_per_mtok),
+                ("output_per_mtok", t.output_per_mtok),
+            ] {
+                if !(x.is_finite() && x >= 0.0) {
+                    return Err(self.err(
+                        span.clone(),
+                        format!("{field}[{j}].{name}"),
+                        format!("price must be a non-negative number of USD per million tokens, got {x}"),
+                    ));
+                }
+            }
+            if let Some(prev) = out.last() {
+                if t.above_input_tokens <= prev.above_input_tokens {
+                    return Err(self.err(
+                        span.clone(),
+                        format!("{field}[{j}].above_input_tokens"),
+                        format!(
+                            "tiers must be in ascending order of above_input_tokens ({} after {})",
+                            t.above_input_tokens, prev.above_input_tokens
+                        ),
+                    ));
+                }
+            }
+            out.push(PriceTier {
+                above_input_tokens: t.above_input_tokens,
+                input_per_mtok: t.input_per_mtok,
+                output_per_mtok: t.output_per_mtok,
+            });
+        }
+        Ok(out)
+    }
+
+    fn date(&self, span: Range<usize>, value: &str, field: String) -> Result<String> {
+        if is_iso_date(value) {
+            Ok(value.to_string())
+        } else {
+            Err(self.err(
+                span,
+                field,
+                format!("must be a date written YYYY-MM-DD, got {value:?}"),
+            ))
+        }
+    }
+
     fn non_empty(&self, v: &Spanned<String>, field: String) -> Result<String> {
         if v.get_ref().trim().is_empty() {
             Err(self.err(v.span(), field, "must not be empty"))
@@ -398,6 +563,34 @@ impl Validator<'_> {
             if *m.context_tokens.get_ref() == 0 {
                 return Err(self.err(m.context_tokens.span(), at("context_tokens"), "must be > 0"));
             }
+            let prices_checked = match &m.prices_checked {
+                Some(v) => Some(self.date(v.span(), v.get_ref(), at("prices_checked"))?),
+                None => None,
+            };
+            let price_tiers = self.tiers(
+                m.price_tiers.iter().map(|t| (t.span(), t.get_ref())),
+                &at("price_tiers"),
+            )?;
+            let mut scheduled_prices = Vec::with_capacity(m.scheduled_prices.len());
+            for (j, sp) in m.scheduled_prices.iter().enumerate() {
+                let (span, raw) = (sp.span(), sp.get_ref());
+                let field = at(&format!("scheduled_prices[{j}]"));
+                let start_date =
+                    self.date(span.clone(), &raw.start_date, format!("{field}.start_date"))?;
+                let price = |x: f64, name: &str| {
+                    self.price(&Spanned::new(span.clone(), x), format!("{field}.{name}"))
+                };
+                scheduled_prices.push(ScheduledPrice {
+                    start_date,
+                    input_usd_per_mtok: price(raw.input_usd_per_mtok, "input_usd_per_mtok")?,
+                    output_usd_per_mtok: price(raw.output_usd_per_mtok, "output_usd_per_mtok")?,
+                    price_tiers: self.tiers(
+                        raw.price_tiers.iter().map(|t| (span.clone(), t)),
+                        &format!("{field}.price_tiers"),
+                    )?,
+                    source: raw.source.clone(),
+                });
+            }
             models.push(ModelSpec {
                 provider: self.non_empty(&m.provider, at("provider"))?,
                 api_id: m.api_id.clone(),
@@ -409,6 +602,12 @@ impl Validator<'_> {
                 enabled: m.enabled,
                 tags: m.tags.clone(),
                 latency_ms: m.latency_ms,
+                prices_source: m.prices_source.clone(),
+                prices_checked,
+                quality_source: m.quality_source.clone(),
+                price_key: m.price_key.clone(),
+                price_tiers,
+                scheduled_prices,
                 eligible: false,
                 id,
             });

@@ -15,7 +15,9 @@
 //!    prices in USD per million tokens. Input tokens are estimated as
 //!    [`estimate_input_tokens`]: UTF-8 bytes / 4, rounded up (the usual ~4 bytes per BPE
 //!    token of English text and code; it underestimates CJK text by ~25%, and is only an
-//!    estimate for every vendor's tokenizer).
+//!    estimate for every vendor's tokenizer). A model with `price_tiers` is priced in the
+//!    highest tier whose `above_input_tokens` is below the prompt's input tokens
+//!    ([`ModelSpec::prices_for`]), so a long prompt can change which model is cheapest.
 //! 5. **Choice.** Adequate models are ranked by cost, then by higher quality on the predicted
 //!    label, then by model id (byte order), which is a total order since ids are unique: the
 //!    result never depends on file order or on the thread. The first is the pick, the next
@@ -472,6 +474,55 @@ mod tests {
             "reasoning p=0.00 reasoning p=0.00 reasoning p=0.31 reasoning p=0.97 \
              reasoning p=1.00 reasoning p=1.00 reasoning p=NaN reasoning p=1.50 "
         );
+    }
+
+    /// One tiered model (3/15 USD per MTok, 6/22.5 above 200k input tokens) and one flat
+    /// model (4/16) with a 1M window.
+    fn tiered_policy() -> Policy {
+        let text = r#"
+            [policy]
+            min_quality = { planning = 0.5, reasoning = 0.5, code_completion = 0.5 }
+            expected_output_tokens = { planning = 1000, reasoning = 1000, code_completion = 1000 }
+            plausible_label_floor = 0.2
+            [[model]]
+            id = "tiered"
+            provider = "a"
+            input_usd_per_mtok = 3.0
+            output_usd_per_mtok = 15.0
+            context_tokens = 1000000
+            quality = { planning = 0.9, reasoning = 0.9, code_completion = 0.9 }
+            price_tiers = [{ above_input_tokens = 200000, input_per_mtok = 6.0, output_per_mtok = 22.5 }]
+            [[model]]
+            id = "flat"
+            provider = "b"
+            input_usd_per_mtok = 4.0
+            output_usd_per_mtok = 16.0
+            context_tokens = 1000000
+            quality = { planning = 0.9, reasoning = 0.9, code_completion = 0.9 }
+        "#;
+        Policy::new(Arc::new(Catalog::parse(text, "tiered.toml").unwrap()))
+    }
+
+    #[test]
+    fn tiered_model_is_priced_at_base_for_a_short_prompt() {
+        let p = tiered_policy();
+        let c = p.choose(&[0.9, 0.05, 0.05], 1_000).unwrap();
+        // tiered: 1000 × 3 + 1000 × 15 = 18000 µ$; flat: 1000 × 4 + 1000 × 16 = 20000 µ$.
+        assert_eq!(p.catalog().models()[c.pick().model].id, "tiered");
+        assert_eq!(c.pick().cost_usd, (1_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6);
+        // Exactly at the threshold is still base: the tier starts *above* 200k.
+        let c = p.choose(&[0.9, 0.05, 0.05], 200_000).unwrap();
+        assert_eq!(c.pick().cost_usd, (200_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6);
+    }
+
+    #[test]
+    fn tiered_model_is_priced_at_its_tier_for_a_long_prompt() {
+        let p = tiered_policy();
+        let c = p.choose(&[0.9, 0.05, 0.05], 300_000).unwrap();
+        // tiered: 300000 × 6 + 1000 × 22.5 = 1822500 µ$; flat: 300000 × 4 + 1000 × 16 = 1216000 µ$.
+        assert_eq!(p.catalog().models()[c.pick().model].id, "flat");
+        let tiered = c.fallbacks().iter().find(|r| r.model == 0).unwrap();
+        assert_eq!(tiered.cost_usd, (300_000.0 * 6.0 + 1_000.0 * 22.5) / 1e6);
     }
 
     #[test]
