@@ -18,7 +18,7 @@ fn answer(router: &Router, prompt: &str) -> anyhow::Result<String> {
     let decision: Decision = match router.route(prompt) {
         Ok(d) => d,
         // Nothing in the catalog is adequate (and it sets no default_model): your call.
-        Err(Error::NoAdequateModel(why)) => anyhow::bail!("refusing to route: {why}"),
+        Err(e @ Error::NoAdequateModel { .. }) => anyhow::bail!("refusing to route: {e}"),
         Err(e) => return Err(e.into()),
     };
     eprintln!("{}", decision.reason);

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_loso(&args);
     }
     let clf = match &args.model {
-        Some(dir) => Classifier::load(&promptyard::hub::resolve_model(dir)?)?,
+        Some(dir) => Classifier::load(&super::resolve_model_arg(dir)?)?,
         None => Classifier::bundled()?,
     };
     let records = read_jsonl_strict(&args.data)?;

@@ -77,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(c);
     }
     if let Some(m) = &args.model {
-        builder = builder.model(promptyard::hub::resolve_model(m)?);
+        builder = builder.model(super::resolve_model_arg(m)?);
     }
     let router = builder.build()?;
     let labeler = RouterLabeler::new(&router);

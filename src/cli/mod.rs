@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own file with an `Args`
 //! struct and a `run` function; validation happens there, work happens in the library.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,22 @@ pub enum Command {
     Report(report::Args),
     /// Maintain the model catalog: refresh prices from price feeds, check, list.
     Catalog(catalog::Args),
+}
+
+/// `--model DIR|hf:ORG/REPO[@REV]` resolved to a model directory; a Hub error gets the
+/// command line's advice (the library's messages name no flags).
+pub(crate) fn resolve_model_arg(spec: impl AsRef<Path>) -> anyhow::Result<PathBuf> {
+    promptyard::hub::resolve_model(spec).map_err(|e| match e {
+        promptyard::Error::Hub { .. } => {
+            let hint = if cfg!(feature = "hub") {
+                "or pass a local --model DIR"
+            } else {
+                "this binary was built without --features hub; pass a local --model DIR"
+            };
+            anyhow::anyhow!("{e} ({hint})")
+        }
+        e => e.into(),
+    })
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.catalog(path);
     }
     if let Some(dir) = args.model {
-        builder = builder.model(promptyard::hub::resolve_model(dir)?);
+        builder = builder.model(super::resolve_model_arg(dir)?);
     }
     let decision = builder.build()?.route(&prompt)?;
     let json = if args.pretty {

@@ -36,8 +36,9 @@ fn hf_spec_without_feature_says_how_to_get_it() {
     ] {
         let msg = err.to_string();
         assert!(matches!(err, Error::Hub { .. }), "{err:?}");
-        assert!(msg.contains("--features hub"), "{msg}");
-        assert!(msg.contains("--model DIR"), "{msg}");
+        assert!(msg.contains("`hub` cargo feature"), "{msg}");
+        assert!(msg.contains("https://huggingface.co/acme/router-small/tree/"), "{msg}");
+        assert!(!msg.contains("--"), "the library names no command-line flag: {msg}");
     }
 }
 
@@ -51,7 +52,7 @@ fn fake_cache(cache: &Path, repo: &str, commit: &str) -> PathBuf {
     let snap = repo_dir.join("snapshots").join(commit);
     std::fs::create_dir_all(&snap).unwrap();
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
-    for f in promptyard::hub::MODEL_FILES {
+    for f in promptyard::model::MODEL_FILES {
         std::fs::copy(bundled.join(f), snap.join(f)).unwrap();
     }
     snap
@@ -87,7 +88,7 @@ fn uncached_or_incomplete_repo_offline_is_a_clear_error() {
         assert!(matches!(err, Error::Hub { .. }), "{err:?}");
         assert!(msg.contains("not in the local cache at"), "{msg}");
         assert!(msg.contains("HF_HUB_OFFLINE"), "{msg}");
-        assert!(msg.contains("--model DIR"), "{msg}");
+        assert!(msg.contains("local model directory"), "{msg}");
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use promptyard::catalog::Catalog;
-use promptyard::policy::{estimate_input_tokens, Policy};
+use promptyard::policy::{estimate_input_tokens, Policy, Rejection};
 use promptyard::{Error, Label};
 
 const POLICY: &str = r#"[policy]
@@ -97,10 +97,19 @@ fn a_prompt_that_overflows_a_context_window_skips_that_model() {
         "{}",
         d.reason
     );
-    // Longer than every window: a typed error naming the window.
+    // Longer than every window: a typed error saying so, model by model.
     let huge = "a".repeat(200_000 * 4);
     match p.decide(&CODE, &huge) {
-        Err(Error::NoAdequateModel(msg)) => assert!(msg.contains("context window"), "{msg}"),
+        Err(e @ Error::NoAdequateModel { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("context window"), "{msg}");
+            assert!(!msg.contains('\n'), "{msg}");
+            let Error::NoAdequateModel { required, tokens, rejected } = e else { unreachable!() };
+            assert_eq!(required, [Label::CodeCompletion]);
+            assert_eq!(tokens, 200_000 + 300);
+            let window = |id: &str, context_tokens| (id.to_string(), Rejection::ContextWindow { context_tokens });
+            assert_eq!(rejected, [window("tiny", 2_000), window("mid", 128_000), window("big", 200_000)]);
+        }
         other => panic!("expected NoAdequateModel, got {other:?}"),
     }
 }
@@ -153,12 +162,22 @@ fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() 
     let probs = [0.5, 0.0, 0.5];
     let p = Policy::new(Arc::new(Catalog::parse(&text(""), "t.toml").unwrap()));
     match p.decide(&probs, "x") {
-        Err(Error::NoAdequateModel(msg)) => {
-            assert!(
-                msg.contains("planning quality ≥ 0.8 and code_completion quality ≥ 0.75"),
-                "{msg}"
-            );
+        Err(e @ Error::NoAdequateModel { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("for planning and code_completion"), "{msg}");
             assert!(msg.contains("no default_model"), "{msg}");
+            let Error::NoAdequateModel { required, rejected, .. } = e else { unreachable!() };
+            assert_eq!(required, [Label::Planning, Label::CodeCompletion]);
+            let quality = |id: &str, label, quality, min| {
+                (id.to_string(), Rejection::Quality { label, quality, min })
+            };
+            assert_eq!(
+                rejected,
+                [
+                    quality("coder", Label::Planning, 0.5, 0.8),
+                    quality("planner", Label::CodeCompletion, 0.5, 0.75),
+                ]
+            );
         }
         other => panic!("expected NoAdequateModel, got {other:?}"),
     }

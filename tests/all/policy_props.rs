@@ -215,7 +215,7 @@ proptest! {
         let policy = Policy::new(Arc::new(catalog.clone()));
         let got = policy.choose(&probs, input_tokens);
         match (&got, expected.first()) {
-            (Err(Error::NoAdequateModel(_)), None) => {}
+            (Err(Error::NoAdequateModel { .. }), None) => {}
             (Ok(choice), Some((best_id, best_cost))) => {
                 let models = catalog.models();
                 prop_assert_eq!(choice.label, label);
@@ -267,7 +267,7 @@ proptest! {
                 prop_assert!(b.fallbacks().is_empty());
             }
             // Only when the prompt does not fit even the default's window.
-            (Err(_), Err(Error::NoAdequateModel(_))) => {
+            (Err(_), Err(Error::NoAdequateModel { .. })) => {
                 let out = with_default.catalog().settings().expected_output_tokens(Label::argmax(&probs));
                 prop_assert!(input_tokens + out > default.context_tokens);
             }

@@ -64,7 +64,7 @@ use crate::label::{Label, NUM_LABELS};
 pub const BUNDLED_TOML: &str = include_str!("../../../models/catalog.toml");
 
 /// Path shown in errors and decisions for the bundled catalog.
-pub const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
+pub(crate) const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
 
 /// Upper bound on `max_fallbacks`, so the policy can rank candidates in a fixed-size buffer.
 pub const MAX_FALLBACKS: usize = 8;
@@ -84,6 +84,7 @@ pub struct Catalog {
 
 /// The `[policy]` table: what "adequate" means and how the decision is shaped.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Settings {
     /// Minimum quality (0..=1) a model needs for each label, indexed like [`Label::ALL`].
     pub min_quality: [f64; NUM_LABELS],
@@ -115,6 +116,7 @@ impl Settings {
 
 /// One `[[model]]` entry.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ModelSpec {
     /// Unique id within the catalog (what decisions name).
     pub id: String,
@@ -219,8 +221,8 @@ impl Catalog {
     }
 
     /// Parses and validates catalog TOML; `path` is only used to name the source in errors.
-    pub fn parse(text: &str, path: impl Into<PathBuf>) -> Result<Catalog> {
-        let path = path.into();
+    pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Catalog> {
+        let path = path.as_ref().to_path_buf();
         let raw: RawCatalog = toml::from_str(text).map_err(|e| serde_error(text, &path, &e))?;
         Validator { text, path: &path }
             .build(raw)

@@ -124,7 +124,12 @@ impl Classifier {
     }
 
     /// Parses a model from the bytes of its two files; `dir` names them in errors.
-    pub fn from_bytes(config_json: &[u8], safetensors_bytes: &[u8], dir: &Path) -> Result<Self> {
+    pub fn from_bytes(
+        config_json: &[u8],
+        safetensors_bytes: &[u8],
+        dir: impl AsRef<Path>,
+    ) -> Result<Self> {
+        let dir = dir.as_ref();
         Self::from_file(
             &ModelFile::from_bytes(config_json, safetensors_bytes, dir)?,
             dir,
@@ -132,7 +137,8 @@ impl Classifier {
     }
 
     /// Projects a parsed model file into the table the hot path reads.
-    pub fn from_file(file: &ModelFile, dir: &Path) -> Result<Self> {
+    pub fn from_file(file: &ModelFile, dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
         let config = file.config.clone();
         let featurizer = Featurizer::new(config.featurizer.clone()).map_err(|e| Error::Model {
             path: dir.join(crate::model::CONFIG_FILE),

@@ -1,4 +1,5 @@
-//! Published models: resolve a `--model` argument to a local model directory.
+//! Published models: resolve a model spec (a path or `hf:ORG/REPO[@REV]`) to a local model
+//! directory.
 //!
 //! A plain path is returned unchanged. `hf:ORG/REPO[@REVISION]` names a model directory
 //! (`config.json` + `model.safetensors`) on the Hugging Face Hub. With the opt-in `hub`
@@ -14,24 +15,24 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Files that make up a promptyard model directory; both are fetched for an `hf:` spec.
-pub use crate::model::MODEL_FILES;
+#[cfg(feature = "hub")]
+use crate::model::MODEL_FILES;
 
-/// The prefix that marks a `--model` argument as a Hub repository.
-pub const HF_PREFIX: &str = "hf:";
+/// The prefix that marks a model spec as a Hub repository.
+const HF_PREFIX: &str = "hf:";
 
 /// A parsed `hf:ORG/REPO[@REVISION]` spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HubSpec {
+pub(crate) struct HubSpec {
     /// `ORG/REPO`.
-    pub repo: String,
+    pub(crate) repo: String,
     /// Branch, tag or commit hash; `main` when omitted.
-    pub revision: String,
+    pub(crate) revision: String,
 }
 
 impl HubSpec {
     /// Parses `hf:ORG/REPO[@REV]`; `Ok(None)` when `spec` has no `hf:` prefix (a plain path).
-    pub fn parse(spec: &str) -> Result<Option<HubSpec>> {
+    pub(crate) fn parse(spec: &str) -> Result<Option<HubSpec>> {
         let Some(rest) = spec.strip_prefix(HF_PREFIX) else {
             return Ok(None);
         };
@@ -65,7 +66,7 @@ impl HubSpec {
     }
 }
 
-/// Resolves a `--model` argument to a local model directory.
+/// Resolves a model spec to a local model directory.
 ///
 /// A plain path comes back as is (it is checked when the model is loaded). An `hf:` spec
 /// goes through the HF cache, see the module docs; offline is `HF_HUB_OFFLINE=1`.
@@ -82,10 +83,11 @@ pub fn resolve_model(spec: impl AsRef<Path>) -> Result<PathBuf> {
 /// `models--ORG--REPO`) and offline flag instead of the environment.
 pub fn resolve_model_in(
     spec: impl AsRef<Path>,
-    cache_dir: &Path,
+    cache_dir: impl AsRef<Path>,
     offline: bool,
 ) -> Result<PathBuf> {
     let path = spec.as_ref();
+    let cache_dir = cache_dir.as_ref();
     match path.to_str().map(HubSpec::parse).transpose()?.flatten() {
         None => Ok(path.to_path_buf()),
         Some(hub) => fetch(&path.to_string_lossy(), &hub, cache_dir, offline),
@@ -122,9 +124,10 @@ fn fetch(spec: &str, hub: &HubSpec, _cache_dir: &Path, _offline: bool) -> Result
     Err(Error::Hub {
         spec: spec.to_string(),
         msg: format!(
-            "hf: models need the `hub` feature: cargo install promptyard --features hub, \
-             or download the repo (https://huggingface.co/{}) and pass --model DIR",
-            hub.repo
+            "hf: model specs need promptyard's `hub` cargo feature; without it, \
+             download the repository (https://huggingface.co/{}/tree/{}) and load its \
+             directory",
+            hub.repo, hub.revision
         ),
     })
 }
@@ -144,7 +147,7 @@ fn fetch(spec: &str, hub: &HubSpec, cache_dir: &Path, offline: bool) -> Result<P
             spec: spec.to_string(),
             msg: format!(
                 "{where_}, and HF_HUB_OFFLINE=1 forbids downloading it; \
-                 unset HF_HUB_OFFLINE (or set it to 0) to download, or pass a local --model DIR"
+                 unset HF_HUB_OFFLINE (or set it to 0) to download, or load a local model directory"
             ),
         });
     }
@@ -152,7 +155,7 @@ fn fetch(spec: &str, hub: &HubSpec, cache_dir: &Path, offline: bool) -> Result<P
         spec: spec.to_string(),
         msg: format!(
             "{where_}, and the download failed: {e}; check the network and the repository \
-             name (private repos need a token in HF_HOME/token), or pass a local --model DIR"
+             name (private repos need a token in HF_HOME/token), or load a local model directory"
         ),
     })
 }

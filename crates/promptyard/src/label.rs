@@ -15,6 +15,10 @@ pub const NUM_LABELS: usize = 3;
 pub type Probs = [f32; NUM_LABELS];
 
 /// What the user mostly wants from the model.
+///
+/// Deliberately exhaustive (not `#[non_exhaustive]`): the label set is fixed by
+/// [`NUM_LABELS`], the length of every [`Probs`] and the stored model's output rows, so a new
+/// label is a breaking change anyway, and callers can match every label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Label {
@@ -85,6 +89,7 @@ pub fn softmax(z: [f32; NUM_LABELS]) -> Probs {
 
 /// Returned when a string is not one of the three label names.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error("unknown label {0:?} (expected planning, reasoning or code_completion)")]
 pub struct UnknownLabel(pub String);
 

@@ -33,7 +33,10 @@ const T_WEIGHT: &str = "linear.weight";
 const T_BIAS: &str = "linear.bias";
 
 /// How a model was trained: provenance written by training, shown by `eval`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Equality ignores [`seconds`](Self::seconds), which is not saved: a model read back from
+/// disk equals the one that was written.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrainingInfo {
     /// RNG seed of initialisation and shuffling.
@@ -51,6 +54,27 @@ pub struct TrainingInfo {
     pub seconds: f64,
     /// Validation metrics (accuracy, macro_f1, ece, nll, ...).
     pub metrics: BTreeMap<String, f64>,
+}
+
+impl PartialEq for TrainingInfo {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so that a new field cannot be left out of the comparison by mistake.
+        let TrainingInfo {
+            seed,
+            epochs,
+            examples,
+            data_fingerprint,
+            data_files,
+            seconds: _,
+            metrics,
+        } = self;
+        *seed == other.seed
+            && *epochs == other.epochs
+            && *examples == other.examples
+            && *data_fingerprint == other.data_fingerprint
+            && *data_files == other.data_files
+            && *metrics == other.metrics
+    }
 }
 
 impl TrainingInfo {
@@ -228,7 +252,12 @@ impl ModelFile {
     }
 
     /// Parses a model from the bytes of its two files; `dir` names them in errors.
-    pub fn from_bytes(config_json: &[u8], safetensors_bytes: &[u8], dir: &Path) -> Result<Self> {
+    pub fn from_bytes(
+        config_json: &[u8],
+        safetensors_bytes: &[u8],
+        dir: impl AsRef<Path>,
+    ) -> Result<Self> {
+        let dir = dir.as_ref();
         let cpath = dir.join(CONFIG_FILE);
         let wpath = dir.join(WEIGHTS_FILE);
         let config: ModelConfig = serde_json::from_slice(config_json)

@@ -83,6 +83,34 @@ pub fn estimate_input_tokens(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
 }
 
+/// Why a catalog model was passed over for a prompt (in [`Error::NoAdequateModel`]); the
+/// first reason that applies, in the order of the variants.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// `enabled = false` in the catalog.
+    Disabled,
+    /// The catalog's `allow` list names neither the model nor its provider.
+    NotAllowed,
+    /// The catalog's `deny` list names the model or its provider.
+    Denied,
+    /// Below the policy's `min_quality` for a required label (the first such label, in
+    /// [`Label::ALL`] order).
+    Quality {
+        /// The label the model is not good enough for.
+        label: Label,
+        /// The model's quality for it (0..=1).
+        quality: f64,
+        /// The policy's minimum for it (0..=1).
+        min: f64,
+    },
+    /// Adequate, but the prompt plus its expected output does not fit the context window.
+    ContextWindow {
+        /// The model's context window, tokens.
+        context_tokens: u64,
+    },
+}
+
 /// A catalog prepared for routing: eligible models and their adequacy bitmasks precomputed.
 /// Cheap to clone (the catalog is shared).
 #[derive(Clone, Debug)]
@@ -98,6 +126,7 @@ pub struct Policy {
 
 /// One ranked model in a [`Choice`].
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Ranked {
     /// Index into [`Catalog::models`].
     pub model: usize,
@@ -107,6 +136,7 @@ pub struct Ranked {
 
 /// The policy's answer for one prompt, by catalog index (no strings, no allocation).
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct Choice {
     /// The predicted label (argmax).
     pub label: Label,
@@ -145,6 +175,7 @@ impl Choice {
 
 /// A routing decision: what a service needs to call the model and to log why.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Decision {
     /// The predicted label.
     pub label: Label,
@@ -236,7 +267,7 @@ impl Policy {
     }
 
     /// The predicted label and the bitmask of labels that must be served adequately.
-    pub fn required(&self, probs: &Probs) -> (Label, u8) {
+    pub(crate) fn required(&self, probs: &Probs) -> (Label, u8) {
         let label = Label::argmax(probs);
         let floor = self.catalog.settings().plausible_label_floor;
         let mask = Label::ALL
@@ -305,7 +336,7 @@ impl Policy {
                 choice.used_default = true;
                 Ok(choice)
             }
-            _ => Err(Error::NoAdequateModel(self.explain_none(&choice, needed))),
+            _ => Err(self.no_adequate_model(required, needed)),
         }
     }
 
@@ -383,23 +414,53 @@ impl Policy {
         s
     }
 
-    fn explain_none(&self, choice: &Choice, needed: u64) -> String {
-        let mut s = String::from("no eligible model has ");
-        for (n, l) in choice.required_labels().enumerate() {
-            if n > 0 {
-                s.push_str(" and ");
-            }
-            s.push_str(&self.clauses[l.index()]);
+    /// [`Error::NoAdequateModel`] for a prompt that needed `required` (a label bitmask) and
+    /// `needed` tokens of context: why each model was passed over. Off the hot path.
+    fn no_adequate_model(&self, required: u8, needed: u64) -> Error {
+        let settings = self.catalog.settings();
+        let listed = |list: &[String], m: &ModelSpec| {
+            list.iter().any(|s| *s == m.id || *s == m.provider)
+        };
+        let required_labels: Vec<Label> = Label::ALL
+            .into_iter()
+            .filter(|l| required & (1 << l.index()) != 0)
+            .collect();
+        let rejected = self
+            .catalog
+            .models()
+            .iter()
+            .filter_map(|m| {
+                let why = if !m.enabled {
+                    Rejection::Disabled
+                } else if settings.allow.as_deref().is_some_and(|a| !listed(a, m)) {
+                    Rejection::NotAllowed
+                } else if listed(&settings.deny, m) {
+                    Rejection::Denied
+                } else if let Some(&label) = required_labels
+                    .iter()
+                    .find(|&&l| m.quality(l) < settings.min_quality(l))
+                {
+                    Rejection::Quality {
+                        label,
+                        quality: m.quality(label),
+                        min: settings.min_quality(label),
+                    }
+                } else if needed > m.context_tokens {
+                    Rejection::ContextWindow {
+                        context_tokens: m.context_tokens,
+                    }
+                } else {
+                    // Adequate and fits: `choose` would have picked it.
+                    return None;
+                };
+                Some((m.id.clone(), why))
+            })
+            .collect();
+        Error::NoAdequateModel {
+            required: required_labels,
+            tokens: needed,
+            rejected,
         }
-        if choice.too_small > 0 {
-            let _ = write!(
-                s,
-                " and a context window of ≥ {needed} tokens ({} adequate model(s) are too small)",
-                choice.too_small
-            );
-        }
-        s.push_str(", and the catalog sets no default_model");
-        s
     }
 }
 

@@ -128,7 +128,7 @@ impl Router {
     /// Loads and swaps in new classifier weights from a model directory; on error the old
     /// weights stay.
     pub fn reload_model(&self, dir: impl AsRef<Path>) -> Result<()> {
-        self.set_classifier(Classifier::load(dir.as_ref())?);
+        self.set_classifier(Classifier::load(dir)?);
         Ok(())
     }
 
@@ -182,8 +182,8 @@ impl std::fmt::Debug for RouterBuilder {
 
 impl RouterBuilder {
     /// Use the catalog file at `path`.
-    pub fn catalog(mut self, path: impl Into<PathBuf>) -> Self {
-        self.catalog = Some(CatalogSource::Path(path.into()));
+    pub fn catalog(mut self, path: impl AsRef<Path>) -> Self {
+        self.catalog = Some(CatalogSource::Path(path.as_ref().to_path_buf()));
         self
     }
 
@@ -200,8 +200,8 @@ impl RouterBuilder {
     }
 
     /// Use the classifier in model directory `dir`.
-    pub fn model(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.classifier = Some(ClassifierSource::Dir(dir.into()));
+    pub fn model(mut self, dir: impl AsRef<Path>) -> Self {
+        self.classifier = Some(ClassifierSource::Dir(dir.as_ref().to_path_buf()));
         self
     }
 

@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+use promptyard::features::is_cjk;
+
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 5;
 /// Jaccard similarity of shingle sets from which two texts count as near duplicates.
@@ -140,7 +142,7 @@ impl NearDupIndex {
 }
 
 /// Lowercase word tokens: runs of letters and digits; each CJK character is its own word
-/// (those scripts do not separate words with spaces).
+/// (those scripts do not separate words with spaces), by the featurizer's own [`is_cjk`].
 fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -160,10 +162,6 @@ fn words(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af)
 }
 
 /// FNV-1a over the words, with a separator so word boundaries count.

@@ -16,6 +16,7 @@ use crate::label::{Probs, NUM_LABELS};
 /// Each prompt's bucket ids are de-duplicated and weighted by `count / total`, so the
 /// weighted sum of table (or embedding) rows is the mean over all its features.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Batch {
     /// `[B * L]` u32 bucket ids (padding uses id 0 with weight 0).
     pub ids: Tensor,
