@@ -63,8 +63,8 @@ use crate::label::{Label, NUM_LABELS};
 /// The catalog shipped in `models/catalog.toml`, compiled into the crate.
 pub const BUNDLED_TOML: &str = include_str!("../../../models/catalog.toml");
 
-/// Path shown in errors and decisions for the bundled catalog.
-pub(crate) const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
+/// How the bundled catalog is named in errors and decisions.
+pub const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
 
 /// Upper bound on `max_fallbacks`, so the policy can rank candidates in a fixed-size buffer.
 pub const MAX_FALLBACKS: usize = 8;
