@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use promptyard::classifier::Classifier;
 use crate::data::Record;
-use promptyard::Result;
+use crate::Result;
 use promptyard::label::{Label, Probs, NUM_LABELS};
 use crate::train::{train, Progress, TrainOptions};
 

@@ -20,8 +20,9 @@ use promptyard::hash::fnv1a_hex;
 use promptyard::label::softmax;
 use promptyard::model::{ModelConfig, ModelFile, TrainingInfo};
 use crate::data::user::{load_labelled_files, Summary as UserSummary};
-use crate::data::{read_jsonl_strict, split_path, Record};
-use promptyard::{Error, Result};
+use crate::data::split::Split;
+use crate::data::{read_split, try_read_split, Record};
+use crate::{Error, Result};
 use crate::eval::Metrics;
 use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use promptyard::label::{Label, Probs, NUM_LABELS};
@@ -60,6 +61,54 @@ impl Default for TrainOptions {
             feature_dropout: 0.5,
             seed: 42,
         }
+    }
+}
+
+impl TrainOptions {
+    /// Checks every option's range (the featurizer's own settings are checked when it is
+    /// built): [`Error::TrainOption`] names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |option, value: String, expected| {
+            Err(Error::TrainOption {
+                option,
+                value,
+                expected,
+            })
+        };
+        if self.dim == 0 {
+            return bad("dim", "0".into(), "at least 1");
+        }
+        if self.epochs == 0 {
+            return bad("epochs", "0".into(), "at least 1");
+        }
+        if self.batch_size == 0 {
+            return bad("batch_size", "0".into(), "at least 1");
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return bad("lr", self.lr.to_string(), "a positive finite number");
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad(
+                "weight_decay",
+                self.weight_decay.to_string(),
+                "a finite number ≥ 0",
+            );
+        }
+        if !self.source_balance.is_finite() {
+            return bad(
+                "source_balance",
+                self.source_balance.to_string(),
+                "a finite number",
+            );
+        }
+        if !(0.0..1.0).contains(&self.feature_dropout) {
+            return bad(
+                "feature_dropout",
+                self.feature_dropout.to_string(),
+                "in [0, 1)",
+            );
+        }
+        Ok(())
     }
 }
 
@@ -282,24 +331,9 @@ pub fn train(
 ) -> Result<ModelFile> {
     let started = Instant::now();
     if train_set.is_empty() {
-        return Err(Error::Invalid {
-            what: "training data".into(),
-            msg: "no training records".into(),
-        });
+        return Err(Error::EmptyTrainingSet);
     }
-    if opts.epochs == 0
-        || opts.batch_size == 0
-        || opts.dim == 0
-        || !(opts.lr.is_finite() && opts.lr > 0.0)
-    {
-        return Err(Error::Invalid {
-            what: "training options".into(),
-            msg: format!(
-                "epochs ({}), batch size ({}), dim ({}) and lr ({}) must be positive",
-                opts.epochs, opts.batch_size, opts.dim, opts.lr
-            ),
-        });
-    }
+    opts.validate()?;
     let featurizer = Featurizer::new(opts.featurizer.clone())?;
     let rows = featurize_all(&featurizer, train_set);
     let valid_rows = featurize_all(&featurizer, valid);
@@ -490,24 +524,18 @@ pub struct TrainingData {
 }
 
 /// Loads [`TrainingData`] from `data_dir` (`train.jsonl[.gz]`, `valid.jsonl[.gz]`) and `extra`.
-pub fn load_training_data(data_dir: &Path, extra: &[PathBuf]) -> Result<TrainingData> {
-    let mut files = Vec::new();
-    let mut read_split = |name: &str, required: bool| -> Result<Vec<Record>> {
-        match split_path(data_dir, name) {
-            Some(p) => {
-                let r = read_jsonl_strict(&p)?;
-                files.push(p);
-                Ok(r)
-            }
-            None if required => Err(Error::Invalid {
-                what: "data directory".into(),
-                msg: format!("{}: no {name}.jsonl or {name}.jsonl.gz", data_dir.display()),
-            }),
-            None => Ok(Vec::new()),
+pub fn load_training_data(data_dir: impl AsRef<Path>, extra: &[PathBuf]) -> Result<TrainingData> {
+    let data_dir = data_dir.as_ref();
+    let train_split = read_split(data_dir, Split::Train)?;
+    let mut files = vec![train_split.path];
+    let mut train = train_split.records;
+    let valid = match try_read_split(data_dir, Split::Valid)? {
+        Some(v) => {
+            files.push(v.path);
+            v.records
         }
+        None => Vec::new(),
     };
-    let mut train = read_split("train", true)?;
-    let valid = read_split("valid", false)?;
     let extra_summary = if extra.is_empty() {
         None
     } else {

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use promptyard::{Error, Result};
+use split::Split;
+
+use crate::{Error, Result};
 use promptyard::label::Label;
 
 pub mod balance;
@@ -182,12 +184,52 @@ pub fn read_jsonl_strict(path: &Path) -> Result<Vec<Record>> {
     Ok(loaded.records)
 }
 
-/// Finds `NAME.jsonl` or `NAME.jsonl.gz` in `dir`.
-pub fn split_path(dir: &Path, name: &str) -> Option<PathBuf> {
-    [format!("{name}.jsonl"), format!("{name}.jsonl.gz")]
+/// The file of `split` in the data directory `dir`: `NAME.jsonl`, else `NAME.jsonl.gz`,
+/// `None` when neither exists.
+pub fn split_path(dir: impl AsRef<Path>, split: Split) -> Option<PathBuf> {
+    let dir = dir.as_ref();
+    [".jsonl", ".jsonl.gz"]
         .into_iter()
-        .map(|f| dir.join(f))
+        .map(|ext| dir.join(format!("{split}{ext}")))
         .find(|p| p.is_file())
+}
+
+/// One split of a data directory, read strictly.
+#[derive(Clone, Debug)]
+pub struct SplitFile {
+    /// Which split this is.
+    pub split: Split,
+    /// The file it was read from (`.jsonl` or `.jsonl.gz`).
+    pub path: PathBuf,
+    /// Its records, in file order.
+    pub records: Vec<Record>,
+}
+
+/// Reads `split` of the data directory `dir` (`NAME.jsonl` or `NAME.jsonl.gz`), failing on
+/// the first malformed line with file, line and field; `Ok(None)` when the split is absent.
+///
+/// Every reader of `data/{train,valid,test}` (training, leave-one-source-out, tests) goes
+/// through here, so plain and gzipped splits are found and checked the same way.
+pub fn try_read_split(dir: impl AsRef<Path>, split: Split) -> Result<Option<SplitFile>> {
+    let Some(path) = split_path(&dir, split) else {
+        return Ok(None);
+    };
+    let records = read_jsonl_strict(&path)?;
+    Ok(Some(SplitFile {
+        split,
+        path,
+        records,
+    }))
+}
+
+/// Like [`try_read_split`] for a split that must exist: an absent one is
+/// [`Error::MissingSplit`].
+pub fn read_split(dir: impl AsRef<Path>, split: Split) -> Result<SplitFile> {
+    let dir = dir.as_ref();
+    try_read_split(dir, split)?.ok_or_else(|| Error::MissingSplit {
+        dir: dir.to_path_buf(),
+        split,
+    })
 }
 
 #[cfg(test)]

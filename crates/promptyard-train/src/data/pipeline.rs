@@ -19,7 +19,7 @@ use crate::data::normalise::{dedupe_key, normalise};
 use crate::data::sources::{self, Source};
 use crate::data::split::{split_of, Split};
 use crate::data::{write, RawPrompt, Record};
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 use promptyard::label::{Label, NUM_LABELS};
 
 /// Where the build reads from.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::data::{open_maybe_gz, RawPrompt};
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 use promptyard::label::Label;
 
 mod code;
