@@ -11,6 +11,8 @@
 //! candle (CPU, or CUDA with the `cuda` feature). Like the runtime, this crate never prints or
 //! exits; progress goes to callbacks, and failures are one [`Error`] enum.
 
+#![warn(missing_docs)]
+
 pub mod data;
 pub mod error;
 pub mod eval;

@@ -31,10 +31,13 @@ use crate::rng::Rng;
 /// Hyper-parameters of a training run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainOptions {
+    /// Hashing and n-gram settings, stored with the model.
     pub featurizer: FeaturizerConfig,
     /// Embedding width.
     pub dim: usize,
+    /// Passes over the training records.
     pub epochs: usize,
+    /// Prompts per optimiser step.
     pub batch_size: usize,
     /// Peak AdamW learning rate (decays linearly to 0).
     pub lr: f64,
@@ -45,6 +48,7 @@ pub struct TrainOptions {
     pub source_balance: f64,
     /// Probability of dropping each distinct feature of a training example per step.
     pub feature_dropout: f64,
+    /// Seed of initialisation, shuffling and feature dropout.
     pub seed: u64,
 }
 
@@ -116,22 +120,34 @@ impl TrainOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
     /// All records featurised.
-    Featurized { examples: usize, seconds: f64 },
+    Featurized {
+        /// Training plus validation records featurised.
+        examples: usize,
+        /// Seconds it took.
+        seconds: f64,
+    },
     /// One epoch finished.
     Epoch {
+        /// 1-based number of the epoch that finished.
         epoch: usize,
+        /// Epochs in the run.
         epochs: usize,
         /// Mean weighted training loss over the epoch.
         loss: f64,
         /// Validation metrics (0 without a validation set).
         valid_accuracy: f64,
+        /// Validation macro-F1 (0 without a validation set).
         valid_macro_f1: f64,
+        /// Seconds since training started.
         seconds: f64,
     },
     /// Temperature fitted on the validation split.
     Calibrated {
+        /// The fitted softmax temperature.
         temperature: f32,
+        /// Validation expected calibration error at temperature 1.
         ece_before: f64,
+        /// Validation expected calibration error at the fitted temperature.
         ece_after: f64,
     },
 }
@@ -515,7 +531,9 @@ pub fn train(
 /// [`load_labelled_files`], so a malformed line fails with file, line and field and a line
 /// with an unknown label is reported in [`TrainingData::extra_summary`], never lost silently.
 pub struct TrainingData {
+    /// Records to train on: the train split, then the extra files.
     pub train: Vec<Record>,
+    /// Records to validate and calibrate on (empty without a valid split).
     pub valid: Vec<Record>,
     /// Files read, in order.
     pub files: Vec<PathBuf>,

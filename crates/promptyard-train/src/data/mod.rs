@@ -57,6 +57,7 @@ pub struct Record {
 pub struct RawPrompt {
     /// The prompt text as cut out (normalised later by the pipeline).
     pub text: String,
+    /// What the user mostly wants.
     pub label: Label,
     /// Source name, e.g. `gsm8k`, `synth_planning`; becomes [`Record::source`].
     pub source: String,
@@ -65,6 +66,7 @@ pub struct RawPrompt {
     /// Split key: every variant of one underlying problem (e.g. HumanEval/42 in any language
     /// or infilling form) shares a group and so lands in one split.
     pub group: String,
+    /// Benchmark canary string, carried into [`Record::canary`].
     pub canary: Option<String>,
 }
 
@@ -82,7 +84,9 @@ pub struct Rejected {
 /// The records of one file plus every line that was rejected, so nothing is lost silently.
 #[derive(Clone, Debug, Default)]
 pub struct Loaded {
+    /// The lines that parsed, in file order.
     pub records: Vec<Record>,
+    /// The lines that did not, with line, field and reason.
     pub rejected: Vec<Rejected>,
     /// Non-empty lines read.
     pub lines_read: u64,

@@ -27,6 +27,7 @@ pub use curated::read_raw_extra;
 /// What one adapter produced.
 #[derive(Debug, Default)]
 pub struct Adapted {
+    /// The prompts cut out, in upstream order.
     pub prompts: Vec<RawPrompt>,
     /// Upstream records read.
     pub read: usize,

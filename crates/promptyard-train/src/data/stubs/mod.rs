@@ -87,9 +87,13 @@ const LICENCE_EXCEPTIONS: &[&str] = &["runtime/vlrt.go", "debug/elf/elf.go", "im
 /// A programming language the miner can cut stubs from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StubLang {
+    /// `.py` files; docstrings.
     Python,
+    /// `.rs` files; `///` doc comments.
     Rust,
+    /// `.go` files (not `_test.go`); `//` doc comments.
     Go,
+    /// `.js`, `.mjs`, `.cjs` files (not minified); JSDoc blocks.
     JavaScript,
 }
 
@@ -222,6 +226,7 @@ pub struct Stub {
 /// One mined prompt, ready to be written to `data/raw-extra/<source>.jsonl`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MinedStub {
+    /// The framed prompt text.
     pub text: String,
     /// Source name, e.g. `stubs_python_stdlib`.
     pub source: String,
@@ -231,6 +236,7 @@ pub struct MinedStub {
     pub license: String,
     /// Split key: `source:relative/path`, so functions of one file share a split.
     pub group: String,
+    /// How the stub was presented.
     pub framing: Framing,
 }
 
