@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use promptyard::classifier::{device_from_name, Classifier};
+use promptyard::Label;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, read_split};
 use promptyard_train::eval::{leave_one_source_out, predict_all, Metrics};
-use promptyard::Label;
 
 use super::train::{print_progress, TrainFlags};
 
@@ -137,11 +137,7 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
 
 fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
     let read = |split| read_split(&args.data, split).map(|s| s.records);
-    let (train_set, valid, test) = (
-        read(Split::Train)?,
-        read(Split::Valid)?,
-        read(Split::Test)?,
-    );
+    let (train_set, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
     let opts = args.train.options();
     opts.validate()?;
     let device = device_from_name(&args.train.device)?;

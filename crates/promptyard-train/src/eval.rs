@@ -16,11 +16,11 @@ use candle_core::Device;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use promptyard::classifier::Classifier;
 use crate::data::Record;
-use crate::Result;
-use promptyard::label::{Label, Probs, NUM_LABELS};
 use crate::train::{train, Progress, TrainOptions};
+use crate::Result;
+use promptyard::classifier::Classifier;
+use promptyard::label::{Label, Probs, NUM_LABELS};
 
 /// Bins of the expected calibration error.
 pub const ECE_BINS: usize = 15;

@@ -15,18 +15,18 @@ use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rayon::prelude::*;
 
+use crate::data::split::Split;
+use crate::data::user::{load_labelled_files, Summary as UserSummary};
+use crate::data::{read_split, try_read_split, Record};
+use crate::eval::Metrics;
+use crate::rng::Rng;
+use crate::{Error, Result};
 use promptyard::classifier::{Batch, PooledIds};
+use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use promptyard::hash::fnv1a_hex;
 use promptyard::label::softmax;
-use promptyard::model::{ModelConfig, ModelFile, TrainingInfo};
-use crate::data::user::{load_labelled_files, Summary as UserSummary};
-use crate::data::split::Split;
-use crate::data::{read_split, try_read_split, Record};
-use crate::{Error, Result};
-use crate::eval::Metrics;
-use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use promptyard::label::{Label, Probs, NUM_LABELS};
-use crate::rng::Rng;
+use promptyard::model::{ModelConfig, ModelFile, TrainingInfo};
 
 /// Hyper-parameters of a training run.
 #[derive(Clone, Debug, PartialEq)]
@@ -584,6 +584,55 @@ mod tests {
         s.sort_unstable();
         assert_eq!(s, (0..100).collect::<Vec<_>>());
         assert_ne!(v, s);
+    }
+
+    #[test]
+    fn out_of_range_options_name_the_option() {
+        assert!(TrainOptions::default().validate().is_ok());
+        let cases = [
+            (
+                TrainOptions {
+                    epochs: 0,
+                    ..TrainOptions::default()
+                },
+                "epochs",
+            ),
+            (
+                TrainOptions {
+                    batch_size: 0,
+                    ..TrainOptions::default()
+                },
+                "batch_size",
+            ),
+            (
+                TrainOptions {
+                    lr: f64::NAN,
+                    ..TrainOptions::default()
+                },
+                "lr",
+            ),
+            (
+                TrainOptions {
+                    feature_dropout: 1.0,
+                    ..TrainOptions::default()
+                },
+                "feature_dropout",
+            ),
+        ];
+        for (opts, want) in cases {
+            match opts.validate() {
+                Err(Error::TrainOption { option, .. }) => assert_eq!(option, want),
+                other => panic!("{want}: {other:?}"),
+            }
+        }
+        let err = train(
+            &[],
+            &[],
+            &TrainOptions::default(),
+            &Device::Cpu,
+            &mut |_| {},
+        );
+        assert!(matches!(err, Err(Error::EmptyTrainingSet)), "{err:?}");
     }
 
     #[test]

@@ -280,4 +280,29 @@ mod tests {
         let err = read_jsonl_strict(&path).unwrap_err().to_string();
         assert!(err.contains("x.jsonl:2: label"), "{err}");
     }
+
+    #[test]
+    fn splits_are_found_plain_or_gzipped_and_a_missing_one_is_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = r#"{"id":"a","text":"plan my week","label":"planning","source":"s"}"#;
+        std::fs::write(dir.path().join("train.jsonl"), format!("{line}\n")).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(
+            File::create(dir.path().join("test.jsonl.gz")).unwrap(),
+            flate2::Compression::default(),
+        );
+        writeln!(gz, "{line}").unwrap();
+        gz.finish().unwrap();
+        assert_eq!(
+            read_split(dir.path(), Split::Train).unwrap().records.len(),
+            1
+        );
+        let test = read_split(dir.path(), Split::Test).unwrap();
+        assert!(test.path.ends_with("test.jsonl.gz"));
+        assert_eq!(test.records.len(), 1);
+        assert!(try_read_split(dir.path(), Split::Valid).unwrap().is_none());
+        match read_split(dir.path(), Split::Valid) {
+            Err(Error::MissingSplit { split, .. }) => assert_eq!(split, Split::Valid),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -44,9 +44,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::data::RawPrompt;
-use promptyard::label::Label;
 use crate::rng::Rng;
 use promptyard::hash::fnv1a64;
+use promptyard::label::Label;
 
 /// Source of English requests for code.
 pub const SOURCE_CODE: &str = "synth_code_requests";
@@ -304,9 +304,15 @@ const TEMPLATE_FILES: &[(&str, &str)] = &[
 /// The slot pool files, by theme (shared pools) or language (natively written phrases).
 const POOL_FILES: &[(&str, &str)] = &[
     ("people", include_str!("../../templates/pools/people.toml")),
-    ("programming", include_str!("../../templates/pools/programming.toml")),
+    (
+        "programming",
+        include_str!("../../templates/pools/programming.toml"),
+    ),
     ("work", include_str!("../../templates/pools/work.toml")),
-    ("reasoning", include_str!("../../templates/pools/reasoning.toml")),
+    (
+        "reasoning",
+        include_str!("../../templates/pools/reasoning.toml"),
+    ),
     ("tech", include_str!("../../templates/pools/tech.toml")),
     ("places", include_str!("../../templates/pools/places.toml")),
     ("es", include_str!("../../templates/pools/es.toml")),
@@ -347,8 +353,8 @@ impl Catalogue {
     fn parse() -> Catalogue {
         let mut templates = HashMap::new();
         for &(lang, text) in TEMPLATE_FILES {
-            let lists: BTreeMap<String, Vec<String>> = toml::from_str(text)
-                .unwrap_or_else(|e| panic!("templates/{lang}.toml: {e}"));
+            let lists: BTreeMap<String, Vec<String>> =
+                toml::from_str(text).unwrap_or_else(|e| panic!("templates/{lang}.toml: {e}"));
             for (kind, list) in lists {
                 let label: Label = kind
                     .parse()
@@ -358,8 +364,8 @@ impl Catalogue {
         }
         let mut pools = HashMap::new();
         for &(file, text) in POOL_FILES {
-            let parsed: BTreeMap<String, Vec<String>> = toml::from_str(text)
-                .unwrap_or_else(|e| panic!("templates/pools/{file}.toml: {e}"));
+            let parsed: BTreeMap<String, Vec<String>> =
+                toml::from_str(text).unwrap_or_else(|e| panic!("templates/pools/{file}.toml: {e}"));
             for (name, values) in parsed {
                 assert!(
                     !values.is_empty(),
@@ -385,7 +391,9 @@ impl Catalogue {
 
     /// The templates of one language and label (empty when there are none).
     fn templates(&self, lang: &'static str, label: Label) -> &[String] {
-        self.templates.get(&(lang, label)).map_or(&[], Vec::as_slice)
+        self.templates
+            .get(&(lang, label))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -631,7 +639,9 @@ mod tests {
             .pools
             .keys()
             .map(String::as_str)
-            .filter(|name| !all.contains(&format!("{{{name}}}")) && !all.contains(&format!("{{{name}#")))
+            .filter(|name| {
+                !all.contains(&format!("{{{name}}}")) && !all.contains(&format!("{{{name}#"))
+            })
             .collect();
         assert!(unused.is_empty(), "unused pools: {unused:?}");
     }
@@ -646,4 +656,3 @@ mod tests {
         }
     }
 }
-

@@ -4,8 +4,8 @@
 //! module's business.
 
 use super::{
-    code_lines, contexts, doc_words, go, indent_of, is_licence_text, js, paren_delta, rust,
-    Stub, StubLang, MAX_SIGNATURE_LINES, MIN_BODY_LINES, MIN_DOC_WORDS,
+    code_lines, contexts, doc_words, go, indent_of, is_licence_text, js, paren_delta, rust, Stub,
+    StubLang, MAX_SIGNATURE_LINES, MIN_BODY_LINES, MIN_DOC_WORDS,
 };
 
 /// Where a doc comment starts and ends (inclusive line indices) and its prose.
@@ -14,7 +14,6 @@ pub(super) struct Doc {
     pub(super) end: usize,
     pub(super) text: String,
 }
-
 
 /// The doc comment ending right above the signature on line `sig`.
 fn doc_above(lang: StubLang, lines: &[&str], sig: usize) -> Option<Doc> {
@@ -142,4 +141,3 @@ pub(super) fn cut(lang: StubLang, lines: &[&str]) -> Vec<Stub> {
     }
     out
 }
-

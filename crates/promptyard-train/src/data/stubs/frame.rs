@@ -217,7 +217,6 @@ fn shorten_doc(lang: StubLang, head: &[String]) -> Option<String> {
     (text.chars().count() <= MAX_CHARS).then_some(text)
 }
 
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;

@@ -148,7 +148,9 @@ impl FromStr for StubLang {
             "rust" | "rs" => Ok(StubLang::Rust),
             "go" => Ok(StubLang::Go),
             "javascript" | "js" => Ok(StubLang::JavaScript),
-            _ => Err(Error::UnknownStubLang { name: s.to_string() }),
+            _ => Err(Error::UnknownStubLang {
+                name: s.to_string(),
+            }),
         }
     }
 }
@@ -507,7 +509,6 @@ pub fn cut_stubs(lang: StubLang, content: &str) -> Vec<Stub> {
         })
         .collect()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -107,7 +107,6 @@ pub(super) fn cut(lines: &[&str]) -> Vec<Stub> {
     out
 }
 
-
 #[cfg(test)]
 pub(super) mod tests {
     use crate::data::stubs::tests::names;
