@@ -12,15 +12,14 @@ use std::path::{Path, PathBuf};
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{self, write, BuildOptions};
 
-fn committed(path: &Path) -> Vec<u8> {
-    let gz = path.with_extension("jsonl.gz");
-    if gz.is_file() && !path.is_file() {
-        let mut out = Vec::new();
-        let mut r = data::open_maybe_gz(&gz).unwrap();
-        std::io::Read::read_to_end(&mut r, &mut out).unwrap();
-        return out;
-    }
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// The committed bytes of `split` (`data/NAME.jsonl`, or the gunzipped `.jsonl.gz`).
+fn committed(dir: &Path, split: Split) -> (PathBuf, Vec<u8>) {
+    let path = data::split_path(dir, split)
+        .unwrap_or_else(|| panic!("{}: no committed {split} split", dir.display()));
+    let mut out = Vec::new();
+    let mut r = data::open_maybe_gz(&path).unwrap();
+    std::io::Read::read_to_end(&mut r, &mut out).unwrap();
+    (path, out)
 }
 
 #[test]
@@ -48,8 +47,7 @@ fn rebuild_reproduces_committed_data_byte_for_byte() {
     };
     let dataset = data::build(&opts).unwrap();
     for split in Split::ALL {
-        let path = root.join(format!("data/{}.jsonl", split.as_str()));
-        let want = committed(&path);
+        let (path, want) = committed(&root.join("data"), split);
         let got = write::to_jsonl(dataset.split(split));
         assert!(
             got == want,
