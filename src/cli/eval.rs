@@ -6,14 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use promptyard::classifier::{device_from_name, Classifier};
-use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, split_path};
-use promptyard_train::eval::{leave_one_source_out, predict_all, Metrics};
 use promptyard::Label;
+use promptyard_train::data::split::Split;
+use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, read_split};
+use promptyard_train::eval::{leave_one_source_out, predict_all, Metrics};
 
-use promptyard::features::FeaturizerConfig;
-use promptyard_train::train::TrainOptions;
-
-use super::train::print_progress;
+use super::train::{print_progress, TrainFlags};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,37 +28,11 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// Leave-one-source-out: for each source, train without it and score it
-    /// (uses the training options below).
+    /// (with the training options below).
     #[arg(long)]
     pub loso: bool,
     #[command(flatten)]
-    pub train: LosoTrain,
-}
-
-/// Training options for `--loso` (same meaning as in `promptyard train`).
-#[derive(Debug, clap::Args)]
-pub struct LosoTrain {
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    #[arg(long)]
-    pub epochs: Option<usize>,
-    #[arg(long, default_value = "cpu")]
-    pub device: String,
-    /// Source balancing exponent (see `promptyard train --help`).
-    #[arg(long)]
-    pub source_balance: Option<f64>,
-    /// AdamW weight decay.
-    #[arg(long)]
-    pub weight_decay: Option<f64>,
-    /// Feature dropout during training.
-    #[arg(long)]
-    pub feature_dropout: Option<f64>,
-    /// Shortest character n-gram.
-    #[arg(long)]
-    pub char_min: Option<u8>,
-    /// Longest character n-gram.
-    #[arg(long)]
-    pub char_max: Option<u8>,
+    pub train: TrainFlags,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -164,31 +136,10 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
 }
 
 fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
-    let dir = &args.data;
-    let read = |name: &str| -> anyhow::Result<Vec<promptyard_train::data::Record>> {
-        match split_path(dir, name) {
-            Some(p) => Ok(read_jsonl_strict(&p)?),
-            None => anyhow::bail!(
-                "{}: no {name}.jsonl or {name}.jsonl.gz (--loso takes a data directory)",
-                dir.display()
-            ),
-        }
-    };
-    let (train_set, valid, test) = (read("train")?, read("valid")?, read("test")?);
-    let d = TrainOptions::default();
-    let opts = TrainOptions {
-        seed: args.train.seed,
-        epochs: args.train.epochs.unwrap_or(d.epochs),
-        source_balance: args.train.source_balance.unwrap_or(d.source_balance),
-        weight_decay: args.train.weight_decay.unwrap_or(d.weight_decay),
-        feature_dropout: args.train.feature_dropout.unwrap_or(d.feature_dropout),
-        featurizer: FeaturizerConfig {
-            char_ngram_min: args.train.char_min.unwrap_or(d.featurizer.char_ngram_min),
-            char_ngram_max: args.train.char_max.unwrap_or(d.featurizer.char_ngram_max),
-            ..d.featurizer.clone()
-        },
-        ..d
-    };
+    let read = |split| read_split(&args.data, split).map(|s| s.records);
+    let (train_set, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
+    let opts = args.train.options();
+    opts.validate()?;
     let device = device_from_name(&args.train.device)?;
     let quiet = args.json;
     let rows = leave_one_source_out(

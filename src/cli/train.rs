@@ -20,16 +20,32 @@ pub struct Args {
     /// Output model directory.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Seed for initialisation and shuffling.
+    #[command(flatten)]
+    pub train: TrainFlags,
+}
+
+/// The training options of `promptyard train`, shared (flattened) with `promptyard eval
+/// --loso` so both take the same flags with the same defaults: those of
+/// [`TrainOptions::default`] and [`FeaturizerConfig::default`].
+#[derive(Clone, Debug, clap::Args)]
+#[command(next_help_heading = "Training options (train, eval --loso)")]
+pub struct TrainFlags {
+    /// Seed for initialisation, shuffling and feature dropout; a run is reproducible for a
+    /// given seed and thread count.
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     pub seed: u64,
+    /// Passes over the training records.
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     pub epochs: usize,
-    /// Embedding width.
+    /// Embedding width (floats per hash bucket).
     #[arg(long, default_value_t = TrainOptions::default().dim)]
     pub dim: usize,
-    /// log2 of the number of hash buckets.
-    #[arg(long, default_value_t = FeaturizerConfig::default().buckets.trailing_zeros())]
+    /// log2 of the number of hash buckets (1 to 24).
+    #[arg(
+        long,
+        default_value_t = FeaturizerConfig::default().buckets.trailing_zeros(),
+        value_parser = clap::value_parser!(u32).range(1..=24)
+    )]
     pub buckets_log2: u32,
     /// Shortest character n-gram (0 with --char-max 0 disables them).
     #[arg(long, default_value_t = FeaturizerConfig::default().char_ngram_min)]
@@ -37,29 +53,30 @@ pub struct Args {
     /// Longest character n-gram.
     #[arg(long, default_value_t = FeaturizerConfig::default().char_ngram_max)]
     pub char_max: u8,
+    /// Peak AdamW learning rate; it decays linearly to 0 over the run.
     #[arg(long, default_value_t = TrainOptions::default().lr)]
     pub lr: f64,
+    /// Prompts per optimiser step.
     #[arg(long, default_value_t = TrainOptions::default().batch_size)]
     pub batch_size: usize,
+    /// AdamW decoupled weight decay.
+    #[arg(long, default_value_t = TrainOptions::default().weight_decay)]
+    pub weight_decay: f64,
     /// Source balancing exponent: 0 weights every record equally, 1 every source equally.
     #[arg(long, default_value_t = TrainOptions::default().source_balance)]
     pub source_balance: f64,
     /// Probability of dropping each distinct feature of a training example per step.
     #[arg(long, default_value_t = TrainOptions::default().feature_dropout)]
     pub feature_dropout: f64,
-    /// cpu or cuda (needs the `cuda` feature).
+    /// Device to train on: cpu, or cuda (needs the `cuda` feature).
     #[arg(long, default_value = "cpu")]
     pub device: String,
 }
 
-impl Args {
-    /// Validated training options.
-    pub fn options(&self) -> anyhow::Result<TrainOptions> {
-        anyhow::ensure!(
-            (1..=24).contains(&self.buckets_log2),
-            "--buckets-log2 must be in 1..=24"
-        );
-        Ok(TrainOptions {
+impl TrainFlags {
+    /// The training options these flags ask for (checked by the library when training).
+    pub fn options(&self) -> TrainOptions {
+        TrainOptions {
             featurizer: FeaturizerConfig {
                 buckets: 1 << self.buckets_log2,
                 char_ngram_min: self.char_min,
@@ -70,11 +87,11 @@ impl Args {
             epochs: self.epochs,
             batch_size: self.batch_size,
             lr: self.lr,
+            weight_decay: self.weight_decay,
             source_balance: self.source_balance,
             feature_dropout: self.feature_dropout,
             seed: self.seed,
-            ..TrainOptions::default()
-        })
+        }
     }
 }
 
@@ -103,8 +120,9 @@ pub fn print_progress(p: &Progress) {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let opts = args.options()?;
-    let device = device_from_name(&args.device)?;
+    let opts = args.train.options();
+    opts.validate()?;
+    let device = device_from_name(&args.train.device)?;
     let data = load_training_data(&args.data, &args.extra)?;
     if let Some(summary) = &data.extra_summary {
         eprintln!("extra files: {summary}");

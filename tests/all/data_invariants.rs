@@ -4,21 +4,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use promptyard_train::data::normalise::dedupe_key;
-use promptyard_train::data::{read_jsonl_strict, split_path, Record};
+use promptyard_train::data::split::Split;
+use promptyard_train::data::{read_split, Record};
 use promptyard::Label;
 
-fn load(name: &str) -> Vec<Record> {
+fn load(split: Split) -> Vec<Record> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-    let path = split_path(&dir, name).unwrap_or_else(|| panic!("data/{name}.jsonl missing"));
-    read_jsonl_strict(&path).unwrap()
+    read_split(dir, split).unwrap().records
 }
 
 #[test]
 fn committed_splits_are_balanced_disjoint_and_labelled() {
     let splits = [
-        ("train", load("train")),
-        ("valid", load("valid")),
-        ("test", load("test")),
+        ("train", load(Split::Train)),
+        ("valid", load(Split::Valid)),
+        ("test", load(Split::Test)),
     ];
     let train = &splits[0].1;
 

@@ -73,3 +73,92 @@ fn a_malformed_line_fails_with_file_line_and_field() {
     assert!(stderr.contains("bad.jsonl:2: text"), "{stderr}");
     assert!(!dir.path().join("model").exists());
 }
+
+/// The "Training options" section of `promptyard ARGS --help`.
+fn training_help(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let start = help
+        .find("Training options")
+        .unwrap_or_else(|| panic!("no training options in {args:?} --help:\n{help}"));
+    let section = &help[start..];
+    // The section ends at the next heading (a line starting without indentation).
+    let end = section
+        .match_indices("\n")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            section[i..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace())
+        })
+        .unwrap_or(section.len());
+    section[..end].to_string()
+}
+
+#[test]
+fn train_and_eval_loso_take_the_same_documented_training_flags() {
+    let train = training_help(&["train"]);
+    let eval = training_help(&["eval"]);
+    assert_eq!(
+        train, eval,
+        "train and eval --loso must share one set of training flags"
+    );
+    for flag in [
+        "--seed",
+        "--epochs",
+        "--dim",
+        "--buckets-log2",
+        "--char-min",
+        "--char-max",
+        "--lr",
+        "--batch-size",
+        "--weight-decay",
+        "--source-balance",
+        "--feature-dropout",
+        "--device",
+    ] {
+        let at = train
+            .find(&format!("{flag} <"))
+            .unwrap_or_else(|| panic!("{flag} missing from:\n{train}"));
+        // Long help puts the description on the lines below the flag.
+        let description = train[at..].lines().nth(1).unwrap_or("").trim();
+        assert!(
+            !description.is_empty() && !description.starts_with("--"),
+            "{flag} has no description:\n{train}"
+        );
+    }
+}
+
+#[test]
+fn out_of_range_training_options_fail_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["train", "--epochs", "0", "--data"])
+        .arg(data_dir(dir.path()))
+        .arg("--out")
+        .arg(dir.path().join("model"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("training option epochs = 0"), "{stderr}");
+    assert!(!dir.path().join("model").exists());
+}
+
+#[test]
+fn eval_loso_names_the_missing_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["eval", "--loso", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no train.jsonl or train.jsonl.gz"),
+        "{stderr}"
+    );
+}

@@ -16,11 +16,11 @@ use candle_core::Device;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use promptyard::classifier::Classifier;
 use crate::data::Record;
-use promptyard::Result;
-use promptyard::label::{Label, Probs, NUM_LABELS};
 use crate::train::{train, Progress, TrainOptions};
+use crate::Result;
+use promptyard::classifier::Classifier;
+use promptyard::label::{Label, Probs, NUM_LABELS};
 
 /// Bins of the expected calibration error.
 pub const ECE_BINS: usize = 15;
@@ -28,9 +28,13 @@ pub const ECE_BINS: usize = 15;
 /// Precision, recall and F1 of one label.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabelMetrics {
+    /// The label scored.
     pub label: Label,
+    /// Of the records predicted as this label, the share that carry it (0 when none).
     pub precision: f64,
+    /// Of the records that carry this label, the share predicted as it (0 when none).
     pub recall: f64,
+    /// Harmonic mean of precision and recall (0 when both are 0).
     pub f1: f64,
     /// Gold examples of this label.
     pub support: usize,
@@ -39,17 +43,22 @@ pub struct LabelMetrics {
 /// Accuracy on the records of one source.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SourceMetrics {
+    /// Records of the source.
     pub n: usize,
+    /// Share of them classified correctly.
     pub accuracy: f64,
 }
 
 /// Everything `promptyard eval` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Metrics {
+    /// Records scored.
     pub n: usize,
+    /// Share of records whose top label is the gold one.
     pub accuracy: f64,
     /// Unweighted mean of the per-label F1 over labels present in gold or predictions.
     pub macro_f1: f64,
+    /// Precision, recall and F1 of each label, in [`Label::ALL`] order.
     pub per_label: Vec<LabelMetrics>,
     /// `confusion[gold][predicted]`, in [`Label::ALL`] order.
     pub confusion: [[usize; NUM_LABELS]; NUM_LABELS],
@@ -57,6 +66,7 @@ pub struct Metrics {
     pub ece: f64,
     /// Mean negative log-likelihood of the gold label.
     pub nll: f64,
+    /// Accuracy per source (per whatever grouping the caller passed as `sources`).
     pub per_source: BTreeMap<String, SourceMetrics>,
 }
 

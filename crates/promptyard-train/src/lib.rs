@@ -9,10 +9,15 @@
 //!
 //! A service never links this crate: routing needs only [`promptyard`]. Training runs through
 //! candle (CPU, or CUDA with the `cuda` feature). Like the runtime, this crate never prints or
-//! exits; progress goes to callbacks.
+//! exits; progress goes to callbacks, and failures are one [`Error`] enum.
+
+#![warn(missing_docs)]
 
 pub mod data;
+pub mod error;
 pub mod eval;
 pub mod train;
 
 mod rng;
+
+pub use error::{Error, Result};

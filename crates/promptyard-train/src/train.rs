@@ -15,25 +15,29 @@ use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rayon::prelude::*;
 
+use crate::data::split::Split;
+use crate::data::user::{load_labelled_files, Summary as UserSummary};
+use crate::data::{read_split, try_read_split, Record};
+use crate::eval::Metrics;
+use crate::rng::Rng;
+use crate::{Error, Result};
 use promptyard::classifier::{Batch, PooledIds};
+use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use promptyard::hash::fnv1a_hex;
 use promptyard::label::softmax;
-use promptyard::model::{ModelConfig, ModelFile, TrainingInfo};
-use crate::data::user::{load_labelled_files, Summary as UserSummary};
-use crate::data::{read_jsonl_strict, split_path, Record};
-use promptyard::{Error, Result};
-use crate::eval::Metrics;
-use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 use promptyard::label::{Label, Probs, NUM_LABELS};
-use crate::rng::Rng;
+use promptyard::model::{ModelConfig, ModelFile, TrainingInfo};
 
 /// Hyper-parameters of a training run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainOptions {
+    /// Hashing and n-gram settings, stored with the model.
     pub featurizer: FeaturizerConfig,
     /// Embedding width.
     pub dim: usize,
+    /// Passes over the training records.
     pub epochs: usize,
+    /// Prompts per optimiser step.
     pub batch_size: usize,
     /// Peak AdamW learning rate (decays linearly to 0).
     pub lr: f64,
@@ -44,6 +48,7 @@ pub struct TrainOptions {
     pub source_balance: f64,
     /// Probability of dropping each distinct feature of a training example per step.
     pub feature_dropout: f64,
+    /// Seed of initialisation, shuffling and feature dropout.
     pub seed: u64,
 }
 
@@ -63,26 +68,86 @@ impl Default for TrainOptions {
     }
 }
 
+impl TrainOptions {
+    /// Checks every option's range (the featurizer's own settings are checked when it is
+    /// built): [`Error::TrainOption`] names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |option, value: String, expected| {
+            Err(Error::TrainOption {
+                option,
+                value,
+                expected,
+            })
+        };
+        if self.dim == 0 {
+            return bad("dim", "0".into(), "at least 1");
+        }
+        if self.epochs == 0 {
+            return bad("epochs", "0".into(), "at least 1");
+        }
+        if self.batch_size == 0 {
+            return bad("batch_size", "0".into(), "at least 1");
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return bad("lr", self.lr.to_string(), "a positive finite number");
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad(
+                "weight_decay",
+                self.weight_decay.to_string(),
+                "a finite number ≥ 0",
+            );
+        }
+        if !self.source_balance.is_finite() {
+            return bad(
+                "source_balance",
+                self.source_balance.to_string(),
+                "a finite number",
+            );
+        }
+        if !(0.0..1.0).contains(&self.feature_dropout) {
+            return bad(
+                "feature_dropout",
+                self.feature_dropout.to_string(),
+                "in [0, 1)",
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Progress reported during training.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
     /// All records featurised.
-    Featurized { examples: usize, seconds: f64 },
+    Featurized {
+        /// Training plus validation records featurised.
+        examples: usize,
+        /// Seconds it took.
+        seconds: f64,
+    },
     /// One epoch finished.
     Epoch {
+        /// 1-based number of the epoch that finished.
         epoch: usize,
+        /// Epochs in the run.
         epochs: usize,
         /// Mean weighted training loss over the epoch.
         loss: f64,
         /// Validation metrics (0 without a validation set).
         valid_accuracy: f64,
+        /// Validation macro-F1 (0 without a validation set).
         valid_macro_f1: f64,
+        /// Seconds since training started.
         seconds: f64,
     },
     /// Temperature fitted on the validation split.
     Calibrated {
+        /// The fitted softmax temperature.
         temperature: f32,
+        /// Validation expected calibration error at temperature 1.
         ece_before: f64,
+        /// Validation expected calibration error at the fitted temperature.
         ece_after: f64,
     },
 }
@@ -282,24 +347,9 @@ pub fn train(
 ) -> Result<ModelFile> {
     let started = Instant::now();
     if train_set.is_empty() {
-        return Err(Error::Invalid {
-            what: "training data".into(),
-            msg: "no training records".into(),
-        });
+        return Err(Error::EmptyTrainingSet);
     }
-    if opts.epochs == 0
-        || opts.batch_size == 0
-        || opts.dim == 0
-        || !(opts.lr.is_finite() && opts.lr > 0.0)
-    {
-        return Err(Error::Invalid {
-            what: "training options".into(),
-            msg: format!(
-                "epochs ({}), batch size ({}), dim ({}) and lr ({}) must be positive",
-                opts.epochs, opts.batch_size, opts.dim, opts.lr
-            ),
-        });
-    }
+    opts.validate()?;
     let featurizer = Featurizer::new(opts.featurizer.clone())?;
     let rows = featurize_all(&featurizer, train_set);
     let valid_rows = featurize_all(&featurizer, valid);
@@ -481,7 +531,9 @@ pub fn train(
 /// [`load_labelled_files`], so a malformed line fails with file, line and field and a line
 /// with an unknown label is reported in [`TrainingData::extra_summary`], never lost silently.
 pub struct TrainingData {
+    /// Records to train on: the train split, then the extra files.
     pub train: Vec<Record>,
+    /// Records to validate and calibrate on (empty without a valid split).
     pub valid: Vec<Record>,
     /// Files read, in order.
     pub files: Vec<PathBuf>,
@@ -490,24 +542,18 @@ pub struct TrainingData {
 }
 
 /// Loads [`TrainingData`] from `data_dir` (`train.jsonl[.gz]`, `valid.jsonl[.gz]`) and `extra`.
-pub fn load_training_data(data_dir: &Path, extra: &[PathBuf]) -> Result<TrainingData> {
-    let mut files = Vec::new();
-    let mut read_split = |name: &str, required: bool| -> Result<Vec<Record>> {
-        match split_path(data_dir, name) {
-            Some(p) => {
-                let r = read_jsonl_strict(&p)?;
-                files.push(p);
-                Ok(r)
-            }
-            None if required => Err(Error::Invalid {
-                what: "data directory".into(),
-                msg: format!("{}: no {name}.jsonl or {name}.jsonl.gz", data_dir.display()),
-            }),
-            None => Ok(Vec::new()),
+pub fn load_training_data(data_dir: impl AsRef<Path>, extra: &[PathBuf]) -> Result<TrainingData> {
+    let data_dir = data_dir.as_ref();
+    let train_split = read_split(data_dir, Split::Train)?;
+    let mut files = vec![train_split.path];
+    let mut train = train_split.records;
+    let valid = match try_read_split(data_dir, Split::Valid)? {
+        Some(v) => {
+            files.push(v.path);
+            v.records
         }
+        None => Vec::new(),
     };
-    let mut train = read_split("train", true)?;
-    let valid = read_split("valid", false)?;
     let extra_summary = if extra.is_empty() {
         None
     } else {
@@ -538,6 +584,55 @@ mod tests {
         s.sort_unstable();
         assert_eq!(s, (0..100).collect::<Vec<_>>());
         assert_ne!(v, s);
+    }
+
+    #[test]
+    fn out_of_range_options_name_the_option() {
+        assert!(TrainOptions::default().validate().is_ok());
+        let cases = [
+            (
+                TrainOptions {
+                    epochs: 0,
+                    ..TrainOptions::default()
+                },
+                "epochs",
+            ),
+            (
+                TrainOptions {
+                    batch_size: 0,
+                    ..TrainOptions::default()
+                },
+                "batch_size",
+            ),
+            (
+                TrainOptions {
+                    lr: f64::NAN,
+                    ..TrainOptions::default()
+                },
+                "lr",
+            ),
+            (
+                TrainOptions {
+                    feature_dropout: 1.0,
+                    ..TrainOptions::default()
+                },
+                "feature_dropout",
+            ),
+        ];
+        for (opts, want) in cases {
+            match opts.validate() {
+                Err(Error::TrainOption { option, .. }) => assert_eq!(option, want),
+                other => panic!("{want}: {other:?}"),
+            }
+        }
+        let err = train(
+            &[],
+            &[],
+            &TrainOptions::default(),
+            &Device::Cpu,
+            &mut |_| {},
+        );
+        assert!(matches!(err, Err(Error::EmptyTrainingSet)), "{err:?}");
     }
 
     #[test]

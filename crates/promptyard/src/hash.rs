@@ -13,7 +13,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// FNV-1a 64 of the concatenation of `parts` (without copying them together).
-pub(crate) fn fnv1a64_parts(parts: &[&[u8]]) -> u64 {
+pub fn fnv1a64_parts(parts: &[&[u8]]) -> u64 {
     let mut h = OFFSET;
     for part in parts {
         for &b in *part {

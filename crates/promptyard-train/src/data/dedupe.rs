@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use promptyard::features::is_cjk;
+use promptyard::hash::fnv1a64_parts;
 
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 5;
@@ -164,16 +165,13 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// FNV-1a over the words, with a separator so word boundaries count.
+/// FNV-1a over the words, each followed by a separator byte so word boundaries count.
 fn hash_words(words: &[String]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for w in words {
-        for b in w.bytes().chain(std::iter::once(0x1f)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
+    let parts: Vec<&[u8]> = words
+        .iter()
+        .flat_map(|w| [w.as_bytes(), &[0x1f][..]])
+        .collect();
+    fnv1a64_parts(&parts)
 }
 
 /// SplitMix64 finaliser: a cheap, well-mixed 64-bit permutation.

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use promptyard::{Error, Result};
+use split::Split;
+
+use crate::{Error, Result};
 use promptyard::label::Label;
 
 pub mod balance;
@@ -55,6 +57,7 @@ pub struct Record {
 pub struct RawPrompt {
     /// The prompt text as cut out (normalised later by the pipeline).
     pub text: String,
+    /// What the user mostly wants.
     pub label: Label,
     /// Source name, e.g. `gsm8k`, `synth_planning`; becomes [`Record::source`].
     pub source: String,
@@ -63,6 +66,7 @@ pub struct RawPrompt {
     /// Split key: every variant of one underlying problem (e.g. HumanEval/42 in any language
     /// or infilling form) shares a group and so lands in one split.
     pub group: String,
+    /// Benchmark canary string, carried into [`Record::canary`].
     pub canary: Option<String>,
 }
 
@@ -80,7 +84,9 @@ pub struct Rejected {
 /// The records of one file plus every line that was rejected, so nothing is lost silently.
 #[derive(Clone, Debug, Default)]
 pub struct Loaded {
+    /// The lines that parsed, in file order.
     pub records: Vec<Record>,
+    /// The lines that did not, with line, field and reason.
     pub rejected: Vec<Rejected>,
     /// Non-empty lines read.
     pub lines_read: u64,
@@ -182,12 +188,52 @@ pub fn read_jsonl_strict(path: &Path) -> Result<Vec<Record>> {
     Ok(loaded.records)
 }
 
-/// Finds `NAME.jsonl` or `NAME.jsonl.gz` in `dir`.
-pub fn split_path(dir: &Path, name: &str) -> Option<PathBuf> {
-    [format!("{name}.jsonl"), format!("{name}.jsonl.gz")]
+/// The file of `split` in the data directory `dir`: `NAME.jsonl`, else `NAME.jsonl.gz`,
+/// `None` when neither exists.
+pub fn split_path(dir: impl AsRef<Path>, split: Split) -> Option<PathBuf> {
+    let dir = dir.as_ref();
+    [".jsonl", ".jsonl.gz"]
         .into_iter()
-        .map(|f| dir.join(f))
+        .map(|ext| dir.join(format!("{split}{ext}")))
         .find(|p| p.is_file())
+}
+
+/// One split of a data directory, read strictly.
+#[derive(Clone, Debug)]
+pub struct SplitFile {
+    /// Which split this is.
+    pub split: Split,
+    /// The file it was read from (`.jsonl` or `.jsonl.gz`).
+    pub path: PathBuf,
+    /// Its records, in file order.
+    pub records: Vec<Record>,
+}
+
+/// Reads `split` of the data directory `dir` (`NAME.jsonl` or `NAME.jsonl.gz`), failing on
+/// the first malformed line with file, line and field; `Ok(None)` when the split is absent.
+///
+/// Every reader of `data/{train,valid,test}` (training, leave-one-source-out, tests) goes
+/// through here, so plain and gzipped splits are found and checked the same way.
+pub fn try_read_split(dir: impl AsRef<Path>, split: Split) -> Result<Option<SplitFile>> {
+    let Some(path) = split_path(&dir, split) else {
+        return Ok(None);
+    };
+    let records = read_jsonl_strict(&path)?;
+    Ok(Some(SplitFile {
+        split,
+        path,
+        records,
+    }))
+}
+
+/// Like [`try_read_split`] for a split that must exist: an absent one is
+/// [`Error::MissingSplit`].
+pub fn read_split(dir: impl AsRef<Path>, split: Split) -> Result<SplitFile> {
+    let dir = dir.as_ref();
+    try_read_split(dir, split)?.ok_or_else(|| Error::MissingSplit {
+        dir: dir.to_path_buf(),
+        split,
+    })
 }
 
 #[cfg(test)]
@@ -233,5 +279,30 @@ mod tests {
         assert_eq!(fields, vec![(2, "label"), (3, "-"), (4, "text")]);
         let err = read_jsonl_strict(&path).unwrap_err().to_string();
         assert!(err.contains("x.jsonl:2: label"), "{err}");
+    }
+
+    #[test]
+    fn splits_are_found_plain_or_gzipped_and_a_missing_one_is_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = r#"{"id":"a","text":"plan my week","label":"planning","source":"s"}"#;
+        std::fs::write(dir.path().join("train.jsonl"), format!("{line}\n")).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(
+            File::create(dir.path().join("test.jsonl.gz")).unwrap(),
+            flate2::Compression::default(),
+        );
+        writeln!(gz, "{line}").unwrap();
+        gz.finish().unwrap();
+        assert_eq!(
+            read_split(dir.path(), Split::Train).unwrap().records.len(),
+            1
+        );
+        let test = read_split(dir.path(), Split::Test).unwrap();
+        assert!(test.path.ends_with("test.jsonl.gz"));
+        assert_eq!(test.records.len(), 1);
+        assert!(try_read_split(dir.path(), Split::Valid).unwrap().is_none());
+        match read_split(dir.path(), Split::Valid) {
+            Err(Error::MissingSplit { split, .. }) => assert_eq!(split, Split::Valid),
+            other => panic!("{other:?}"),
+        }
     }
 }

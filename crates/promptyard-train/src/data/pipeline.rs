@@ -19,7 +19,7 @@ use crate::data::normalise::{dedupe_key, normalise};
 use crate::data::sources::{self, Source};
 use crate::data::split::{split_of, Split};
 use crate::data::{write, RawPrompt, Record};
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 use promptyard::label::{Label, NUM_LABELS};
 
 /// Where the build reads from.
@@ -40,12 +40,19 @@ pub struct BuildOptions {
 
 /// Why a prompt did not make it into the dataset.
 pub mod reason {
+    /// Nothing left once normalised.
     pub const EMPTY: &str = "empty after normalisation";
+    /// The same normalised text was already kept.
     pub const EXACT_DUP: &str = "exact duplicate";
+    /// The same text appears with another label: every copy is dropped.
     pub const LABEL_CONFLICT: &str = "exact duplicate with another label";
+    /// Near-identical (MinHash) to a kept prompt of the same split.
     pub const NEAR_DUP: &str = "near duplicate";
+    /// A valid or test prompt near-identical to a train prompt.
     pub const NEAR_TRAIN: &str = "held-out near duplicate of train";
+    /// Trimmed to keep labels and sources balanced.
     pub const BALANCE: &str = "balance trim";
+    /// Same text as a guarded evaluation file (e.g. `gateway_dev.jsonl`).
     pub const GUARDED: &str = "duplicate of a held-out evaluation text";
 }
 
@@ -60,11 +67,15 @@ pub struct SourceStats {
     pub dropped: BTreeMap<String, usize>,
     /// Records kept, indexed `[label][split]`.
     pub kept: [[usize; 3]; NUM_LABELS],
+    /// SPDX licence expression of the source (`NC` marks non-commercial ones).
     pub licence: String,
     /// Where the licence texts are, relative to the output folder.
     pub licence_texts: String,
+    /// Where the raw files come from (upstream name or URL).
     pub origin: String,
+    /// What the adapter cuts out of each upstream record.
     pub cut: String,
+    /// Read from `raw-nc/` only in non-commercial builds; never in the shipped model.
     pub non_commercial: bool,
 }
 
@@ -78,6 +89,7 @@ impl SourceStats {
 /// What a build read, kept and dropped.
 #[derive(Clone, Debug, Default)]
 pub struct BuildStats {
+    /// Per-source counts, by source name.
     pub sources: BTreeMap<String, SourceStats>,
 }
 
@@ -182,9 +194,13 @@ impl fmt::Display for BuildStats {
 /// The built dataset.
 #[derive(Debug)]
 pub struct Dataset {
+    /// Training split, sorted by id.
     pub train: Vec<Record>,
+    /// Validation split (calibration, early checks), sorted by id.
     pub valid: Vec<Record>,
+    /// Test split, sorted by id.
     pub test: Vec<Record>,
+    /// What was read, kept and dropped, per source.
     pub stats: BuildStats,
 }
 

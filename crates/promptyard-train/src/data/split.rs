@@ -7,18 +7,24 @@
 
 use std::fmt;
 
+use promptyard::hash::fnv1a64_parts;
+
 /// Mixed into every group hash; changing it reshuffles the whole split.
 pub const SPLIT_SEED: &str = "switchyard-split-v1";
 
 /// Percent of groups in train and valid; the rest go to test.
 pub const TRAIN_PERCENT: u64 = 80;
+/// Percent of groups in valid; test gets the remaining `100 - TRAIN_PERCENT - VALID_PERCENT`.
 pub const VALID_PERCENT: u64 = 10;
 
 /// One of the three dataset splits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Split {
+    /// Fitting the weights.
     Train,
+    /// Calibration and per-epoch metrics.
     Valid,
+    /// Held out for the reported figures.
     Test,
 }
 
@@ -57,12 +63,7 @@ pub fn split_of(group: &str) -> Split {
 /// FNV-1a 64 of `seed`, a separator byte and `key`: stable across platforms and releases
 /// (unlike `std`'s randomly seeded hasher).
 pub fn stable_hash(seed: &str, key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes().chain(std::iter::once(0xff)).chain(key.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    fnv1a64_parts(&[seed.as_bytes(), &[0xff], key.as_bytes()])
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::data::normalise::{dedupe_key, normalise};
 use crate::data::{read_jsonl, Record};
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 
 /// Reason recorded for lines with an unknown label.
 pub const UNKNOWN_LABEL: &str = "unknown label";

@@ -9,7 +9,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::data::Record;
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 
 /// Serialises `records` sorted by id: the exact bytes of a `.jsonl` split file.
 pub fn to_jsonl(records: &[Record]) -> Vec<u8> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{files, id_number, read_json, read_json_lines, source_err, str_field, Adapted, Source};
-use promptyard::Result;
+use crate::Result;
 use promptyard::label::Label;
 
 /// Marks the hole in fill-in-the-middle prompts (the convention of Code Llama's infilling).

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{read_json_lines, source_err, Adapted, Source};
 use crate::data::RawPrompt;
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 use promptyard::label::Label;
 
 pub(super) fn sources() -> Vec<Source> {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::data::{open_maybe_gz, RawPrompt};
-use promptyard::{Error, Result};
+use crate::{Error, Result};
 use promptyard::label::Label;
 
 mod code;
@@ -27,6 +27,7 @@ pub use curated::read_raw_extra;
 /// What one adapter produced.
 #[derive(Debug, Default)]
 pub struct Adapted {
+    /// The prompts cut out, in upstream order.
     pub prompts: Vec<RawPrompt>,
     /// Upstream records read.
     pub read: usize,

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{between, read_json, read_json_lines, source_err, str_field, Adapted, Source};
-use promptyard::Result;
+use crate::Result;
 use promptyard::label::Label;
 
 pub(super) fn sources() -> Vec<Source> {

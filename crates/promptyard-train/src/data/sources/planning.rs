@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{
     between, files, read_csv, read_json, read_json_lines, source_err, str_field, Adapted, Source,
 };
-use promptyard::Result;
+use crate::Result;
 use promptyard::label::Label;
 
 pub(super) fn sources() -> Vec<Source> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{files, read_json, read_json_lines, source_err, str_field, Adapted, Source};
-use promptyard::Result;
+use crate::Result;
 use promptyard::label::Label;
 
 /// BIG-Bench Hard tasks left out: string manipulation (`word_sorting`, `dyck_languages`) and
