@@ -147,6 +147,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         | batch::Error::PartialTooShort { .. } => {
             anyhow::anyhow!("{e}; run without --resume to start over")
         }
+        batch::Error::ParquetNotCompiled { .. } => {
+            anyhow::anyhow!("{e}; rebuild with `cargo install --features parquet`")
+        }
         e => e.into(),
     })?;
     if !args.quiet {

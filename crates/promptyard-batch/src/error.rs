@@ -135,7 +135,7 @@ pub enum Error {
 
     /// A Parquet input without the `parquet` cargo feature.
     #[error(
-        "{path}: Parquet support is not compiled in; rebuild with `cargo build --features parquet`"
+        "{path}: Parquet support is not compiled in (the `parquet` cargo feature of promptyard-batch)"
     )]
     ParquetNotCompiled {
         /// The Parquet file.

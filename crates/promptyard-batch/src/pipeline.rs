@@ -491,6 +491,9 @@ pub fn run(
     progress: &mut dyn FnMut(&RunProgress),
 ) -> Result<RunSummary> {
     let started = Instant::now();
+    if opts.format == Format::Parquet {
+        check_parquet(&input)?;
+    }
     let (writer, start, mut counts, total_bytes) = open_output(&input, output, opts)?;
     let resumed_from = counts.read();
     let (mut reader, rows) = open_reader(input, opts, start)?;
@@ -609,26 +612,37 @@ fn open_reader<'a>(
     Ok((reader, None))
 }
 
+/// Refuses a Parquet input this build or this kind of input cannot read, before any
+/// output is created.
+fn check_parquet(input: &Input<'_>) -> Result<()> {
+    match input {
+        Input::Path(_) if cfg!(feature = "parquet") => Ok(()),
+        Input::Path(path) => Err(Error::ParquetNotCompiled { path: path.clone() }),
+        _ => Err(Error::ParquetNeedsFile {
+            given: input.kind(),
+        }),
+    }
+}
+
 fn open_parquet<'a>(
     input: Input<'a>,
     opts: &RunOptions,
     start: Position,
 ) -> Result<(Reader<'a>, Option<u64>)> {
-    let Input::Path(path) = input else {
-        return Err(Error::ParquetNeedsFile {
-            given: input.kind(),
-        });
-    };
+    check_parquet(&input)?;
     #[cfg(feature = "parquet")]
     {
+        let Input::Path(path) = input else {
+            unreachable!("check_parquet accepts only paths")
+        };
         let r = crate::parquet_input::ParquetChunks::open(&path, start, opts.chunk_bytes)?;
         let rows = r.total_rows;
         Ok((Reader::Parquet(r), Some(rows)))
     }
     #[cfg(not(feature = "parquet"))]
     {
-        let _ = (opts, start);
-        Err(Error::ParquetNotCompiled { path })
+        let _ = (input, opts, start);
+        unreachable!("check_parquet refuses Parquet without the feature")
     }
 }
 

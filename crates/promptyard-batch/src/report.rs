@@ -210,7 +210,7 @@ impl Report {
                 error_records += 1;
                 continue;
             }
-            let need = "missing: is this the output of `promptyard label`?".to_string();
+            let need = "missing: is this the output of a labelling run?".to_string();
             let label = row.label.ok_or_else(|| bad("label", need.clone()))?;
             let model_id = row.model.ok_or_else(|| bad("model", need.clone()))?;
             let routed = row
