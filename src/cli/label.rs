@@ -88,6 +88,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "--device cuda: this build has no CUDA support; rebuild with `cargo build --release --features cuda`"
         );
     }
+    if let (Some(n), Some(_)) = (args.threads, &args.device) {
+        // Before anything touches rayon: with a device, `run` is called on this thread and
+        // the parallel stages use the global pool.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("building the thread pool")?;
+    }
     let mut opts = RunOptions::new(format_of(&args)?);
     opts.field = args.field.parse().context("--field")?;
     opts.resume = args.resume;
@@ -127,15 +135,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .build()
             .context("building the thread pool")?
             .install(work),
-        // The forward passes run on this thread, outside the pool the rest uses.
-        (Some(n), Some(_)) => {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build_global()
-                .context("building the thread pool")?;
-            work()
-        }
-        (None, _) => work(),
+        // With a device, the forward passes run on this thread, outside the pool.
+        _ => work(),
     };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
