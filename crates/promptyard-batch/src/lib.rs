@@ -2,7 +2,7 @@
 //!
 //! The flow, one module per stage:
 //!
-//! 1. **logs in** ([`format`]): a JSONL, CSV or Parquet log from a file, standard input or
+//! 1. **logs in** ([`format`](mod@format)): a JSONL, CSV or Parquet log from a file, standard input or
 //!    any [`Read`](std::io::Read) ([`Input`]); [`FieldPath`] says where the prompt is.
 //! 2. **label** ([`labeler`]): a [`Labeler`] turns each prompt into the fields of its
 //!    output record ([`Labelled`]): [`RouterLabeler`] with the plain-Rust classifier, one
