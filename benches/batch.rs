@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::Path;
 
 use criterion::{criterion_group, Criterion, Throughput};
-use promptyard_batch::{self, Format, Options, RouterLabeler, Sink, Source};
 use promptyard::router::Router;
+use promptyard_batch::{self as batch, Format, Input, Output, RouterLabeler, RunOptions};
 
 /// Words prompts are made of: a mix of planning, reasoning and code vocabulary.
 const WORDS: &[&str] = &[
@@ -154,10 +154,10 @@ fn label_files(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(format!("{words}_words"), |b| {
             b.iter(|| {
-                let opts = Options::new(Format::Jsonl);
-                let src = Source::Path(input.clone());
-                let sink = Sink::Path(output.clone());
-                batch::run(&src, &sink, &opts, &labeler, &mut |_| {}).unwrap()
+                let opts = RunOptions::new(Format::Jsonl);
+                let src = Input::Path(input.clone());
+                let sink = Output::Path(output.clone());
+                batch::run(src, sink, &opts, &labeler, &mut |_| {}).unwrap()
             })
         });
     }

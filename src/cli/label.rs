@@ -1,7 +1,12 @@
 //! `promptyard label`: label and route every record of a prompt log.
 //!
 //! Exit status: 0 every record labelled; 1 some records became error records; 2 the run
-//! could not complete (unreadable input, bad CSV header, bad model or catalog, …).
+//! could not complete (unreadable input, bad CSV header, bad model or catalog, a device
+//! this build cannot use, …).
+//!
+//! Without `--device`, the plain-Rust classifier labels one prompt at a time on every core.
+//! With `--device cpu|cuda`, candle runs the classifier a chunk at a time on that device
+//! (`cuda` needs a build with the `cuda` feature) and the same policy routes the result.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -10,8 +15,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use promptyard_batch::{self as batch, Format, Options, Progress, RouterLabeler, Sink, Source, Summary};
 use promptyard::router::Router;
+use promptyard_batch::{
+    self as batch, EngineLabeler, Format, Input, Labeler, Output, RouterLabeler, RunOptions,
+    RunProgress, RunSummary,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,6 +49,11 @@ pub struct Args {
     /// Worker threads for labelling; default: one per core.
     #[arg(long)]
     threads: Option<usize>,
+    /// Run the classifier through candle on this device, a chunk of prompts per forward
+    /// pass (`cuda` needs a build with `--features cuda`); default: the plain-Rust
+    /// classifier, one prompt at a time on every core.
+    #[arg(long, value_parser = ["cpu", "cuda"])]
+    device: Option<String>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -67,8 +80,24 @@ fn format_of(args: &Args) -> anyhow::Result<Format> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut opts = Options::new(format_of(&args)?);
-    opts.field = args.field.parse()?;
+    if args.resume && (args.input == Path::new("-") || args.output == Path::new("-")) {
+        anyhow::bail!("--resume needs an input file and an output file, not `-`");
+    }
+    if args.device.as_deref() == Some("cuda") && !cfg!(feature = "cuda") {
+        anyhow::bail!(
+            "--device cuda: this build has no CUDA support; rebuild with `cargo build --release --features cuda`"
+        );
+    }
+    if let (Some(n), Some(_)) = (args.threads, &args.device) {
+        // Before anything touches rayon: with a device, `run` is called on this thread and
+        // the parallel stages use the global pool.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("building the thread pool")?;
+    }
+    let mut opts = RunOptions::new(format_of(&args)?);
+    opts.field = args.field.parse().context("--field")?;
     opts.resume = args.resume;
     opts.chunk_bytes = args.chunk_kib.max(1) << 10;
 
@@ -80,12 +109,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         builder = builder.model(super::resolve_model_arg(m)?);
     }
     let router = builder.build()?;
-    let labeler = RouterLabeler::new(&router);
+    let labeler: &dyn Labeler = &*match &args.device {
+        None => Box::new(RouterLabeler::new(&router)),
+        Some(device) => Box::new(
+            EngineLabeler::new(&router, device).with_context(|| format!("--device {device}"))?,
+        ) as Box<dyn Labeler>,
+    };
 
-    let source = Source::from_arg(&args.input);
-    let sink = Sink::from_arg(&args.output);
+    let input = Input::from_arg(&args.input);
+    let output = Output::from_arg(&args.output);
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar);
-    let mut on_progress = |p: &Progress| {
+    let mut on_progress = |p: &RunProgress| {
         if let Some(bar) = &bar {
             if let Some(total) = p.total_bytes {
                 bar.set_length(total);
@@ -94,19 +128,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bar.set_message(format!("{} records", p.records));
         }
     };
-    let mut work = move || batch::run(&source, &sink, &opts, &labeler, &mut on_progress);
-    let summary = match args.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
+    let work = move || batch::run(input, output, &opts, labeler, &mut on_progress);
+    let summary = match (args.threads, &args.device) {
+        (Some(n), None) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .context("building the thread pool")?
             .install(work),
-        None => work(),
+        // With a device, the forward passes run on this thread, outside the pool.
+        _ => work(),
     };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let summary = summary?;
+    let summary = summary.map_err(|e| match e {
+        batch::Error::CheckpointUnreadable { .. }
+        | batch::Error::CheckpointVersion { .. }
+        | batch::Error::CheckpointMismatch { .. }
+        | batch::Error::PartialTooShort { .. } => {
+            anyhow::anyhow!("{e}; run without --resume to start over")
+        }
+        batch::Error::ParquetNotCompiled { .. } => {
+            anyhow::anyhow!("{e}; rebuild with `cargo install --features parquet`")
+        }
+        e => e.into(),
+    })?;
     if !args.quiet {
         eprint!("{}", render_summary(&summary));
     }
@@ -130,7 +176,7 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// The end-of-run summary, one fact per line.
-fn render_summary(s: &Summary) -> String {
+fn render_summary(s: &RunSummary) -> String {
     let c = &s.counts;
     let mut out = format!("read      {:>12}\nlabelled  {:>12}\n", c.read(), c.labelled);
     out += &format!("errors    {:>12}", c.error_total());

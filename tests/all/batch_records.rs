@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use promptyard::{Label, Result};
+use promptyard_batch::{self as batch, Format, Input, Labelled, Output, RunOptions, RunSummary};
 use proptest::prelude::*;
 use serde_json::Value;
-use promptyard_batch::{self as batch, Format, Labelled, Options, Sink, Source, Summary};
-use promptyard::{Label, Result};
 
 const BIG: usize = 5 << 20;
 
@@ -27,7 +27,7 @@ fn by_length(text: &str) -> Result<Labelled<'static>> {
     })
 }
 
-fn run_on(input: &[u8], ext: &str, field: &str, chunk_bytes: usize) -> (Vec<Value>, Summary) {
+fn run_on(input: &[u8], ext: &str, field: &str, chunk_bytes: usize) -> (Vec<Value>, RunSummary) {
     run_limited(input, ext, field, chunk_bytes, 64 << 20)
 }
 
@@ -37,12 +37,12 @@ fn run_limited(
     field: &str,
     chunk_bytes: usize,
     max_record: usize,
-) -> (Vec<Value>, Summary) {
+) -> (Vec<Value>, RunSummary) {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join(format!("in.{ext}"));
     let out = dir.path().join("out.jsonl");
     std::fs::write(&inp, input).unwrap();
-    let mut opts = Options::new(Format::from_path(&inp).unwrap());
+    let mut opts = RunOptions::new(Format::from_path(&inp).unwrap());
     opts.field = field.parse().unwrap();
     opts.chunk_bytes = chunk_bytes;
     opts.max_record_bytes = max_record;
@@ -52,8 +52,8 @@ fn run_limited(
         by_length(t)
     };
     let summary = batch::run(
-        &Source::Path(inp),
-        &Sink::Path(out.clone()),
+        Input::Path(inp),
+        Output::Path(out.clone()),
         &opts,
         &labeler,
         &mut |_| {},

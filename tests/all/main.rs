@@ -1,5 +1,7 @@
 //! The integration tests, in one binary (one link instead of twenty: faster and smaller).
 
+mod batch_api;
+mod batch_device;
 mod batch_parquet;
 mod batch_records;
 mod batch_resume;

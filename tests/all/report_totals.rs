@@ -126,6 +126,28 @@ fn cli_prints_table_and_json_and_writes_the_chart() {
         json["total"]["baseline_usd"].as_f64().unwrap(),
         0.107
     ));
+    // Savings are in the JSON, not only in the table.
+    assert!(close(
+        json["total"]["savings_usd"].as_f64().unwrap(),
+        0.0612
+    ));
+    assert!((json["total"]["savings_pct"].as_f64().unwrap() - 57.196_261_682).abs() < 1e-6);
+    for line in json["by_label"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json["by_model"].as_array().unwrap())
+    {
+        let (routed, baseline) = (
+            line["routed_usd"].as_f64().unwrap(),
+            line["baseline_usd"].as_f64().unwrap(),
+        );
+        assert!(
+            close(line["savings_usd"].as_f64().unwrap(), baseline - routed),
+            "{line}"
+        );
+        assert!(line["savings_pct"].is_number(), "{line}");
+    }
 
     let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
         .args(["report", "--baseline", "big", "--chart", "x.png", "--input"])

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Counts, Format, Position};
-use promptyard::{Error, Result};
+use crate::chunk::Position;
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::record::Counts;
 
 /// Bumped when the file's meaning changes; older checkpoints are refused.
 const VERSION: u32 = 1;
@@ -60,18 +62,16 @@ impl Checkpoint {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let ck: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| Error::Invalid {
-            what: "checkpoint".into(),
-            msg: format!("{}: {e}", path.display()),
-        })?;
+        let ck: Checkpoint =
+            serde_json::from_slice(&bytes).map_err(|e| Error::CheckpointUnreadable {
+                path: path.to_path_buf(),
+                msg: e.to_string(),
+            })?;
         if ck.version != VERSION {
-            return Err(Error::Invalid {
-                what: "checkpoint".into(),
-                msg: format!(
-                    "{}: version {} (expected {VERSION})",
-                    path.display(),
-                    ck.version
-                ),
+            return Err(Error::CheckpointVersion {
+                path: path.to_path_buf(),
+                found: ck.version,
+                expected: VERSION,
             });
         }
         Ok(Some(ck))
@@ -87,29 +87,27 @@ impl Checkpoint {
 
     /// Checks that this checkpoint was written for the same input and settings.
     pub(crate) fn check_matches(&self, other: &Checkpoint, path: &Path) -> Result<()> {
-        let mismatch = if self.input != other.input {
-            Some(format!("input was {}", self.input.display()))
-        } else if self.input_len != other.input_len {
-            Some(format!(
-                "input size was {} bytes, now {}",
-                self.input_len, other.input_len
-            ))
-        } else if self.format != other.format {
-            Some(format!("format was {}", self.format))
-        } else if self.field != other.field {
-            Some(format!("field was `{}`", self.field))
-        } else {
-            None
+        let mismatch = |setting, was: String, now: String| {
+            Err(Error::CheckpointMismatch {
+                path: path.to_path_buf(),
+                setting,
+                was,
+                now,
+            })
         };
-        match mismatch {
-            Some(why) => Err(Error::Invalid {
-                what: "checkpoint".into(),
-                msg: format!(
-                    "{}: written for another run ({why}); run without --resume to start over",
-                    path.display()
-                ),
-            }),
-            None => Ok(()),
+        if self.input != other.input {
+            let show = |p: &PathBuf| p.display().to_string();
+            mismatch("input", show(&self.input), show(&other.input))
+        } else if self.input_len != other.input_len {
+            let bytes = |n: u64| format!("{n} bytes");
+            mismatch("input size", bytes(self.input_len), bytes(other.input_len))
+        } else if self.format != other.format {
+            mismatch("format", self.format.to_string(), other.format.to_string())
+        } else if self.field != other.field {
+            let quoted = |f: &str| format!("`{f}`");
+            mismatch("field path", quoted(&self.field), quoted(&other.field))
+        } else {
+            Ok(())
         }
     }
 }

@@ -1,4 +1,4 @@
-//! CSV input with a header row: the prompt is the column named by `--field`; every
+//! CSV input with a header row: the prompt is the column named by the field path; every
 //! column is carried into the output record as a string field.
 
 use std::io::Read;
@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use csv::ByteRecord;
 
-use super::{Chunk, Position, Records, OUTPUT_KEYS};
-use promptyard::{Error, Result};
+use crate::chunk::{Chunk, Position, Records};
+use crate::error::{Error, Result};
+use crate::record::OUTPUT_KEYS;
 
 /// The header, resolved once per file.
 pub(crate) struct Columns {
@@ -26,8 +27,8 @@ pub(crate) struct Row {
 }
 
 /// Reads CSV rows in chunks of about `target` bytes.
-pub(crate) struct CsvChunks {
-    rdr: csv::Reader<Box<dyn Read + Send>>,
+pub(crate) struct CsvChunks<'a> {
+    rdr: csv::Reader<Box<dyn Read + Send + 'a>>,
     path: PathBuf,
     columns: Arc<Columns>,
     /// Where the reader started in the file; the csv crate counts from there.
@@ -41,25 +42,19 @@ pub(crate) struct CsvChunks {
 pub(crate) fn resolve_columns(header: &ByteRecord, path: &Path, field: &str) -> Result<Columns> {
     let mut names = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
-        let name = std::str::from_utf8(name).map_err(|_| Error::Record {
+        let name = std::str::from_utf8(name).map_err(|_| Error::CsvHeaderUtf8 {
             path: path.to_path_buf(),
-            line: 1,
-            field: format!("column {}", i + 1),
-            msg: "header is not valid UTF-8".into(),
+            column: i + 1,
         })?;
         names.push(name.to_owned());
     }
     let text = names
         .iter()
         .position(|n| n == field)
-        .ok_or_else(|| Error::Record {
+        .ok_or_else(|| Error::NoSuchColumn {
             path: path.to_path_buf(),
-            line: 1,
             field: field.to_owned(),
-            msg: format!(
-                "no such column in the header (columns: {})",
-                names.join(", ")
-            ),
+            columns: names.clone(),
         })?;
     let copied = names
         .iter()
@@ -74,12 +69,12 @@ pub(crate) fn resolve_columns(header: &ByteRecord, path: &Path, field: &str) -> 
     Ok(Columns { text, copied })
 }
 
-impl CsvChunks {
+impl<'a> CsvChunks<'a> {
     /// `read` is positioned at `start`: the file start (the header is read here and
     /// `field` resolved against it), or a checkpoint, where `resumed` holds the columns
     /// read earlier from the file's start.
     pub(crate) fn new(
-        read: Box<dyn Read + Send>,
+        read: Box<dyn Read + Send + 'a>,
         path: &Path,
         field: &str,
         start: Position,
@@ -190,10 +185,9 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::Record {
+        other => Error::Csv {
             path: path.to_path_buf(),
             line,
-            field: "-".into(),
             msg: format!("{other:?}"),
         },
     }

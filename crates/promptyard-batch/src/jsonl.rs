@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{Chunk, ErrorKind, FieldPath, Position, RecordError, Records, OUTPUT_KEYS};
-use promptyard::{Error, Result};
+use crate::chunk::{Chunk, Position, Records};
+use crate::error::{Error, Result};
+use crate::format::FieldPath;
+use crate::record::{RecordError, RecordErrorKind, OUTPUT_KEYS};
 
 /// Reads a JSONL stream into chunks of whole lines of roughly `target` bytes.
-pub(crate) struct LineChunks {
-    read: Box<dyn Read + Send>,
+pub(crate) struct LineChunks<'a> {
+    read: Box<dyn Read + Send + 'a>,
     path: PathBuf,
     /// Bytes read past the last complete line of the previous chunk.
     carry: Vec<u8>,
@@ -29,10 +31,10 @@ pub(crate) struct LineChunks {
     eof: bool,
 }
 
-impl LineChunks {
+impl<'a> LineChunks<'a> {
     /// `start` is where `read` is positioned (the checkpoint on resume, else the start).
     pub(crate) fn new(
-        read: Box<dyn Read + Send>,
+        read: Box<dyn Read + Send + 'a>,
         path: &Path,
         start: Position,
         target: usize,
@@ -102,7 +104,7 @@ impl LineChunks {
     }
 }
 
-impl LineChunks {
+impl<'a> LineChunks<'a> {
     /// Discards the rest of a line over `max_line` bytes (`seen` of them already read)
     /// and returns it as a one-record chunk.
     fn skip_long_line(&mut self, seen: usize) -> Result<Option<Chunk>> {
@@ -149,34 +151,36 @@ pub(crate) struct Extracted<'a> {
 pub(crate) fn extract<'a>(line: &'a [u8], field: &FieldPath) -> Result<Extracted<'a>, RecordError> {
     let line = std::str::from_utf8(line).map_err(|e| {
         RecordError::new(
-            ErrorKind::InvalidUtf8,
+            RecordErrorKind::InvalidUtf8,
             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
     if line.trim().is_empty() {
-        return Err(RecordError::new(ErrorKind::EmptyLine, "blank line"));
+        return Err(RecordError::new(RecordErrorKind::EmptyLine, "blank line"));
     }
     let mut de = serde_json::Deserializer::from_str(line);
     let found = Top(field.segments())
         .deserialize(&mut de)
         .and_then(|f| de.end().map(|()| f))
-        .map_err(|e| RecordError::new(ErrorKind::InvalidJson, format!("invalid JSON: {e}")))?;
+        .map_err(|e| {
+            RecordError::new(RecordErrorKind::InvalidJson, format!("invalid JSON: {e}"))
+        })?;
     match found {
         Found::Text(text, _) if text.trim().is_empty() => Err(RecordError::new(
-            ErrorKind::EmptyText,
+            RecordErrorKind::EmptyText,
             format!("field `{field}` is empty"),
         )),
         Found::Text(text, collides) => Ok(Extracted { text, collides }),
         Found::Missing => Err(RecordError::new(
-            ErrorKind::MissingField,
+            RecordErrorKind::MissingField,
             format!("field `{field}` not found"),
         )),
         Found::NotString(what) => Err(RecordError::new(
-            ErrorKind::NotAString,
+            RecordErrorKind::NotAString,
             format!("field `{field}` is {what}, expected a string"),
         )),
         Found::NotObject(what) => Err(RecordError::new(
-            ErrorKind::NotAnObject,
+            RecordErrorKind::NotAnObject,
             format!("the line is {what}, expected a JSON object"),
         )),
     }
@@ -405,7 +409,7 @@ impl<'de> Visitor<'de> for Key {
 mod tests {
     use super::*;
 
-    fn get(line: &str, field: &str) -> Result<(String, bool), ErrorKind> {
+    fn get(line: &str, field: &str) -> Result<(String, bool), RecordErrorKind> {
         let field: FieldPath = field.parse().unwrap();
         extract(line.as_bytes(), &field)
             .map(|e| (e.text.into_owned(), e.collides))
@@ -428,11 +432,11 @@ mod tests {
         assert_eq!(get(chat, "messages.0.content"), Ok(("s".into(), false)));
         assert_eq!(
             get(chat, "messages.2.content"),
-            Err(ErrorKind::MissingField)
+            Err(RecordErrorKind::MissingField)
         );
         assert_eq!(
             get(chat, "messages.x.content"),
-            Err(ErrorKind::MissingField)
+            Err(RecordErrorKind::MissingField)
         );
         assert_eq!(
             get(r#"{"a":{"0":"zero"}}"#, "a.0"),
@@ -442,28 +446,49 @@ mod tests {
 
     #[test]
     fn classifies_bad_lines() {
-        assert_eq!(get(r#"{"text":"hi""#, "text"), Err(ErrorKind::InvalidJson));
+        assert_eq!(
+            get(r#"{"text":"hi""#, "text"),
+            Err(RecordErrorKind::InvalidJson)
+        );
         assert_eq!(
             get(r#"{"text":"hi"} x"#, "text"),
-            Err(ErrorKind::InvalidJson)
+            Err(RecordErrorKind::InvalidJson)
         );
-        assert_eq!(get(r#"{"txt":"hi"}"#, "text"), Err(ErrorKind::MissingField));
-        assert_eq!(get(r#"{"text":42}"#, "text"), Err(ErrorKind::NotAString));
-        assert_eq!(get(r#"{"text":null}"#, "text"), Err(ErrorKind::NotAString));
+        assert_eq!(
+            get(r#"{"txt":"hi"}"#, "text"),
+            Err(RecordErrorKind::MissingField)
+        );
+        assert_eq!(
+            get(r#"{"text":42}"#, "text"),
+            Err(RecordErrorKind::NotAString)
+        );
+        assert_eq!(
+            get(r#"{"text":null}"#, "text"),
+            Err(RecordErrorKind::NotAString)
+        );
         assert_eq!(
             get(r#"{"text":{"a":1}}"#, "text"),
-            Err(ErrorKind::NotAString)
+            Err(RecordErrorKind::NotAString)
         );
-        assert_eq!(get(r#"{"text":["a"]}"#, "text"), Err(ErrorKind::NotAString));
-        assert_eq!(get(r#"{"text":" \n"}"#, "text"), Err(ErrorKind::EmptyText));
-        assert_eq!(get(r#"["text"]"#, "text"), Err(ErrorKind::NotAnObject));
-        assert_eq!(get(r#""text""#, "text"), Err(ErrorKind::NotAnObject));
-        assert_eq!(get("  ", "text"), Err(ErrorKind::EmptyLine));
+        assert_eq!(
+            get(r#"{"text":["a"]}"#, "text"),
+            Err(RecordErrorKind::NotAString)
+        );
+        assert_eq!(
+            get(r#"{"text":" \n"}"#, "text"),
+            Err(RecordErrorKind::EmptyText)
+        );
+        assert_eq!(
+            get(r#"["text"]"#, "text"),
+            Err(RecordErrorKind::NotAnObject)
+        );
+        assert_eq!(get(r#""text""#, "text"), Err(RecordErrorKind::NotAnObject));
+        assert_eq!(get("  ", "text"), Err(RecordErrorKind::EmptyLine));
         let field: FieldPath = "text".parse().unwrap();
         let bad = b"{\"text\":\"caf\xe9\"}";
         assert_eq!(
             extract(bad, &field).err().map(|e| e.kind),
-            Some(ErrorKind::InvalidUtf8)
+            Some(RecordErrorKind::InvalidUtf8)
         );
     }
 

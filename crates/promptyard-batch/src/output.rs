@@ -3,9 +3,11 @@
 //! A labelled JSONL record is the input line with its closing brace replaced by the
 //! added fields, so input fields are copied byte for byte and never re-serialised.
 
-use super::csv_input::{Columns, Row};
-use super::jsonl::{extract, members_without_output_keys};
-use super::{ErrorKind, FieldPath, Labeler, Labelled, RecordError, Tally};
+use crate::csv_input::{Columns, Row};
+use crate::format::FieldPath;
+use crate::jsonl::{extract, members_without_output_keys, Extracted};
+use crate::labeler::Labelled;
+use crate::record::{RecordError, RecordErrorKind, Tally};
 
 /// Appends `s` as a JSON string.
 fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -77,23 +79,32 @@ fn trim_end(b: &[u8]) -> &[u8] {
     &b[..n]
 }
 
-/// One JSONL line (without `\n`) → one output record.
-pub(crate) fn jsonl_record(
+/// A JSONL line without its `\r` and byte-order mark.
+fn strip_line(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+}
+
+/// The prompt of one JSONL line (without `\n`), or why it has none.
+pub(crate) fn jsonl_prompt<'a>(
+    raw: &'a [u8],
+    field: &FieldPath,
+) -> Result<Extracted<'a>, RecordError> {
+    extract(strip_line(raw), field)
+}
+
+/// One JSONL line (without `\n`) → one output record. `label` is called once, with the
+/// prompt, only when the line has one.
+pub(crate) fn jsonl_record<'l>(
     out: &mut Vec<u8>,
     line_no: u64,
     raw: &[u8],
     field: &FieldPath,
-    labeler: &dyn Labeler,
+    label: impl FnOnce(&str) -> Result<Labelled<'l>, RecordError>,
     tally: &mut Tally,
 ) {
-    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-    let result = extract(raw, field).and_then(|x| {
-        labeler
-            .label(&x.text)
-            .map(|l| (l, x.collides))
-            .map_err(|e| RecordError::new(ErrorKind::RouteFailed, e.to_string()))
-    });
+    let raw = strip_line(raw);
+    let result = extract(raw, field).and_then(|x| label(&x.text).map(|l| (l, x.collides)));
     match result {
         Ok((labelled, false)) => {
             // A valid object: drop the closing brace and append the new fields.
@@ -124,58 +135,65 @@ pub(crate) fn jsonl_record(
                     tally.labelled += 1;
                 }
                 Err(msg) => {
-                    let e =
-                        RecordError::new(ErrorKind::InvalidJson, format!("invalid JSON: {msg}"));
+                    let e = RecordError::new(
+                        RecordErrorKind::InvalidJson,
+                        format!("invalid JSON: {msg}"),
+                    );
                     error_record(out, line_no, &e);
-                    tally.errors[e.kind as usize] += 1;
+                    tally.error(e.kind);
                 }
             }
         }
         Err(e) => {
             error_record(out, line_no, &e);
-            tally.errors[e.kind as usize] += 1;
+            tally.error(e.kind);
         }
     }
 }
 
-/// One CSV row → one output record with every column as a string field.
-pub(crate) fn csv_record(
+/// The fields of one CSV row as text and its prompt, or why it has none.
+pub(crate) fn csv_prompt<'r>(
+    row: &'r Row,
+    columns: &Columns,
+) -> Result<(Vec<&'r str>, &'r str), RecordError> {
+    let record = row
+        .record
+        .as_ref()
+        .map_err(|msg| RecordError::new(RecordErrorKind::BadCsvRow, msg.clone()))?;
+    let mut fields = Vec::with_capacity(record.len());
+    for (i, f) in record.iter().enumerate() {
+        fields.push(std::str::from_utf8(f).map_err(|e| {
+            RecordError::new(
+                RecordErrorKind::InvalidUtf8,
+                format!(
+                    "column {}: invalid UTF-8 at byte {}",
+                    i + 1,
+                    e.valid_up_to()
+                ),
+            )
+        })?);
+    }
+    let text = fields.get(columns.text).copied().unwrap_or("");
+    if text.trim().is_empty() {
+        return Err(RecordError::new(
+            RecordErrorKind::EmptyText,
+            "the text column is empty",
+        ));
+    }
+    Ok((fields, text))
+}
+
+/// One CSV row → one output record with every column as a string field. `label` is
+/// called once, with the prompt, only when the row has one.
+pub(crate) fn csv_record<'l>(
     out: &mut Vec<u8>,
     row: &Row,
     columns: &Columns,
-    labeler: &dyn Labeler,
+    label: impl FnOnce(&str) -> Result<Labelled<'l>, RecordError>,
     tally: &mut Tally,
 ) {
-    let result = row
-        .record
-        .as_ref()
-        .map_err(|msg| RecordError::new(ErrorKind::BadCsvRow, msg.clone()))
-        .and_then(|record| {
-            let mut fields = Vec::with_capacity(record.len());
-            for (i, f) in record.iter().enumerate() {
-                fields.push(std::str::from_utf8(f).map_err(|e| {
-                    RecordError::new(
-                        ErrorKind::InvalidUtf8,
-                        format!(
-                            "column {}: invalid UTF-8 at byte {}",
-                            i + 1,
-                            e.valid_up_to()
-                        ),
-                    )
-                })?);
-            }
-            let text = fields.get(columns.text).copied().unwrap_or("");
-            if text.trim().is_empty() {
-                return Err(RecordError::new(
-                    ErrorKind::EmptyText,
-                    "the text column is empty",
-                ));
-            }
-            let labelled = labeler
-                .label(text)
-                .map_err(|e| RecordError::new(ErrorKind::RouteFailed, e.to_string()))?;
-            Ok((fields, labelled))
-        });
+    let result = csv_prompt(row, columns)
+        .and_then(|(fields, text)| label(text).map(|labelled| (fields, labelled)));
     match result {
         Ok((fields, labelled)) => {
             out.push(b'{');
@@ -189,7 +207,7 @@ pub(crate) fn csv_record(
         }
         Err(e) => {
             error_record(out, row.line, &e);
-            tally.errors[e.kind as usize] += 1;
+            tally.error(e.kind);
         }
     }
 }

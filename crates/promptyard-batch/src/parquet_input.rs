@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::reader::RowIter;
 
-use super::{Chunk, Position, Records};
-use promptyard::{Error, Result};
+use crate::chunk::{Chunk, Position, Records};
+use crate::error::{Error, Result};
 
 /// Reads rows in chunks of about `target` bytes of JSON.
 pub(crate) struct ParquetChunks {
@@ -25,11 +25,9 @@ pub(crate) struct ParquetChunks {
 }
 
 fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
-    Error::Record {
+    Error::Parquet {
         path: path.to_path_buf(),
-        line: 0,
-        field: "-".into(),
-        msg: format!("Parquet: {e}"),
+        msg: e.to_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The cost report: what routing a labelled log cost against sending every prompt to one
 //! baseline model ("what would routing have saved us last quarter?").
 //!
-//! For each labelled record (output of [`batch`](crate::batch)):
+//! For each labelled record (output of [`run`](crate::run)):
 //!
 //! - routed cost = the record's `est_cost_usd` (the chosen model at list prices);
 //! - baseline cost = the same token estimate (`input_tokens`, `output_tokens`) priced at the
@@ -24,24 +24,29 @@
 //! );
 //! let report = Report::from_reader(log.as_bytes(), "log.jsonl", &catalog, baseline)?;
 //! assert_eq!((report.records, report.error_records), (1, 1));
-//! # Ok::<(), promptyard::Error>(())
+//! # Ok::<(), promptyard_batch::Error>(())
 //! ```
 
 use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use promptyard::catalog::{Catalog, ModelSpec};
-use promptyard::{Error, Result};
 use promptyard::label::{Label, NUM_LABELS};
 
-/// Routed vs baseline for a group of records.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+use crate::error::{Error, Result};
+
+/// Routed vs baseline for a group of records. Serialises with the derived
+/// `savings_usd` and `savings_pct` too.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Line {
     /// A label, a model id, or `total`.
     pub name: String,
+    /// Labelled records in the group.
     pub records: u64,
     /// Estimated cost as routed, USD.
     pub routed_usd: f64,
@@ -85,8 +90,24 @@ impl Line {
     }
 }
 
-/// The whole report; serialises to the `--json` output.
+impl Serialize for Line {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut line = s.serialize_struct("Line", 8)?;
+        line.serialize_field("name", &self.name)?;
+        line.serialize_field("records", &self.records)?;
+        line.serialize_field("routed_usd", &self.routed_usd)?;
+        line.serialize_field("baseline_usd", &self.baseline_usd)?;
+        line.serialize_field("savings_usd", &self.savings_usd())?;
+        line.serialize_field("savings_pct", &self.savings_pct())?;
+        line.serialize_field("routed_quality", &self.routed_quality)?;
+        line.serialize_field("baseline_quality", &self.baseline_quality)?;
+        line.end()
+    }
+}
+
+/// The whole report; serialises to JSON with every [`Line`]'s savings included.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The labelled log it was computed from.
     pub input: PathBuf,
@@ -96,6 +117,7 @@ pub struct Report {
     pub records: u64,
     /// Error records skipped.
     pub error_records: u64,
+    /// All labelled records.
     pub total: Line,
     /// One line per label, in [`Label::ALL`] order (labels with no records included).
     pub by_label: Vec<Line>,
@@ -116,7 +138,8 @@ struct Row {
 
 impl Report {
     /// Reads a labelled JSONL file.
-    pub fn from_path(path: &Path, catalog: &Catalog, baseline: &str) -> Result<Report> {
+    pub fn from_path(path: impl AsRef<Path>, catalog: &Catalog, baseline: &str) -> Result<Report> {
+        let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         Report::from_reader(
             std::io::BufReader::with_capacity(1 << 20, file),
@@ -134,19 +157,13 @@ impl Report {
         baseline: &str,
     ) -> Result<Report> {
         let path = path.into();
-        let base = catalog.model(baseline).ok_or_else(|| Error::Invalid {
-            what: "baseline".into(),
-            msg: format!(
-                "{baseline:?} is not in the catalog {} (models: {})",
-                catalog.path().display(),
-                catalog
-                    .models()
-                    .iter()
-                    .map(|m| m.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        })?;
+        let base = catalog
+            .model(baseline)
+            .ok_or_else(|| Error::UnknownBaseline {
+                baseline: baseline.to_owned(),
+                catalog: catalog.path().to_path_buf(),
+                models: catalog.models().iter().map(|m| m.id.clone()).collect(),
+            })?;
         let mut total = Line {
             name: "total".into(),
             ..Line::default()
@@ -179,10 +196,10 @@ impl Report {
                 break;
             }
             line_no += 1;
-            let bad = |field: &str, msg: String| Error::Record {
+            let bad = |field: &'static str, msg: String| Error::LabelledRecord {
                 path: path.clone(),
                 line: line_no,
-                field: field.into(),
+                field,
                 msg,
             };
             if buf.iter().all(u8::is_ascii_whitespace) {
@@ -193,7 +210,7 @@ impl Report {
                 error_records += 1;
                 continue;
             }
-            let need = "missing: is this the output of `promptyard label`?".to_string();
+            let need = "missing: is this the output of a labelling run?".to_string();
             let label = row.label.ok_or_else(|| bad("label", need.clone()))?;
             let model_id = row.model.ok_or_else(|| bad("model", need.clone()))?;
             let routed = row
@@ -205,13 +222,10 @@ impl Report {
             let output = row
                 .output_tokens
                 .ok_or_else(|| bad("output_tokens", need))?;
-            let (mi, model) = find(catalog, &model_id).ok_or_else(|| {
-                bad(
-                    "model",
-                    format!(
-                        "{model_id:?} is not in the catalog; pass the --catalog used for labelling"
-                    ),
-                )
+            let (mi, model) = find(catalog, &model_id).ok_or_else(|| Error::UnknownModel {
+                path: path.clone(),
+                line: line_no,
+                model: model_id.clone(),
             })?;
             let baseline_cost = base.cost_usd(input, output);
             let (rq, bq) = (model.quality(label), base.quality(label));

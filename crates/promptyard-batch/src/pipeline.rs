@@ -1,0 +1,655 @@
+//! The run: a reader thread cuts the input into chunks of whole records, the calling
+//! thread labels each chunk (on the rayon pool, or in one batch call for labellers that
+//! [prefer batches](crate::Labeler::prefers_batches)), and a writer thread appends the
+//! output records in input order and, for files, records a checkpoint after each chunk.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::checkpoint::{beside, Checkpoint};
+use crate::chunk::{Chunk, Position, Records};
+use crate::error::{Error, Result};
+use crate::format::{Format, RunOptions};
+use crate::labeler::{Labeler, Labelled};
+use crate::record::{Counts, RecordError, RecordErrorKind, Tally};
+use crate::{csv_input, jsonl, output};
+
+/// Where a run's records come from.
+#[non_exhaustive]
+pub enum Input<'a> {
+    /// Standard input (JSONL or CSV; cannot be resumed).
+    Stdin,
+    /// A file: the only input that can be resumed, and the only one Parquet can be read from.
+    Path(PathBuf),
+    /// A caller's stream (JSONL or CSV; cannot be resumed), e.g. `&[u8]` or a socket.
+    Reader(Box<dyn Read + Send + 'a>),
+}
+
+/// Where a run's output records go.
+#[non_exhaustive]
+pub enum Output<'a> {
+    /// Standard output, flushed after each chunk (cannot be resumed).
+    Stdout,
+    /// A file, written as `PATH.partial` (with `PATH.checkpoint` beside it when the input is
+    /// a file) and renamed to `PATH` when complete.
+    Path(PathBuf),
+    /// A caller's stream, e.g. `&mut Vec<u8>`, flushed after each chunk (cannot be resumed).
+    Writer(Box<dyn Write + Send + 'a>),
+}
+
+impl<'a> Input<'a> {
+    /// A file path, or standard input for `-`.
+    pub fn from_arg(arg: impl AsRef<Path>) -> Self {
+        let arg = arg.as_ref();
+        if arg == Path::new("-") {
+            Input::Stdin
+        } else {
+            Input::Path(arg.to_path_buf())
+        }
+    }
+
+    /// Reads from `read`.
+    pub fn reader(read: impl Read + Send + 'a) -> Self {
+        Input::Reader(Box::new(read))
+    }
+
+    /// How errors name it.
+    fn name(&self) -> PathBuf {
+        match self {
+            Input::Stdin => PathBuf::from("-"),
+            Input::Path(p) => p.clone(),
+            Input::Reader(_) => PathBuf::from("<reader>"),
+        }
+    }
+
+    /// What it is in words, for errors about streams.
+    fn kind(&self) -> &'static str {
+        match self {
+            Input::Stdin => "standard input",
+            Input::Path(_) => "a file",
+            Input::Reader(_) => "a reader",
+        }
+    }
+}
+
+impl<'a> Output<'a> {
+    /// A file path, or standard output for `-`.
+    pub fn from_arg(arg: impl AsRef<Path>) -> Self {
+        let arg = arg.as_ref();
+        if arg == Path::new("-") {
+            Output::Stdout
+        } else {
+            Output::Path(arg.to_path_buf())
+        }
+    }
+
+    /// Writes to `write`.
+    pub fn writer(write: impl Write + Send + 'a) -> Self {
+        Output::Writer(Box::new(write))
+    }
+}
+
+impl fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Stdin => f.write_str("Stdin"),
+            Input::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Input::Reader(_) => f.write_str("Reader(..)"),
+        }
+    }
+}
+
+impl fmt::Debug for Output<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Stdout => f.write_str("Stdout"),
+            Output::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Output::Writer(_) => f.write_str("Writer(..)"),
+        }
+    }
+}
+
+/// The end-of-run account, for the caller to print.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RunSummary {
+    /// All records, including those done before a resume.
+    pub counts: Counts,
+    /// Records that a previous, interrupted run had already written.
+    pub resumed_from: u64,
+    /// Wall time of this run.
+    pub elapsed: Duration,
+}
+
+impl RunSummary {
+    /// Records per second processed by this run.
+    pub fn rate(&self) -> f64 {
+        let done = self.counts.read() - self.resumed_from;
+        done as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// How far a run has got, passed to the progress callback after each chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunProgress {
+    /// Records done, including any before a resume.
+    pub records: u64,
+    /// Input bytes consumed (for Parquet, rows done scaled to the file size).
+    pub bytes: u64,
+    /// Input size, when the input is a file.
+    pub total_bytes: Option<u64>,
+}
+
+/// The chunk reader for one input format.
+enum Reader<'a> {
+    Lines(jsonl::LineChunks<'a>),
+    Csv(csv_input::CsvChunks<'a>),
+    #[cfg(feature = "parquet")]
+    Parquet(crate::parquet_input::ParquetChunks),
+}
+
+impl Reader<'_> {
+    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        match self {
+            Reader::Lines(r) => r.next_chunk(),
+            Reader::Csv(r) => r.next_chunk(),
+            #[cfg(feature = "parquet")]
+            Reader::Parquet(r) => r.next_chunk(),
+        }
+    }
+}
+
+/// A labelled chunk on its way to the writer.
+struct Done {
+    parts: Vec<Vec<u8>>,
+    next: Position,
+    counts: Counts,
+}
+
+/// A labeller failure as the record error it becomes.
+fn route_failed(e: Error) -> RecordError {
+    RecordError::new(RecordErrorKind::RouteFailed, e.to_string())
+}
+
+/// Record ranges for the rayon tasks of a chunk of `n` records.
+fn task_ranges(n: usize) -> Vec<std::ops::Range<usize>> {
+    let per_task = (n / (rayon::current_num_threads() * 8)).clamp(64, 8192);
+    (0..n)
+        .step_by(per_task)
+        .map(|s| s..(s + per_task).min(n))
+        .collect()
+}
+
+/// Labels `chunk`: per record on the rayon pool as it is parsed, or, for a labeller that
+/// prefers batches, all its prompts in one call on this thread. The output parts are in
+/// input order.
+fn label_chunk(
+    chunk: &Chunk,
+    opts: &RunOptions,
+    labeler: &dyn Labeler,
+) -> Result<(Vec<Vec<u8>>, Tally)> {
+    if !labeler.prefers_batches() {
+        return Ok(write_chunk(chunk, opts, |_, text| {
+            labeler.label(text).map_err(route_failed)
+        }));
+    }
+    let prompts: Vec<Option<Cow<str>>> = (0..chunk.len())
+        .into_par_iter()
+        .map(|i| prompt(chunk, opts, i))
+        .collect();
+    let texts: Vec<&str> = prompts.iter().flatten().map(|t| &**t).collect();
+    let mut labelled = labeler.label_batch(&texts)?.into_iter();
+    let results: Vec<Option<Result<Labelled, RecordError>>> = prompts
+        .iter()
+        .map(|p| {
+            p.as_ref().map(|_| {
+                labelled
+                    .next()
+                    .expect("label_batch returns one result per text")
+                    .map_err(route_failed)
+            })
+        })
+        .collect();
+    Ok(write_chunk(chunk, opts, |i, _| {
+        results[i]
+            .clone()
+            .expect("a record with a prompt was labelled")
+    }))
+}
+
+/// The prompt of record `i` of `chunk`, if it has one (the same records
+/// [`write_chunk`] labels).
+fn prompt<'c>(chunk: &'c Chunk, opts: &RunOptions, i: usize) -> Option<Cow<'c, str>> {
+    match &chunk.records {
+        Records::Lines { buf, spans } => {
+            let (s, e) = spans[i];
+            if e - s > opts.max_record_bytes {
+                return None;
+            }
+            output::jsonl_prompt(&buf[s..e], &opts.field)
+                .ok()
+                .map(|x| x.text)
+        }
+        Records::Csv { columns, rows } => output::csv_prompt(&rows[i], columns)
+            .ok()
+            .map(|(_, text)| Cow::Borrowed(text)),
+        Records::TooLong { .. } => None,
+    }
+}
+
+/// Writes the output records of `chunk` on the rayon pool; `label(i, prompt)` labels record
+/// `i` of the chunk and is called only for records with a prompt.
+fn write_chunk<'l, F>(chunk: &Chunk, opts: &RunOptions, label: F) -> (Vec<Vec<u8>>, Tally)
+where
+    F: Fn(usize, &str) -> std::result::Result<Labelled<'l>, RecordError> + Sync,
+{
+    let field = &opts.field;
+    let results: Vec<(Vec<u8>, Tally)> = task_ranges(chunk.len())
+        .into_par_iter()
+        .map(|range| {
+            let mut tally = Tally::default();
+            match &chunk.records {
+                Records::Lines { buf, spans } => {
+                    // Input bytes plus the added fields (~250 bytes), so `out` never regrows.
+                    let input = spans[range.end - 1].1 - spans[range.start].0;
+                    let mut out = Vec::with_capacity(input + range.len() * 288);
+                    for i in range {
+                        let (s, e) = spans[i];
+                        let line_no = chunk.first.line + i as u64 + 1;
+                        if e - s > opts.max_record_bytes {
+                            too_long(&mut out, line_no, (e - s) as u64, opts, &mut tally);
+                            continue;
+                        }
+                        output::jsonl_record(
+                            &mut out,
+                            line_no,
+                            &buf[s..e],
+                            field,
+                            |text| label(i, text),
+                            &mut tally,
+                        );
+                    }
+                    (out, tally)
+                }
+                Records::Csv { columns, rows } => {
+                    let mut out = Vec::with_capacity(range.len() * 512);
+                    for i in range {
+                        let text = |t: &str| label(i, t);
+                        output::csv_record(&mut out, &rows[i], columns, text, &mut tally);
+                    }
+                    (out, tally)
+                }
+                Records::TooLong { bytes } => {
+                    let mut out = Vec::new();
+                    too_long(&mut out, chunk.first.line + 1, *bytes, opts, &mut tally);
+                    (out, tally)
+                }
+            }
+        })
+        .collect();
+    let mut total = Tally::default();
+    let mut parts = Vec::with_capacity(results.len());
+    for (out, t) in results {
+        total.merge(&t);
+        parts.push(out);
+    }
+    (parts, total)
+}
+
+/// The error record for a JSONL line over [`RunOptions::max_record_bytes`].
+fn too_long(out: &mut Vec<u8>, line_no: u64, bytes: u64, opts: &RunOptions, tally: &mut Tally) {
+    let msg = format!(
+        "line of {bytes} bytes exceeds the limit of {}",
+        opts.max_record_bytes
+    );
+    let e = RecordError::new(RecordErrorKind::RecordTooLong, msg);
+    output::error_record(out, line_no, &e);
+    tally.error(e.kind);
+}
+
+/// The output side: a partial file with an optional checkpoint, or a stream.
+enum Writer<'a> {
+    Stream {
+        out: Box<dyn Write + Send + 'a>,
+        /// How errors name it.
+        name: &'static str,
+    },
+    File {
+        file: File,
+        partial: PathBuf,
+        target: PathBuf,
+        /// Checkpoint path and contents; `None` when the input cannot be resumed (a stream).
+        checkpoint: Option<(PathBuf, Checkpoint)>,
+    },
+}
+
+impl Writer<'_> {
+    fn write_chunk(&mut self, done: &Done) -> Result<()> {
+        match self {
+            Writer::Stream { out, name } => {
+                for p in &done.parts {
+                    out.write_all(p).map_err(|e| Error::io(*name, e))?;
+                }
+                out.flush().map_err(|e| Error::io(*name, e))
+            }
+            Writer::File {
+                file,
+                partial,
+                checkpoint,
+                ..
+            } => {
+                let mut len = 0;
+                for p in &done.parts {
+                    file.write_all(p).map_err(|e| Error::io(&*partial, e))?;
+                    len += p.len() as u64;
+                }
+                if let Some((path, ck)) = checkpoint {
+                    ck.next = done.next;
+                    ck.output_len += len;
+                    ck.counts = done.counts.clone();
+                    ck.save(path)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes the output durable and visible under its final name.
+    fn finish(self) -> Result<()> {
+        match self {
+            Writer::Stream { mut out, name } => out.flush().map_err(|e| Error::io(name, e)),
+            Writer::File {
+                file,
+                partial,
+                target,
+                checkpoint,
+            } => {
+                file.sync_all().map_err(|e| Error::io(&partial, e))?;
+                // Checkpoint first: a kill between the two leaves a complete .partial that
+                // a resume redoes from scratch, never a checkpoint for a finished file.
+                if let Some((path, _)) = checkpoint {
+                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                }
+                std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))
+            }
+        }
+    }
+}
+
+/// The writer, and, on resume, the input position and counts to continue from; also the
+/// input size when the input is a file.
+fn open_output<'a>(
+    input: &Input<'_>,
+    output: Output<'a>,
+    opts: &RunOptions,
+) -> Result<(Writer<'a>, Position, Counts, Option<u64>)> {
+    let total = match input {
+        Input::Path(p) => Some(std::fs::metadata(p).map_err(|e| Error::io(p, e))?.len()),
+        _ => None,
+    };
+    let stream = |out: Box<dyn Write + Send + 'a>, name, given| {
+        if opts.resume {
+            return Err(Error::ResumeNeedsFile {
+                end: "output",
+                given,
+            });
+        }
+        let writer = Writer::Stream { out, name };
+        Ok((writer, Position::START, Counts::default(), total))
+    };
+    let target = match output {
+        Output::Stdout => return stream(Box::new(std::io::stdout()), "-", "standard output"),
+        Output::Writer(w) => return stream(w, "<writer>", "a writer"),
+        Output::Path(p) => p,
+    };
+    let partial = beside(&target, ".partial");
+    let fresh = match input {
+        Input::Path(p) => {
+            let canonical = p.canonicalize().map_err(|e| Error::io(p, e))?;
+            let len = total.expect("a file input has a size");
+            let field = opts.field.as_str().to_owned();
+            Some(Checkpoint::new(canonical, len, opts.format, field))
+        }
+        _ if opts.resume => {
+            return Err(Error::ResumeNeedsFile {
+                end: "input",
+                given: input.kind(),
+            })
+        }
+        _ => None,
+    };
+    let ck_path = beside(&target, ".checkpoint");
+    if let (true, Some(fresh)) = (opts.resume, &fresh) {
+        if let Some(saved) = Checkpoint::load(&ck_path)? {
+            saved.check_matches(fresh, &ck_path)?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(&partial)
+                .map_err(|e| Error::io(&partial, e))?;
+            let have = file.metadata().map_err(|e| Error::io(&partial, e))?.len();
+            if have < saved.output_len {
+                return Err(Error::PartialTooShort {
+                    path: partial,
+                    found: have,
+                    expected: saved.output_len,
+                });
+            }
+            // Drop whatever was written after the last checkpoint.
+            file.set_len(saved.output_len)
+                .map_err(|e| Error::io(&partial, e))?;
+            file.seek(SeekFrom::End(0))
+                .map_err(|e| Error::io(&partial, e))?;
+            let (next, counts) = (saved.next, saved.counts.clone());
+            let writer = Writer::File {
+                file,
+                partial,
+                target,
+                checkpoint: Some((ck_path, saved)),
+            };
+            return Ok((writer, next, counts, total));
+        }
+    }
+    let file = File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+    let checkpoint = match fresh {
+        Some(ck) => {
+            ck.save(&ck_path)?;
+            Some((ck_path, ck))
+        }
+        None => None,
+    };
+    let writer = Writer::File {
+        file,
+        partial,
+        target,
+        checkpoint,
+    };
+    Ok((writer, Position::START, Counts::default(), total))
+}
+
+/// Labels every record of `input` into `output`, one output record per input record, in
+/// input order. Record-level problems become error records; an `Err` means the run could
+/// not go on (unreadable input, unwritable output, a bad CSV header or checkpoint, a failed
+/// batch labeller). `progress` is called after each chunk.
+///
+/// Labelling runs on rayon's current pool (install a smaller pool to limit cores); the
+/// calling thread hands out chunks and, for a labeller that
+/// [prefers batches](Labeler::prefers_batches), runs its batch calls.
+pub fn run(
+    input: Input<'_>,
+    output: Output<'_>,
+    opts: &RunOptions,
+    labeler: &dyn Labeler,
+    progress: &mut dyn FnMut(&RunProgress),
+) -> Result<RunSummary> {
+    let started = Instant::now();
+    if opts.format == Format::Parquet {
+        check_parquet(&input)?;
+    }
+    let (writer, start, mut counts, total_bytes) = open_output(&input, output, opts)?;
+    let resumed_from = counts.read();
+    let (mut reader, rows) = open_reader(input, opts, start)?;
+    std::thread::scope(|s| -> Result<RunSummary> {
+        let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk>>(2);
+        s.spawn(move || loop {
+            let next = reader.next_chunk().transpose();
+            let stop = !matches!(next, Some(Ok(_)));
+            if let Some(item) = next {
+                if chunk_tx.send(item).is_err() {
+                    break;
+                }
+            }
+            if stop {
+                break;
+            }
+        });
+        let (done_tx, done_rx) = sync_channel::<Done>(2);
+        let writing = s.spawn(move || write_all(writer, done_rx));
+
+        let mut failure = None;
+        for chunk in chunk_rx.iter() {
+            let labelled = chunk.and_then(|c| Ok((label_chunk(&c, opts, labeler)?, c.next)));
+            let ((parts, tally), next) = match labelled {
+                Ok(l) => l,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            counts.add(&tally);
+            let done = Done {
+                parts,
+                next,
+                counts: counts.clone(),
+            };
+            if done_tx.send(done).is_err() {
+                break; // the writer failed; its error is reported below
+            }
+            // Parquet positions count rows: scale them to the file size for the bar.
+            let bytes = match (rows, total_bytes) {
+                (Some(rows), Some(total)) => {
+                    (next.offset as f64 / rows.max(1) as f64 * total as f64) as u64
+                }
+                _ => next.offset,
+            };
+            progress(&RunProgress {
+                records: counts.read(),
+                bytes,
+                total_bytes,
+            });
+        }
+        drop(chunk_rx);
+        drop(done_tx);
+        let writer = writing.join().expect("the writer thread does not panic")?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        writer.finish()?;
+        Ok(RunSummary {
+            counts,
+            resumed_from,
+            elapsed: started.elapsed(),
+        })
+    })
+}
+
+/// The chunk reader for `input`, positioned at `start`; for Parquet also the row count.
+fn open_reader<'a>(
+    input: Input<'a>,
+    opts: &RunOptions,
+    start: Position,
+) -> Result<(Reader<'a>, Option<u64>)> {
+    if opts.format == Format::Parquet {
+        return open_parquet(input, opts, start);
+    }
+    let path = input.name();
+    let read: Box<dyn Read + Send + 'a> = match input {
+        Input::Stdin => Box::new(std::io::stdin()),
+        Input::Reader(r) => r,
+        Input::Path(p) => {
+            // No BufReader: the chunk readers read blocks of a MiB or more themselves.
+            let mut file = File::open(&p).map_err(|e| Error::io(&p, e))?;
+            if start != Position::START {
+                file.seek(SeekFrom::Start(start.offset))
+                    .map_err(|e| Error::io(&p, e))?;
+            }
+            Box::new(file)
+        }
+    };
+    let reader = if opts.format == Format::Csv {
+        let field = opts.field.as_str();
+        let resumed = if start != Position::START {
+            let header = File::open(&path).map_err(|e| Error::io(&path, e))?;
+            Some(csv_input::CsvChunks::header_columns(header, &path, field)?)
+        } else {
+            None
+        };
+        Reader::Csv(csv_input::CsvChunks::new(
+            read,
+            &path,
+            field,
+            start,
+            resumed,
+            opts.chunk_bytes,
+        )?)
+    } else {
+        Reader::Lines(jsonl::LineChunks::new(
+            read,
+            &path,
+            start,
+            opts.chunk_bytes,
+            opts.max_record_bytes,
+        ))
+    };
+    Ok((reader, None))
+}
+
+/// Refuses a Parquet input this build or this kind of input cannot read, before any
+/// output is created.
+fn check_parquet(input: &Input<'_>) -> Result<()> {
+    match input {
+        Input::Path(_) if cfg!(feature = "parquet") => Ok(()),
+        Input::Path(path) => Err(Error::ParquetNotCompiled { path: path.clone() }),
+        _ => Err(Error::ParquetNeedsFile {
+            given: input.kind(),
+        }),
+    }
+}
+
+fn open_parquet<'a>(
+    input: Input<'a>,
+    opts: &RunOptions,
+    start: Position,
+) -> Result<(Reader<'a>, Option<u64>)> {
+    check_parquet(&input)?;
+    #[cfg(feature = "parquet")]
+    {
+        let Input::Path(path) = input else {
+            unreachable!("check_parquet accepts only paths")
+        };
+        let r = crate::parquet_input::ParquetChunks::open(&path, start, opts.chunk_bytes)?;
+        let rows = r.total_rows;
+        Ok((Reader::Parquet(r), Some(rows)))
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (input, opts, start);
+        unreachable!("check_parquet refuses Parquet without the feature")
+    }
+}
+
+/// The writer thread: appends chunks in order until the channel closes.
+fn write_all(mut writer: Writer<'_>, chunks: Receiver<Done>) -> Result<Writer<'_>> {
+    for done in chunks {
+        writer.write_chunk(&done)?;
+    }
+    Ok(writer)
+}
