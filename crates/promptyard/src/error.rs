@@ -29,32 +29,6 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    // legacy: used by promptyard-batch/-train until they have their own errors.
-    #[doc(hidden)]
-    #[error("{path}:{line}: {field}: {msg}")]
-    Record {
-        #[doc(hidden)]
-        path: PathBuf,
-        #[doc(hidden)]
-        line: u64,
-        #[doc(hidden)]
-        field: String,
-        #[doc(hidden)]
-        msg: String,
-    },
-
-    // legacy: used by promptyard-batch/-train until they have their own errors.
-    #[doc(hidden)]
-    #[error("source {source_name}: {path}: {msg}")]
-    Source {
-        #[doc(hidden)]
-        source_name: String,
-        #[doc(hidden)]
-        path: PathBuf,
-        #[doc(hidden)]
-        msg: String,
-    },
-
     /// A model directory is missing, truncated or does not match this build.
     #[error("model {path}: {msg}")]
     Model {
@@ -106,16 +80,6 @@ pub enum Error {
         /// The model spec as given.
         spec: String,
         /// Why it is malformed or could not be resolved.
-        msg: String,
-    },
-
-    // legacy: used by promptyard-batch/-train until they have their own errors.
-    #[doc(hidden)]
-    #[error("invalid {what}: {msg}")]
-    Invalid {
-        #[doc(hidden)]
-        what: String,
-        #[doc(hidden)]
         msg: String,
     },
 
