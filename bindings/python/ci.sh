@@ -16,8 +16,8 @@ start=$SECONDS
 echo "== python bindings: venv $venv"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-echo "== python bindings: pip install ./bindings/python pytest pyarrow pyspark"
-"$venv/bin/python" -m pip install --quiet --progress-bar off "$here" pytest pyarrow pyspark
+echo '== python bindings: pip install ./bindings/python pytest pyarrow pyspark[sql]'
+"$venv/bin/python" -m pip install --quiet --progress-bar off "$here" pytest pyarrow "pyspark[sql]"
 echo "== python bindings: installed in $((SECONDS - start)) s"
 
 cd "$here"

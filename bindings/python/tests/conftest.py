@@ -32,8 +32,8 @@ def router():
 
 @pytest.fixture(scope="session")
 def prompts():
-    """Every third of the first 600 test prompts: all three labels, short and long."""
-    return load_prompts(600)[::3]
+    """Every seventh test prompt (~210): all sources and labels, short and long."""
+    return load_prompts()[::7]
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 the CLI). Needs pyspark and Java 17; marked `spark`."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -12,8 +14,15 @@ import pytest
 from conftest import REPO
 
 pytest.importorskip(
-    "pyspark", reason="pyspark is not installed: `pip install pyspark` to run the Spark example test"
+    "pyspark",
+    reason="pyspark is not installed: `pip install 'pyspark[sql]'` to run the Spark example test",
 )
+pytest.importorskip(
+    "pandas", reason="mapInArrow needs pandas: `pip install 'pyspark[sql]'` to run the Spark test"
+)
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("no Java (pyspark needs Java 17): the Spark example test is skipped",
+                allow_module_level=True)
 
 EXAMPLE = REPO / "bindings" / "python" / "examples" / "spark_label.py"
 
