@@ -1,6 +1,7 @@
 """Type stubs for promptyard (the native module is promptyard._promptyard)."""
 
 from os import PathLike
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import pyarrow
@@ -104,7 +105,7 @@ class Router:
     def reload_model(self, path: _Path) -> None:
         """Loads and swaps in a new classifier; on error the old one stays."""
     @property
-    def catalog_path(self) -> str:
+    def catalog_path(self) -> Path:
         """Path of the catalog in use."""
     @property
     def models(self) -> List[str]:
