@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -41,22 +42,28 @@ def prompts(words, n, length, seed):
 
 
 def best_of(repeat, fn):
+    """(wall seconds, CPU seconds of this process, all threads) of the fastest call."""
     fn()  # warm-up: page in the model, start rayon's pool
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append((time.perf_counter() - t, time.process_time() - c))
     return min(times)
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def time_cli(cli, texts, path, out):
     with open(path, "w", encoding="utf-8") as f:
         for i, t in enumerate(texts):
             f.write(json.dumps({"id": i, "text": t}) + "\n")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), children_cpu()
     subprocess.run([cli, "label", "-i", str(path), "-o", str(out), "--quiet"], check=True)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, children_cpu() - c
 
 
 def main():
@@ -95,14 +102,15 @@ def main():
 
     print(f"promptyard {promptyard.__version__}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, pyarrow {pa.__version__}")
     print()
-    print("| prompts | words each | text MB | path | seconds | prompts/s | µs/prompt/core |")
-    print("|---|---:|---:|---|---:|---:|---:|")
-    cores = os.cpu_count() or 1
-    for name, n, length, mb, path, secs in rows:
+    print("| prompts | words each | text MB | path | wall s | prompts/s | CPU s | CPU µs/prompt |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|")
+    for name, n, length, mb, path, (wall, cpu) in rows:
         print(
-            f"| {n:,} {name} | {length} | {mb:.0f} | {path} | {secs:.2f} | {n / secs:,.0f} "
-            f"| {secs * cores / n * 1e6:.2f} |"
+            f"| {n:,} {name} | {length} | {mb:.0f} | {path} | {wall:.2f} | {n / wall:,.0f} "
+            f"| {cpu:.2f} | {cpu / n * 1e6:.2f} |"
         )
+    print()
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
