@@ -2,9 +2,20 @@
 
 from os import PathLike
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Union, final
 
 import pyarrow
+
+__all__ = [
+    "LABELS",
+    "CatalogError",
+    "Decision",
+    "ModelError",
+    "NoAdequateModel",
+    "PromptyardError",
+    "Router",
+    "__version__",
+]
 
 __version__: str
 #: The three labels, in the fixed order of every probability vector.
@@ -24,6 +35,7 @@ class ModelError(PromptyardError):
 class NoAdequateModel(PromptyardError):
     """No catalog model is adequate for the prompt and the catalog sets no default_model."""
 
+@final
 class Decision:
     """One routing decision: the label, the chosen model and why. Read-only."""
 
@@ -74,6 +86,7 @@ class Decision:
     def to_json(self) -> str:
         """One line of JSON, byte for byte what ``promptyard route`` prints."""
 
+@final
 class Router:
     """Routes prompts to the cheapest adequate model. Thread-safe: share one per process.
 
@@ -82,7 +95,7 @@ class Router:
     or PromptyardError (e.g. an unreadable file).
     """
 
-    def __init__(self, catalog: Optional[_Path] = None, model: Optional[_Path] = None) -> None: ...
+    def __new__(cls, catalog: Optional[_Path] = None, model: Optional[_Path] = None) -> "Router": ...
     @staticmethod
     def from_catalog_str(toml: str, model: Optional[_Path] = None) -> "Router":
         """A router over catalog TOML held in memory."""
