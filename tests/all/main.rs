@@ -23,3 +23,4 @@ mod router_api;
 mod router_cli;
 mod router_reload;
 mod train_extra;
+mod readme;

@@ -207,16 +207,12 @@ fn a_failed_reload_keeps_the_old_state_and_returns_the_error() {
     assert_eq!(snapshot.fingerprint(), before_catalog);
 }
 
-/// The README quotes examples/embed.rs (which `cargo test` builds); keep the quote verbatim.
+/// docs/embedding.md quotes examples/embed.rs (which `cargo test` builds); keep it verbatim.
 #[test]
-fn the_readme_quotes_the_compiled_embedding_example() {
+fn the_embedding_doc_quotes_the_compiled_example() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = std::fs::read_to_string(root.join("docs/embedding.md")).unwrap();
     let example = std::fs::read_to_string(root.join("examples/embed.rs")).unwrap();
-    let section = readme
-        .split("## Embedding in your service")
-        .nth(1)
-        .expect("README has the embedding section");
     let quoted = section
         .split("```rust\n")
         .filter_map(|block| block.split("```").next())
@@ -224,6 +220,6 @@ fn the_readme_quotes_the_compiled_embedding_example() {
         .expect("the section quotes fn answer");
     assert!(
         example.contains(quoted),
-        "README quote differs from examples/embed.rs"
+        "docs/embedding.md quote differs from examples/embed.rs"
     );
 }
