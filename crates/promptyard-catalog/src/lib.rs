@@ -26,6 +26,7 @@ pub mod date;
 pub mod error;
 pub mod feeds;
 pub mod list;
+pub mod outcomes;
 pub mod update;
 
 pub use date::Date;
