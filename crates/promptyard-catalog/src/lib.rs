@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod check;
 pub mod date;
 pub mod error;
