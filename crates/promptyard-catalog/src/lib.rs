@@ -24,6 +24,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod date;
+pub mod economics;
 pub mod error;
 pub mod feeds;
 pub mod list;

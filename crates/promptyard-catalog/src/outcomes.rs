@@ -302,10 +302,15 @@ pub fn problem_key(prompt: &Prompt) -> String {
 }
 
 /// True when the prompt falls in the fit part of a stable split by problem: FNV-1a 64 of
-/// `seed:problem` below `fit_fraction` of the hash range. Same answer on every platform and run.
+/// `seed:source:problem`, mixed by the splitmix64 finaliser, below `fit_fraction` of the range. Same answer on every platform and run.
 pub fn in_fit_part(prompt: &Prompt, fit_fraction: f64, seed: u64) -> bool {
     let key = format!("{seed}:{}:{}", prompt.source, problem_key(prompt));
-    let h = promptyard::hash::fnv1a64(key.as_bytes());
+    // FNV-1a barely moves its top bits for keys that differ in their last bytes (`…:7`,
+    // `…:8`): the splitmix64 finaliser spreads them before the comparison.
+    let mut h = promptyard::hash::fnv1a64(key.as_bytes());
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
     (h as f64 / u64::MAX as f64) < fit_fraction
 }
 
