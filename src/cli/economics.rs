@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use promptyard_catalog::calibrate::{label_prompts, CalibrateOptions};
+use promptyard_catalog::calibrate::{label_prompts, AdequacyOptions, CalibrateOptions};
 use promptyard_catalog::economics::{evaluate_source, EconomicsOptions, SourceReport};
 use promptyard_catalog::Date;
 
@@ -28,6 +28,18 @@ pub struct Args {
     /// Skip the per-prompt policy.
     #[arg(long)]
     no_per_prompt: bool,
+    /// Per-prompt model: passes over the fit data.
+    #[arg(long, default_value_t = AdequacyOptions::default().epochs)]
+    adequacy_epochs: usize,
+    /// Per-prompt model: SGD step size.
+    #[arg(long, default_value_t = AdequacyOptions::default().learning_rate)]
+    adequacy_lr: f32,
+    /// Per-prompt model: L2 penalty per step.
+    #[arg(long, default_value_t = AdequacyOptions::default().l2)]
+    adequacy_l2: f32,
+    /// Per-prompt model: hash buckets (a power of two).
+    #[arg(long, default_value_t = AdequacyOptions::default().buckets)]
+    adequacy_buckets: u32,
     /// Write `economics.md`, `frontier.csv` and `frontier-<source>.svg` here.
     #[arg(long)]
     out_dir: Option<PathBuf>,
@@ -54,9 +66,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         ..EconomicsOptions::default()
     };
-    if args.no_per_prompt {
-        opts.adequacy = None;
-    }
+    opts.adequacy = (!args.no_per_prompt).then(|| AdequacyOptions {
+        epochs: args.adequacy_epochs,
+        learning_rate: args.adequacy_lr,
+        l2: args.adequacy_l2,
+        buckets: args.adequacy_buckets,
+        ..AdequacyOptions::default()
+    });
     let mut md = String::new();
     let mut csv = String::from("source,policy,quality_target,measured_quality,measured_cost_usd_per_prompt\n");
     let mut reports = Vec::new();

@@ -467,7 +467,7 @@ pub struct AdequacyOptions {
 impl Default for AdequacyOptions {
     fn default() -> Self {
         AdequacyOptions {
-            buckets: 1 << 15,
+            buckets: 1 << 12,
             epochs: 10,
             learning_rate: 0.5,
             l2: 1e-3,

@@ -54,7 +54,7 @@ impl Default for EconomicsOptions {
             fit_fraction: 0.5,
             seed: 0,
             quality_target: 0.95,
-            sweep: vec![0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0],
+            sweep: vec![0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 1.0],
             calibrate: CalibrateOptions::default(),
             adequacy: Some(AdequacyOptions::default()),
         }
@@ -349,6 +349,25 @@ impl SourceReport {
                 r.cost_usd * 1000.0,
                 100.0 * (1.0 - r.cost_usd / b.cost_usd.max(1e-300)),
             ));
+        }
+        for policy in ["per-label", "per-prompt"] {
+            let hit = self
+                .frontier
+                .iter()
+                .filter(|p| p.policy == policy && p.quality >= 0.95 * b.quality)
+                .min_by(|x, y| x.cost_usd.total_cmp(&y.cost_usd));
+            if let Some(p) = hit {
+                s.push_str(&format!(
+                    "\nFrontier, {policy}: cheapest swept quality_target with measured quality ≥ 95% of \
+                     the best single model's: {} → measured quality {:.3} ({:.1}%), measured cost \
+                     ${:.4} / 1k prompts ({:.1}% saved).\n",
+                    p.target,
+                    p.quality,
+                    100.0 * p.quality / b.quality.max(1e-12),
+                    p.cost_usd * 1000.0,
+                    100.0 * (1.0 - p.cost_usd / b.cost_usd.max(1e-300)),
+                ));
+            }
         }
         if self.incomplete_prompts > 0 {
             s.push_str(&format!(
