@@ -6,8 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod calibrate;
 mod catalog;
 mod data;
+mod economics;
 mod eval;
 mod label;
 mod report;
@@ -38,6 +40,10 @@ pub enum Command {
     Report(report::Args),
     /// Maintain the model catalog: refresh prices from price feeds, check, list.
     Catalog(catalog::Args),
+    /// Fit a catalog (quality per label, prices, per-prompt adequacy) from measured outcomes.
+    Calibrate(calibrate::Args),
+    /// Fit on part of an outcome log, route the rest: measured quality and cost per strategy.
+    Economics(economics::Args),
 }
 
 /// `--model DIR|hf:ORG/REPO[@REV]` resolved to a model directory; a Hub error gets the
@@ -65,5 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Label(a) => label::run(a),
         Command::Report(a) => report::run(a),
         Command::Catalog(a) => catalog::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
+        Command::Economics(a) => economics::run(a),
     }
 }

@@ -16,6 +16,7 @@ mod data_invariants;
 mod data_rebuild;
 mod gateway_dev_format;
 mod hub_resolve;
+mod outcomes_calibrate;
 mod policy_cases;
 mod policy_props;
 mod report_totals;

@@ -27,6 +27,7 @@ struct Spec {
     floor: f64,
     max_fallbacks: u64,
     deny_provider: Option<u8>,
+    quality_target: Option<f64>,
     models: Vec<M>,
 }
 
@@ -72,15 +73,17 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop_oneof![Just(0.2), 0.0f64..=1.0],
         0u64..=8,
         prop::option::weighted(0.2, 0u8..3),
+        prop::option::weighted(0.4, prop_oneof![Just(1.0), Just(0.95), 0.01f64..=1.0]),
         prop::collection::vec(model(), 1..12),
     )
         .prop_map(
-            |(min_quality, out_tokens, floor, max_fallbacks, deny_provider, models)| Spec {
+            |(min_quality, out_tokens, floor, max_fallbacks, deny_provider, quality_target, models)| Spec {
                 min_quality,
                 out_tokens,
                 floor,
                 max_fallbacks,
                 deny_provider,
+                quality_target,
                 models,
             },
         )
@@ -119,6 +122,9 @@ fn toml(spec: &Spec, reverse: bool) -> String {
     .unwrap();
     writeln!(s, "plausible_label_floor = {:?}", spec.floor).unwrap();
     writeln!(s, "max_fallbacks = {}", spec.max_fallbacks).unwrap();
+    if let Some(t) = spec.quality_target {
+        writeln!(s, "quality_target = {t:?}").unwrap();
+    }
     let used = |p: u8| spec.models.iter().any(|m| m.provider == p);
     if let Some(p) = spec.deny_provider.filter(|&p| used(p)) {
         writeln!(s, "deny = [\"p{p}\"]").unwrap();
@@ -165,11 +171,20 @@ fn reference(c: &Catalog, probs: &Probs, input_tokens: u64) -> (Label, Vec<(Stri
         .filter(|&l| l == label || probs[l.index()] >= s.plausible_label_floor)
         .collect();
     let out = s.expected_output_tokens(label);
+    // Both floors apply: min_quality and quality_target × the best eligible quality.
+    let best = |l: Label| {
+        c.models()
+            .iter()
+            .filter(|m| m.eligible)
+            .map(|m| m.quality(l))
+            .fold(0.0, f64::max)
+    };
+    let floor = |l: Label| s.min_quality(l).max(s.quality_target.map_or(0.0, |t| t * best(l)));
     let mut adequate: Vec<_> = c
         .models()
         .iter()
         .filter(|m| m.eligible)
-        .filter(|m| required.iter().all(|&l| m.quality(l) >= s.min_quality(l)))
+        .filter(|m| required.iter().all(|&l| m.quality(l) >= floor(l)))
         .filter(|m| input_tokens + out <= m.context_tokens)
         .map(|m| {
             (

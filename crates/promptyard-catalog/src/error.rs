@@ -79,6 +79,23 @@ pub enum Error {
         msg: String,
     },
 
+    /// An outcome log (prompts JSONL or outcomes CSV) is malformed.
+    #[error("{path}:{line}: {field}: {msg}")]
+    Outcomes {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line, 0 when unknown.
+        line: usize,
+        /// The field or column at fault, or `-`.
+        field: String,
+        /// What is wrong.
+        msg: String,
+    },
+
+    /// Calibration cannot produce a catalog (no model has prices, no outcomes left, …).
+    #[error("calibrate: {0}")]
+    Calibrate(String),
+
     /// A feed argument is incomplete, e.g. no snapshot date for a feed that has none.
     #[error("{path}: {msg}")]
     Usage {

@@ -21,11 +21,14 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod check;
 pub mod date;
+pub mod economics;
 pub mod error;
 pub mod feeds;
 pub mod list;
+pub mod outcomes;
 pub mod update;
 
 pub use date::Date;

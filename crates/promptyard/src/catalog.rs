@@ -15,6 +15,8 @@
 //! # allow = ["anthropic", "amazon"]       # provider names or model ids; only these are used
 //! # deny = ["gpt-4o"]                     # provider names or model ids never used
 //! # max_fallbacks = 3                     # length of Decision::fallbacks (at most 8)
+//! # quality_target = 0.95                 # also reach 95% of the best eligible model's quality
+//! # adequacy = "catalog.adequacy.safetensors" # per-prompt model, next to this file
 //!
 //! [[model]]
 //! id = "claude-3-5-sonnet"
@@ -52,10 +54,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::adequacy::Adequacy;
 use crate::error::{Error, Result};
 use crate::hash::fnv1a64;
 use crate::label::{Label, NUM_LABELS};
@@ -80,6 +84,7 @@ pub struct Catalog {
     fingerprint: u64,
     settings: Settings,
     models: Vec<ModelSpec>,
+    adequacy: Option<Arc<Adequacy>>,
 }
 
 /// The `[policy]` table: what "adequate" means and how the decision is shaped.
@@ -100,6 +105,12 @@ pub struct Settings {
     pub deny: Vec<String>,
     /// How many next-cheapest adequate models a decision lists as fallbacks (≤ [`MAX_FALLBACKS`]).
     pub max_fallbacks: usize,
+    /// Relative quality target in (0, 1]: an adequate model must also reach this fraction of
+    /// the best eligible model's quality for each required label. Both this and
+    /// `min_quality` apply; see [`Catalog::quality_floor`].
+    pub quality_target: Option<f64>,
+    /// Per-prompt adequacy file named by `[policy] adequacy`, relative to the catalog's folder.
+    pub adequacy: Option<String>,
 }
 
 impl Settings {
@@ -224,14 +235,39 @@ impl Catalog {
     pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Catalog> {
         let path = path.as_ref().to_path_buf();
         let raw: RawCatalog = toml::from_str(text).map_err(|e| serde_error(text, &path, &e))?;
-        Validator { text, path: &path }
+        let adequacy_span = raw.policy.get_ref().adequacy.as_ref().map(|a| a.span());
+        let mut catalog = Validator { text, path: &path }
             .build(raw)
             .map(|(settings, models)| Catalog {
                 fingerprint: fnv1a64(text.as_bytes()),
                 path,
                 settings,
                 models,
-            })
+                adequacy: None,
+            })?;
+        if let (Some(file), Some(span)) = (catalog.settings.adequacy.clone(), adequacy_span) {
+            let full = catalog.path.parent().unwrap_or(Path::new("")).join(&file);
+            let loaded = Adequacy::load(&full).map_err(|e| Error::Catalog {
+                path: catalog.path.clone(),
+                line: line_of(text, span.start),
+                field: "policy.adequacy".into(),
+                msg: e.to_string(),
+            })?;
+            catalog = catalog.with_adequacy(loaded);
+        }
+        Ok(catalog)
+    }
+
+    /// This catalog with a per-prompt adequacy model (replacing any it had): the policy then
+    /// ranks models by per-prompt success probability (see [`crate::policy`]).
+    pub fn with_adequacy(mut self, adequacy: Adequacy) -> Catalog {
+        self.adequacy = Some(Arc::new(adequacy));
+        self
+    }
+
+    /// The per-prompt adequacy model, if the catalog carries one.
+    pub fn adequacy(&self) -> Option<&Arc<Adequacy>> {
+        self.adequacy.as_ref()
     }
 
     /// Where the catalog came from (as given to [`Catalog::load`] or [`Catalog::parse`]).
@@ -258,6 +294,24 @@ impl Catalog {
     pub fn model(&self, id: &str) -> Option<&ModelSpec> {
         self.models.iter().find(|m| m.id == id)
     }
+
+    /// The quality a model needs for `label` to be adequate: the larger of `min_quality` and
+    /// `quality_target × (best eligible model's quality for label)`. Without a target this is
+    /// `min_quality`. The best eligible model always meets its own target (target ≤ 1), so
+    /// the target never makes a servable label unservable.
+    pub fn quality_floor(&self, label: Label) -> f64 {
+        let min = self.settings.min_quality(label);
+        let Some(target) = self.settings.quality_target else {
+            return min;
+        };
+        let best = self
+            .models
+            .iter()
+            .filter(|m| m.eligible)
+            .map(|m| m.quality(label))
+            .fold(0.0, f64::max);
+        min.max(target * best)
+    }
 }
 
 /// FNV-1a, 64 bit: stable across builds and platforms (unlike `std`'s hasher).
@@ -280,6 +334,8 @@ struct RawPolicy {
     #[serde(default)]
     deny: Vec<Spanned<String>>,
     max_fallbacks: Option<Spanned<u64>>,
+    quality_target: Option<Spanned<f64>>,
+    adequacy: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -543,6 +599,18 @@ impl Validator<'_> {
             }
         };
 
+        let quality_target = match &p.quality_target {
+            None => None,
+            Some(v) if *v.get_ref() > 0.0 && *v.get_ref() <= 1.0 => Some(*v.get_ref()),
+            Some(v) => {
+                return Err(self.err(
+                    v.span(),
+                    "policy.quality_target",
+                    format!("must be in (0, 1], got {}", v.get_ref()),
+                ))
+            }
+        };
+
         let mut models = Vec::with_capacity(raw.models.len());
         let mut first_line: HashMap<String, usize> = HashMap::new();
         for (i, entry) in raw.models.iter().enumerate() {
@@ -694,6 +762,8 @@ impl Validator<'_> {
                 allow,
                 deny,
                 max_fallbacks,
+                quality_target,
+                adequacy: p.adequacy.as_ref().map(|a| a.get_ref().clone()),
             },
             models,
         ))

@@ -30,6 +30,7 @@
 pub mod error;
 pub mod label;
 
+pub mod adequacy;
 pub mod catalog;
 pub mod classifier;
 pub mod features;

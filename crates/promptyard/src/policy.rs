@@ -9,7 +9,9 @@
 //!    `p ≥ plausible_label_floor`: an uncertain prompt is never sent to a model that is
 //!    inadequate for a plausible reading of it (escalation).
 //! 3. **Adequate models.** Eligible models (enabled, passing allow/deny) whose quality is
-//!    `≥ min_quality` for *every* required label, and whose context window holds the prompt
+//!    `≥ min_quality` for *every* required label (and, when `[policy] quality_target = t` is
+//!    set, also `≥ t × ` the best eligible model's quality for that label: both floors apply,
+//!    [`Catalog::quality_floor`]), and whose context window holds the prompt
 //!    plus the expected output: `input_tokens + expected_output_tokens[label] ≤ context_tokens`.
 //! 4. **Cost.** `input_tokens × input_price + expected_output_tokens[label] × output_price`,
 //!    prices in USD per million tokens. Input tokens are estimated as
@@ -24,6 +26,10 @@
 //!    `max_fallbacks` are the fallbacks, in order.
 //! 6. **Nothing adequate.** The catalog's `default_model` if set (and it fits the context
 //!    window), flagged with [`Decision::used_default`]; otherwise [`Error::NoAdequateModel`].
+//!
+//! **Per-prompt adequacy.** When the catalog carries an adequacy model (`[policy] adequacy`),
+//! step 3 uses each model's predicted probability of success on *this* prompt instead of the
+//! per-label `quality_target`; see [`Policy::choose_per_prompt`].
 //!
 //! The cost order depends on the prompt's length (input and output prices weigh differently),
 //! so candidates are ranked per prompt, by a linear scan over the eligible models with their
@@ -78,6 +84,8 @@ use crate::catalog::{Catalog, ModelSpec, MAX_FALLBACKS};
 use crate::error::{Error, Result};
 use crate::label::{Label, Probs, NUM_LABELS};
 
+mod per_prompt;
+
 /// Estimated input tokens of `text`: UTF-8 bytes / 4, rounded up (see the module docs).
 pub fn estimate_input_tokens(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
@@ -122,6 +130,8 @@ pub struct Policy {
     default_model: Option<usize>,
     /// `"{label} quality ≥ {min}"` per label, formatted once for the reason line.
     clauses: [String; NUM_LABELS],
+    /// The catalog's per-prompt adequacy model, if it carries one.
+    per_prompt: Option<per_prompt::PerPrompt>,
 }
 
 /// One ranked model in a [`Choice`].
@@ -243,7 +253,7 @@ impl Policy {
             .map(|(i, m)| {
                 let mask = Label::ALL
                     .into_iter()
-                    .filter(|&l| m.quality(l) >= settings.min_quality(l))
+                    .filter(|&l| m.quality(l) >= catalog.quality_floor(l))
                     .fold(0u8, |acc, l| acc | (1 << l.index()));
                 (i, mask)
             })
@@ -252,8 +262,12 @@ impl Policy {
             .default_model
             .as_deref()
             .and_then(|id| catalog.models().iter().position(|m| m.id == id));
-        let clauses = Label::ALL.map(|l| format!("{l} quality ≥ {}", settings.min_quality(l)));
+        let clauses = Label::ALL.map(|l| match settings.quality_target {
+            Some(t) => format!("{l} quality ≥ {:.3} ({t} × best)", catalog.quality_floor(l)),
+            None => format!("{l} quality ≥ {}", settings.min_quality(l)),
+        });
         Policy {
+            per_prompt: per_prompt::PerPrompt::new(&catalog),
             catalog,
             eligible,
             default_model,
@@ -342,6 +356,9 @@ impl Policy {
 
     /// Classifier output plus prompt in, owned [`Decision`] out.
     pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
+        if self.per_prompt.is_some() {
+            return self.decide_per_prompt(probs, prompt);
+        }
         let choice = self.choose(probs, estimate_input_tokens(prompt))?;
         Ok(self.decision(probs, &choice))
     }

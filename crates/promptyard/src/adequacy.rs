@@ -1,0 +1,246 @@
+//! Per-prompt adequacy: each model's probability of answering *this* prompt well, from the
+//! same hashed n-gram features the classifier uses, so routing stays in microseconds.
+//!
+//! One logistic regression per model over a shared bag of features:
+//!
+//! ```text
+//! x_j   = count_j / sqrt(n)               (n = feature occurrences in the prompt)
+//! p_m   = σ(b_m + Σ_j x_j · W[j, m])      W: [buckets, models] f32, b: [models] f32
+//! ```
+//!
+//! `W` is stored bucket-major, so a prompt's features each add one contiguous row of `models`
+//! floats: one pass over the features scores every model.
+//!
+//! The file is a safetensors file with two tensors, `weight` `[buckets, models]` and `bias`
+//! `[models]` (f32, little endian), and metadata `format` = [`ADEQUACY_FORMAT`], `featurizer`
+//! (the [`FeaturizerConfig`] as JSON: hash, seed, buckets, n-gram ranges) and `models` (JSON
+//! array of catalog ids, the column order). `promptyard calibrate` writes it next to the
+//! catalog and names it in `[policy] adequacy = "FILE"`; the policy then uses it
+//! ([`crate::policy`], "Per-prompt adequacy").
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig};
+
+/// `format` metadata value of an adequacy file this build reads.
+pub const ADEQUACY_FORMAT: &str = "promptyard-adequacy-v1";
+
+/// A trained per-prompt adequacy model: immutable; share it behind an `Arc`.
+#[derive(Clone, Debug)]
+pub struct Adequacy {
+    featurizer: Featurizer,
+    models: Vec<String>,
+    /// `[buckets, models]`, bucket-major.
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+/// Per-thread buffers for [`Adequacy::predict_with`].
+#[derive(Clone, Debug, Default)]
+pub struct AdequacyScratch {
+    features: FeatureScratch,
+    ids: Vec<u32>,
+}
+
+impl Adequacy {
+    /// Builds a model from its parts; `weight` is `[cfg.buckets, models.len()]` bucket-major.
+    pub fn new(
+        cfg: FeaturizerConfig,
+        models: Vec<String>,
+        weight: Vec<f32>,
+        bias: Vec<f32>,
+    ) -> Result<Adequacy> {
+        let featurizer = Featurizer::new(cfg)?;
+        let m = models.len();
+        let buckets = featurizer.config().buckets as usize;
+        if m == 0 || bias.len() != m || weight.len() != buckets * m {
+            return Err(Error::Invalid {
+                what: "adequacy model".into(),
+                msg: format!(
+                    "{m} models need bias [{m}] and weight [{buckets}, {m}], got {} and {}",
+                    bias.len(),
+                    weight.len()
+                ),
+            });
+        }
+        Ok(Adequacy {
+            featurizer,
+            models,
+            weight,
+            bias,
+        })
+    }
+
+    /// Catalog ids of the models, in column order.
+    pub fn models(&self) -> &[String] {
+        &self.models
+    }
+
+    /// The featurizer (its config is saved with the weights).
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
+    }
+
+    /// Success probabilities of every model for already featurised ids (with repeats), into
+    /// `out` (`out.len() == models().len()`).
+    pub fn predict_features(&self, ids: &[u32], out: &mut [f32]) {
+        let m = self.models.len();
+        out[..m].copy_from_slice(&self.bias);
+        if !ids.is_empty() {
+            let scale = 1.0 / (ids.len() as f32).sqrt();
+            let mut acc = [0.0f32; 64];
+            if m <= acc.len() {
+                for &b in ids {
+                    let row = &self.weight[b as usize * m..(b as usize + 1) * m];
+                    for (a, w) in acc[..m].iter_mut().zip(row) {
+                        *a += w;
+                    }
+                }
+                for (o, a) in out[..m].iter_mut().zip(&acc[..m]) {
+                    *o += a * scale;
+                }
+            } else {
+                for &b in ids {
+                    let row = &self.weight[b as usize * m..(b as usize + 1) * m];
+                    for (o, w) in out[..m].iter_mut().zip(row) {
+                        *o += w * scale;
+                    }
+                }
+            }
+        }
+        for o in &mut out[..m] {
+            *o = 1.0 / (1.0 + (-*o).exp());
+        }
+    }
+
+    /// Success probabilities of every model for `text`, with caller-owned buffers.
+    pub fn predict_with(&self, text: &str, scratch: &mut AdequacyScratch, out: &mut [f32]) {
+        let AdequacyScratch { features, ids } = scratch;
+        self.featurizer.featurize(text, features, ids);
+        self.predict_features(ids, out);
+    }
+
+    /// The file's bytes (see the module docs); equal models give equal bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let m = self.models.len();
+        let wbytes = self.weight.len() * 4;
+        let mut meta = BTreeMap::new();
+        meta.insert("format", ADEQUACY_FORMAT.to_string());
+        meta.insert(
+            "featurizer",
+            serde_json::to_string(self.featurizer.config()).unwrap_or_default(),
+        );
+        meta.insert(
+            "models",
+            serde_json::to_string(&self.models).unwrap_or_default(),
+        );
+        let header = serde_json::json!({
+            "__metadata__": meta,
+            "bias": {"dtype": "F32", "shape": [m], "data_offsets": [0, m * 4]},
+            "weight": {"dtype": "F32", "shape": [self.featurizer.config().buckets, m],
+                       "data_offsets": [m * 4, m * 4 + wbytes]},
+        });
+        let mut h = serde_json::to_vec(&header).unwrap_or_default();
+        while h.len() % 8 != 0 {
+            h.push(b' ');
+        }
+        let mut out = Vec::with_capacity(8 + h.len() + m * 4 + wbytes);
+        out.extend_from_slice(&(h.len() as u64).to_le_bytes());
+        out.extend_from_slice(&h);
+        for x in self.bias.iter().chain(&self.weight) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    /// Parses an adequacy file; `path` names it in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Adequacy> {
+        let bad = |msg: String| Error::Model {
+            path: path.to_path_buf(),
+            msg,
+        };
+        let (_, header) = safetensors::SafeTensors::read_metadata(bytes)
+            .map_err(|e| bad(format!("not a valid safetensors file: {e}")))?;
+        let meta = header.metadata().clone().unwrap_or_default();
+        let get = |k: &str| {
+            meta.get(k)
+                .ok_or_else(|| bad(format!("metadata {k} missing (not an adequacy file?)")))
+        };
+        if get("format")? != ADEQUACY_FORMAT {
+            return Err(bad(format!(
+                "format {:?}, this build reads {ADEQUACY_FORMAT:?}",
+                get("format")?
+            )));
+        }
+        let cfg: FeaturizerConfig = serde_json::from_str(get("featurizer")?)
+            .map_err(|e| bad(format!("metadata featurizer: {e}")))?;
+        let models: Vec<String> = serde_json::from_str(get("models")?)
+            .map_err(|e| bad(format!("metadata models: {e}")))?;
+        let st = safetensors::SafeTensors::deserialize(bytes)
+            .map_err(|e| bad(format!("not a valid safetensors file: {e}")))?;
+        let f32s = |name: &str| -> Result<Vec<f32>> {
+            let t = st.tensor(name).map_err(|e| bad(format!("tensor {name}: {e}")))?;
+            if t.dtype() != safetensors::Dtype::F32 {
+                return Err(bad(format!("tensor {name} must be F32")));
+            }
+            Ok(t.data()
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect())
+        };
+        let (weight, bias) = (f32s("weight")?, f32s("bias")?);
+        Adequacy::new(cfg, models, weight, bias).map_err(|e| bad(e.to_string()))
+    }
+
+    /// Reads an adequacy file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Adequacy> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Adequacy::from_bytes(&bytes, path)
+    }
+
+    /// Writes the file (see [`Adequacy::to_bytes`]).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_bytes()).map_err(|e| Error::io(path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Adequacy {
+        let cfg = FeaturizerConfig {
+            buckets: 1 << 4,
+            ..FeaturizerConfig::default()
+        };
+        let weight = (0..32).map(|i| (i as f32 - 16.0) / 8.0).collect();
+        Adequacy::new(cfg, vec!["a".into(), "b".into()], weight, vec![0.5, -0.5]).unwrap()
+    }
+
+    #[test]
+    fn probabilities_follow_the_formula() {
+        let a = small();
+        let mut out = [0.0; 2];
+        // ids [3, 3, 5]: x_3 = 2/sqrt(3), x_5 = 1/sqrt(3); W[3] = (-10/8, -9/8), W[5] = (-6/8, -5/8).
+        a.predict_features(&[3, 3, 5], &mut out);
+        let s = 1.0 / 3f32.sqrt();
+        let z0 = 0.5 + (2.0 * -1.25 + -0.75) * s;
+        let z1 = -0.5 + (2.0 * -1.125 + -0.625) * s;
+        assert!((out[0] - 1.0 / (1.0 + (-z0).exp())).abs() < 1e-6);
+        assert!((out[1] - 1.0 / (1.0 + (-z1).exp())).abs() < 1e-6);
+    }
+
+    #[test]
+    fn file_round_trips() {
+        let a = small();
+        let b = Adequacy::from_bytes(&a.to_bytes(), Path::new("x")).unwrap();
+        assert_eq!(a.weight, b.weight);
+        assert_eq!(a.bias, b.bias);
+        assert_eq!(a.models, b.models);
+        assert_eq!(a.to_bytes(), b.to_bytes());
+    }
+}

@@ -1,0 +1,171 @@
+//! `promptyard calibrate`: measured outcomes in, a catalog with measured quality out.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use promptyard::catalog::Catalog;
+use promptyard::Classifier;
+use promptyard_catalog::calibrate::{
+    calibrate, label_prompts, train_adequacy, AdequacyOptions, CalibrateOptions, LabelSource,
+};
+use promptyard_catalog::outcomes::{ModelMap, Outcomes};
+use promptyard_catalog::Date;
+
+/// Where prompt labels come from.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Labels {
+    /// The log's `label` field where present, else the classifier.
+    Auto,
+    /// The log's `label` field only.
+    Given,
+    /// The classifier only.
+    Classifier,
+}
+
+impl From<Labels> for LabelSource {
+    fn from(l: Labels) -> Self {
+        match l {
+            Labels::Auto => LabelSource::Auto,
+            Labels::Given => LabelSource::Given,
+            Labels::Classifier => LabelSource::Classifier,
+        }
+    }
+}
+
+/// The outcome-reading flags shared by `calibrate` and `economics`.
+#[derive(Debug, clap::Args)]
+pub struct OutcomeArgs {
+    /// Folder with prompts.jsonl[.gz] and outcomes.csv[.gz].
+    #[arg(long)]
+    pub outcomes: PathBuf,
+    /// Only these sources (repeatable; default: all).
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// Base catalog: prices, providers and context windows of the models it knows.
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// TOML of `"NAME" = "catalog-id"` or `"SOURCE/NAME" = "catalog-id"` lines.
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// Where labels come from.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub labels: Labels,
+    /// Classifier directory used for labelling (default: the bundled one).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+/// Outcomes, base catalog, map and classifier, read and validated.
+pub struct Inputs {
+    pub outcomes: Outcomes,
+    pub base: Option<Catalog>,
+    pub map: ModelMap,
+    pub classifier: Classifier,
+}
+
+impl OutcomeArgs {
+    pub fn read(&self) -> anyhow::Result<Inputs> {
+        let mut outcomes = Outcomes::read_dir(&self.outcomes)
+            .with_context(|| format!("reading outcomes in {}", self.outcomes.display()))?;
+        for line in outcomes.summary.lines() {
+            eprintln!("promptyard: {line}");
+        }
+        let known = outcomes.sources();
+        if let Some(s) = self.sources.iter().find(|s| !known.contains(s)) {
+            anyhow::bail!("--source {s}: not in the outcomes (sources: {})", known.join(", "));
+        }
+        outcomes.retain_sources(&self.sources);
+        Ok(Inputs {
+            outcomes,
+            base: self.catalog.as_ref().map(Catalog::load).transpose()?,
+            map: self.map.as_ref().map(ModelMap::load).transpose()?.unwrap_or_default(),
+            classifier: match &self.model {
+                Some(d) => Classifier::load(d)?,
+                None => Classifier::bundled()?,
+            },
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: OutcomeArgs,
+    /// `[policy] quality_target` written: the fraction of the best model's quality a choice
+    /// must reach (per label, or per prompt with the adequacy model).
+    #[arg(long, default_value_t = 0.95)]
+    quality_target: f64,
+    /// Do not train and reference the per-prompt adequacy model.
+    #[arg(long)]
+    no_per_prompt: bool,
+    /// Date written into the provenance, YYYY-MM-DD (default: today, UTC).
+    #[arg(long)]
+    date: Option<String>,
+    /// The catalog to write; the adequacy model goes next to it as `<stem>.adequacy.safetensors`.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.quality_target > 0.0 && args.quality_target <= 1.0,
+        "--quality-target must be in (0, 1], got {}",
+        args.quality_target
+    );
+    let inputs = args.input.read()?;
+    let labels = label_prompts(&inputs.outcomes, &inputs.classifier, args.input.labels.into());
+    for (reason, n) in &labels.skipped {
+        eprintln!("promptyard: skipped {n} prompt(s): {reason}");
+    }
+    let opts = CalibrateOptions {
+        quality_target: Some(args.quality_target),
+        date: args.date.clone().unwrap_or_else(|| Date::today_utc().to_string()),
+        origin: args.input.outcomes.display().to_string(),
+        ..CalibrateOptions::default()
+    };
+    let all = vec![true; inputs.outcomes.prompts.len()];
+    let cal = calibrate(&inputs.outcomes, &labels, &all, inputs.base.as_ref(), &inputs.map, &opts)?;
+    for (id, why) in &cal.refused {
+        eprintln!("promptyard: refused {id}: {why}");
+    }
+    let adequacy_name = (!args.no_per_prompt).then(|| {
+        let stem = args.out.file_stem().map_or("catalog".into(), |s| s.to_string_lossy());
+        format!("{stem}.adequacy.safetensors")
+    });
+    if let Some(name) = &adequacy_name {
+        let ids: Vec<String> = cal.models.iter().map(|m| m.id.clone()).collect();
+        let resolved: Vec<String> = inputs
+            .outcomes
+            .rows
+            .iter()
+            .map(|r| {
+                let source = &inputs.outcomes.prompts[r.prompt].source;
+                inputs.map.resolve(source, &r.model, inputs.base.as_ref())
+            })
+            .collect();
+        let model_of_row: Vec<Option<&str>> = resolved.iter().map(|s| Some(s.as_str())).collect();
+        let adequacy = train_adequacy(
+            &inputs.outcomes,
+            &all,
+            &model_of_row,
+            &ids,
+            inputs.classifier.featurizer().config(),
+            &AdequacyOptions::default(),
+        )?;
+        let path = args.out.with_file_name(name);
+        adequacy.save(&path)?;
+        eprintln!("promptyard: wrote {}", path.display());
+    }
+    let text = cal.to_toml(&opts, adequacy_name.as_deref());
+    std::fs::write(&args.out, &text).with_context(|| format!("writing {}", args.out.display()))?;
+    // The written catalog must load as `route`, `label` and `Router` will load it.
+    Catalog::load(&args.out).context("the calibrated catalog does not load")?;
+    eprintln!(
+        "promptyard: wrote {} ({} models from {} outcome rows)",
+        args.out.display(),
+        cal.models.len(),
+        cal.rows_used
+    );
+    Ok(ExitCode::SUCCESS)
+}

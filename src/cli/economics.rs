@@ -1,0 +1,182 @@
+//! `promptyard economics`: fit on one part of an outcome log, route the rest, and print the
+//! *measured* quality and cost of each strategy per source, with a frontier chart.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use promptyard_catalog::calibrate::{label_prompts, AdequacyOptions, CalibrateOptions};
+use promptyard_catalog::economics::{evaluate_source, EconomicsOptions, SourceReport};
+use promptyard_catalog::Date;
+
+use super::calibrate::OutcomeArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: OutcomeArgs,
+    /// Fraction of problems fitted on (split by problem with a stable hash).
+    #[arg(long, default_value_t = 0.5)]
+    fit_fraction: f64,
+    /// Split seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The headline quality_target.
+    #[arg(long, default_value_t = 0.95)]
+    quality_target: f64,
+    /// Skip the per-prompt policy.
+    #[arg(long)]
+    no_per_prompt: bool,
+    /// Per-prompt model: passes over the fit data.
+    #[arg(long, default_value_t = AdequacyOptions::default().epochs)]
+    adequacy_epochs: usize,
+    /// Per-prompt model: SGD step size.
+    #[arg(long, default_value_t = AdequacyOptions::default().learning_rate)]
+    adequacy_lr: f32,
+    /// Per-prompt model: L2 penalty per step.
+    #[arg(long, default_value_t = AdequacyOptions::default().l2)]
+    adequacy_l2: f32,
+    /// Per-prompt model: hash buckets (a power of two).
+    #[arg(long, default_value_t = AdequacyOptions::default().buckets)]
+    adequacy_buckets: u32,
+    /// Write `economics.md`, `frontier.csv` and `frontier-<source>.svg` here.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.fit_fraction > 0.0 && args.fit_fraction < 1.0,
+        "--fit-fraction must be in (0, 1)"
+    );
+    let inputs = args.input.read()?;
+    let labels = label_prompts(&inputs.outcomes, &inputs.classifier, args.input.labels.into());
+    for (reason, n) in &labels.skipped {
+        eprintln!("promptyard: skipped {n} prompt(s): {reason}");
+    }
+    let mut opts = EconomicsOptions {
+        fit_fraction: args.fit_fraction,
+        seed: args.seed,
+        quality_target: args.quality_target,
+        calibrate: CalibrateOptions {
+            date: Date::today_utc().to_string(),
+            origin: args.input.outcomes.display().to_string(),
+            ..CalibrateOptions::default()
+        },
+        ..EconomicsOptions::default()
+    };
+    opts.adequacy = (!args.no_per_prompt).then(|| AdequacyOptions {
+        epochs: args.adequacy_epochs,
+        learning_rate: args.adequacy_lr,
+        l2: args.adequacy_l2,
+        buckets: args.adequacy_buckets,
+        ..AdequacyOptions::default()
+    });
+    let mut md = String::new();
+    let mut csv = String::from("source,policy,quality_target,measured_quality,measured_cost_usd_per_prompt\n");
+    let mut reports = Vec::new();
+    for source in inputs.outcomes.sources() {
+        match evaluate_source(
+            &inputs.outcomes,
+            &labels,
+            &source,
+            inputs.base.as_ref(),
+            &inputs.map,
+            &inputs.classifier,
+            &opts,
+        ) {
+            Ok(r) => {
+                md.push_str(&r.to_markdown());
+                md.push('\n');
+                for p in &r.frontier {
+                    let _ = writeln!(csv, "{},{},{},{:.6},{:.9}", r.source, p.policy, p.target, p.quality, p.cost_usd);
+                }
+                reports.push(r);
+            }
+            Err(e) => {
+                let _ = writeln!(md, "### {source}\n\nnot evaluated: {e}\n");
+            }
+        }
+    }
+    print!("{md}");
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::write(dir.join("economics.md"), &md)?;
+        std::fs::write(dir.join("frontier.csv"), &csv)?;
+        for r in &reports {
+            let path = dir.join(format!("frontier-{}.svg", r.source));
+            draw_frontier(r, &path).map_err(anyhow::Error::msg).with_context(|| format!("chart {}", path.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Measured quality against measured cost: both policies swept over quality_target, and the
+/// fixed strategies as labelled points.
+fn draw_frontier(r: &SourceReport, path: &Path) -> Result<(), String> {
+    use plotters::prelude::*;
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let k = 1000.0;
+    let xs = r.frontier.iter().map(|p| p.cost_usd).chain(r.rows.iter().map(|m| m.cost_usd));
+    let ys = r.frontier.iter().map(|p| p.quality).chain(r.rows.iter().map(|m| m.quality));
+    let xmax = xs.fold(0.0, f64::max) * k * 1.1 + 1e-9;
+    let (ymin, ymax) = ys.fold((1.0f64, 0.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("{}: measured quality vs measured cost ({})", r.source, r.cost_basis),
+            ("sans-serif", 18),
+        )
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..xmax, (ymin - 0.05).max(0.0)..(ymax + 0.03).min(1.0))
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .x_desc("measured cost, USD per 1,000 prompts")
+        .y_desc("measured quality (mean score)")
+        .draw()
+        .map_err(|x| e(&x))?;
+    for (policy, color) in [("per-label", RGBColor(0x9e, 0x9e, 0x9e)), ("per-prompt", RGBColor(0x1f, 0x77, 0xb4))] {
+        let mut pts: Vec<(f64, f64)> = r
+            .frontier
+            .iter()
+            .filter(|p| p.policy == policy)
+            .map(|p| (p.cost_usd * k, p.quality))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(|x| e(&x))?
+            .label(format!("{policy} policy, quality_target swept"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
+            .map_err(|x| e(&x))?;
+    }
+    for m in &r.rows {
+        let short: String = m.strategy.split(" (").next().unwrap_or("").to_string();
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((m.cost_usd * k, m.quality))
+                    + Cross::new((0, 0), 5, RED.stroke_width(2))
+                    + Text::new(short, (6, -12), ("sans-serif", 12)),
+            ))
+            .map_err(|x| e(&x))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))?;
+    Ok(())
+}
