@@ -56,8 +56,8 @@ impl Adequacy {
         let m = models.len();
         let buckets = featurizer.config().buckets as usize;
         if m == 0 || bias.len() != m || weight.len() != buckets * m {
-            return Err(Error::Invalid {
-                what: "adequacy model".into(),
+            return Err(Error::Model {
+                path: "<adequacy model>".into(),
                 msg: format!(
                     "{m} models need bias [{m}] and weight [{buckets}, {m}], got {} and {}",
                     bias.len(),

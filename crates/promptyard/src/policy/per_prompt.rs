@@ -151,7 +151,7 @@ impl Policy {
                 choice.used_default = true;
                 Ok(choice)
             }
-            _ => Err(Error::NoAdequateModel(self.explain_none(&choice, needed))),
+            _ => Err(self.no_adequate_model(required, needed)),
         }
     }
 
