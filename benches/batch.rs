@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::Path;
 
 use criterion::{criterion_group, Criterion, Throughput};
-use promptyard_batch::{self, Format, Options, RouterLabeler, Sink, Source};
+use promptyard_batch::{self as batch, Format, Options, RouterLabeler, Sink, Source};
 use promptyard::router::Router;
 
 /// Words prompts are made of: a mix of planning, reasoning and code vocabulary.
