@@ -1,10 +1,12 @@
 //! Resident memory of an embedded router: at start, after `Router::new()` (bundled model and
 //! catalog), after the first route, and across 10 hot reloads of the model from a directory.
 //!
-//! Linux only: it reads `VmRSS` (resident now) and `VmHWM` (peak) from `/proc/self/status`,
-//! and resets the peak through `/proc/self/clear_refs` to measure the reloads on their own.
+//! Linux only: it reads `VmRSS` (resident now, with its `RssAnon` and `RssFile` parts) and
+//! `VmHWM` (peak) from `/proc/self/status`, and resets the peak through
+//! `/proc/self/clear_refs` to measure the reloads on their own. Freed memory that the
+//! allocator keeps for reuse still counts as resident.
 //!
-//! Run: `cargo run --release --example memory`
+//! Run: `cargo run --release --example memory [RELOADS]` (10 reloads unless given)
 
 use promptyard::model::ModelFile;
 use promptyard::Router;
@@ -20,9 +22,16 @@ fn status_kib(field: &str) -> anyhow::Result<u64> {
     Ok(kib.parse()?)
 }
 
+/// One line: resident now, split into heap (anonymous) and file-backed pages (the binary,
+/// including the bundled model's `include_bytes!`, which the kernel can drop and reread).
 fn report(what: &str) -> anyhow::Result<()> {
-    let rss = status_kib("VmRSS")?;
-    println!("{what:<44} VmRSS {:>8.1} MiB", rss as f64 / 1024.0);
+    let mib = |field| status_kib(field).map(|k| k as f64 / 1024.0);
+    println!(
+        "{what:<44} VmRSS {:>6.1} MiB (anon {:>6.1}, file {:>5.1})",
+        mib("VmRSS")?,
+        mib("RssAnon")?,
+        mib("RssFile")?
+    );
     Ok(())
 }
 
@@ -51,12 +60,13 @@ fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     ModelFile::bundled()?.save(dir.path())?;
     report("after saving the model to a temp dir")?;
+    let reloads: usize = std::env::args().nth(1).map_or(Ok(10), |n| n.parse())?;
     let reset = reset_peak();
-    for _ in 0..10 {
+    for _ in 0..reloads {
         router.reload_model(dir.path())?;
         router.route("Plan a 3-day trip to Lisbon")?;
     }
-    report("after 10 reloads from the directory")?;
+    report(&format!("after {reloads} reloads from the directory"))?;
     let what = if reset {
         "peak during the reloads (VmHWM)"
     } else {

@@ -230,7 +230,12 @@ proptest! {
         let policy = Policy::new(Arc::new(catalog.clone()));
         let got = policy.choose(&probs, input_tokens);
         match (&got, expected.first()) {
-            (Err(Error::NoAdequateModel { .. }), None) => {}
+            (Err(Error::NoAdequateModel { rejected, .. }), None) => {
+                // Every model is accounted for, in file order.
+                let ids: Vec<&str> = rejected.iter().map(|(id, _)| id.as_str()).collect();
+                let all: Vec<&str> = catalog.models().iter().map(|m| m.id.as_str()).collect();
+                prop_assert_eq!(ids, all);
+            }
             (Ok(choice), Some((best_id, best_cost))) => {
                 let models = catalog.models();
                 prop_assert_eq!(choice.label, label);

@@ -11,7 +11,7 @@
 //! table (4 MiB for 2^18 buckets) and the bias stay resident; the file's bytes and the
 //! embedding are dropped after loading.
 //!
-//! With the `candle` feature, [`BatchEngine`] runs the same table through candle for large
+//! With the `candle` feature, `BatchEngine` runs the same table through candle for large
 //! batches, on CPU or (with `cuda`) a GPU; it agrees with the plain-Rust path within 1e-5.
 //!
 //! ```

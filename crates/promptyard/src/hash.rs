@@ -24,7 +24,8 @@ pub fn fnv1a64_parts(parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// [`fnv1a64_parts`] as 16 lowercase hex digits: the form fingerprints are shown and stored in.
+/// FNV-1a 64 of the concatenation of `parts`, as 16 lowercase hex digits: the form
+/// fingerprints are shown and stored in.
 pub fn fnv1a_hex(parts: &[&[u8]]) -> String {
     format!("{:016x}", fnv1a64_parts(parts))
 }

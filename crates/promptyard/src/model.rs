@@ -295,7 +295,9 @@ impl ModelFile {
             }
         }
         let buckets = config.featurizer.buckets as usize;
-        let tensor = |name: &str, shape: &[usize]| -> Result<(safetensors::Dtype, Vec<u8>)> {
+        // Borrowed from `safetensors_bytes`: a load holds the file's bytes and the decoded
+        // tensors, never a third copy.
+        let tensor = |name: &str, shape: &[usize]| -> Result<(safetensors::Dtype, &[u8])> {
             let view = st
                 .tensor(name)
                 .map_err(|e| model_err(&wpath, format!("tensor {name}: {e}")))?;
@@ -309,9 +311,7 @@ impl ModelFile {
                 ));
             }
             match view.dtype() {
-                d @ (safetensors::Dtype::F16 | safetensors::Dtype::F32) => {
-                    Ok((d, view.data().to_vec()))
-                }
+                d @ (safetensors::Dtype::F16 | safetensors::Dtype::F32) => Ok((d, view.data())),
                 other => Err(model_err(
                     &wpath,
                     format!("tensor {name} has dtype {other:?} (expected F16 or F32)"),
@@ -321,13 +321,13 @@ impl ModelFile {
         let (edt, ebytes) = tensor(T_EMBEDDING, &[buckets, config.dim])?;
         let (wdt, wbytes) = tensor(T_WEIGHT, &[NUM_LABELS, config.dim])?;
         let (bdt, bbytes) = tensor(T_BIAS, &[NUM_LABELS])?;
-        let fingerprint = fingerprint_of(&meta, [&ebytes, &wbytes, &bbytes]);
+        let fingerprint = fingerprint_of(&meta, [ebytes, wbytes, bbytes]);
         let embedding = match edt {
             safetensors::Dtype::F16 => ebytes
                 .chunks_exact(2)
                 .map(|c| half::f16::from_le_bytes([c[0], c[1]]))
                 .collect(),
-            _ => to_f32(&ebytes, edt)
+            _ => to_f32(ebytes, edt)
                 .into_iter()
                 .map(half::f16::from_f32)
                 .collect(),
@@ -335,8 +335,8 @@ impl ModelFile {
         let file = ModelFile {
             config,
             embedding,
-            weight: to_f32(&wbytes, wdt),
-            bias: to_f32(&bbytes, bdt),
+            weight: to_f32(wbytes, wdt),
+            bias: to_f32(bbytes, bdt),
             fingerprint,
         };
         file.check(dir)?;
