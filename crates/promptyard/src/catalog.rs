@@ -314,7 +314,6 @@ impl Catalog {
     }
 }
 
-/// FNV-1a, 64 bit: stable across builds and platforms (unlike `std`'s hasher).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCatalog {

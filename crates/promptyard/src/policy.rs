@@ -102,14 +102,15 @@ pub enum Rejection {
     NotAllowed,
     /// The catalog's `deny` list names the model or its provider.
     Denied,
-    /// Below the policy's `min_quality` for a required label (the first such label, in
-    /// [`Label::ALL`] order).
+    /// Below the policy's quality floor for a required label (the first such label, in
+    /// [`Label::ALL`] order): `min_quality`, or `quality_target` × the best model's quality
+    /// where that is higher.
     Quality {
         /// The label the model is not good enough for.
         label: Label,
         /// The model's quality for it (0..=1).
         quality: f64,
-        /// The policy's minimum for it (0..=1).
+        /// The floor it had to reach (0..=1).
         min: f64,
     },
     /// Adequate, but the prompt plus its expected output does not fit the context window.
@@ -455,12 +456,12 @@ impl Policy {
                     Rejection::Denied
                 } else if let Some(&label) = required_labels
                     .iter()
-                    .find(|&&l| m.quality(l) < settings.min_quality(l))
+                    .find(|&&l| m.quality(l) < self.catalog.quality_floor(l))
                 {
                     Rejection::Quality {
                         label,
                         quality: m.quality(label),
-                        min: settings.min_quality(label),
+                        min: self.catalog.quality_floor(label),
                     }
                 } else if needed > m.context_tokens {
                     Rejection::ContextWindow {
