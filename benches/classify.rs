@@ -8,7 +8,7 @@ mod common;
 use candle_core::Device;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
-use promptyard::classifier::{Classifier, Scratch};
+use promptyard::classifier::{BatchEngine, Classifier, Scratch};
 use promptyard::features::FeatureScratch;
 
 fn single(c: &mut Criterion) {
@@ -45,8 +45,9 @@ fn batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("batch_1024");
     group.sample_size(10);
     group.throughput(Throughput::Elements(texts.len() as u64));
+    let engine = BatchEngine::new(&clf, &Device::Cpu).unwrap();
     group.bench_function("candle_cpu", |b| {
-        b.iter(|| clf.predict_batch(black_box(&texts), &Device::Cpu).unwrap())
+        b.iter(|| engine.predict(black_box(&texts)).unwrap())
     });
     group.bench_function("rayon_fast_path", |b| {
         b.iter(|| texts.par_iter().map(|t| clf.predict(t)).collect::<Vec<_>>())

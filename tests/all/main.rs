@@ -12,6 +12,7 @@ mod classifier_props;
 mod classifier_train;
 mod data_invariants;
 mod data_rebuild;
+mod empty_prompt;
 mod gateway_dev_format;
 mod hub_resolve;
 mod policy_cases;
