@@ -1,7 +1,7 @@
 //! The `promptyard` command line: a thin shell over the library.
 //!
 //! Exit codes: 0 success; 1 some records failed (batch labelling) or `catalog check` found
-//! warnings; 2 could not run.
+//! warnings; 2 could not run (including `route` given an empty or whitespace-only prompt).
 
 mod chart;
 mod cli;

@@ -55,11 +55,16 @@ struct BuildArgs {
     /// Folder of mined `*.jsonl` prompts [default: OUT/raw-extra].
     #[arg(long, value_name = "DIR")]
     raw_extra: Option<PathBuf>,
+    /// Folder of the `other` data written for this project (handwritten_train.jsonl,
+    /// from_sources.jsonl; its gateway_dev_*.jsonl files are guarded) [default: OUT/other].
+    #[arg(long, value_name = "DIR")]
+    other: Option<PathBuf>,
     /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
     /// not be used in a commercially distributed model; its sources end in `-nc`.
     #[arg(long)]
     include_nc: bool,
-    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl].
+    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl
+    /// and the gateway_dev_*.jsonl files of the `other` folder].
     #[arg(long, value_name = "FILE")]
     guard: Vec<PathBuf>,
     /// Leave out the template-generated `synth_*` prompts.
@@ -122,13 +127,15 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let other_dir = a.other.unwrap_or_else(|| a.out.join("other"));
     let guard_files = if a.guard.is_empty() {
-        vec![a.out.join("gateway_dev.jsonl")]
+        data::default_guard_files(&a.out, &other_dir)
     } else {
         a.guard
     };
     let opts = BuildOptions {
         guard_files,
+        other_dir: Some(other_dir),
         raw_extra_dir: Some(a.raw_extra.unwrap_or_else(|| a.out.join("raw-extra"))),
         raw_dir: a.raw,
         nc_dir,

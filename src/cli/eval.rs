@@ -101,18 +101,19 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
     writeln!(out, "ECE       {:.4}   (NLL {:.4})", m.ece, m.nll)?;
     writeln!(
         out,
-        "\n{:<16} {:>9} {:>9} {:>9} {:>8}",
-        "label", "precision", "recall", "F1", "support"
+        "\n{:<16} {:>9} {:>9} {:>9} {:>8} {:>9}",
+        "label", "precision", "recall", "F1", "support", "ECE"
     )?;
     for l in &m.per_label {
         writeln!(
             out,
-            "{:<16} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+            "{:<16} {:>9.4} {:>9.4} {:>9.4} {:>8} {:>9.4}",
             l.label.as_str(),
             l.precision,
             l.recall,
             l.f1,
-            l.support
+            l.support,
+            l.ece
         )?;
     }
     writeln!(out, "\nconfusion (rows gold, columns predicted)")?;

@@ -1,11 +1,15 @@
 //! `promptyard route`: classify one prompt and print the decision as one JSON object.
+//!
+//! An empty or whitespace-only prompt is refused before anything is loaded: the library's
+//! `Error::EmptyPrompt` message on stderr and exit code 2, the same answer `Router::route`
+//! gives (and `promptyard label` writes as an `empty_text` error record).
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use promptyard::router::Router;
+use promptyard::router::{is_blank, Router};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,6 +37,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.prompt
     };
+    if is_blank(&prompt) {
+        return Err(promptyard::Error::EmptyPrompt.into());
+    }
     let mut builder = Router::builder();
     if let Some(path) = args.catalog {
         builder = builder.catalog(path);

@@ -13,7 +13,7 @@ fn fixed(text: &str) -> promptyard::Result<Labelled<'static>> {
     Ok(Labelled {
         label: Label::Reasoning,
         confidence: 0.5,
-        probs: [0.25, 0.5, 0.25],
+        probs: [0.25, 0.5, 0.25, 0.0],
         model: Cow::Borrowed("m"),
         est_cost_usd: 1e-6,
         input_tokens: text.len() as u64,

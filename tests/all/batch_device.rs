@@ -32,7 +32,14 @@ fn device_cpu_gives_the_same_labels_as_the_default_path_on_the_test_split() {
     let (code_cpu, candle) = label(&["--device", "cpu"], &dir.path().join("candle.jsonl"));
     assert_eq!(code, Some(0));
     assert_eq!(code_cpu, Some(0));
-    assert_eq!(plain.len(), 1466, "one record per line of data/test.jsonl");
+    let lines = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/test.jsonl"),
+    )
+    .unwrap()
+    .lines()
+    .count();
+    assert!(lines > 1000);
+    assert_eq!(plain.len(), lines, "one record per line of data/test.jsonl");
     assert_eq!(plain.len(), candle.len());
     for (i, (a, b)) in plain.iter().zip(&candle).enumerate() {
         assert_eq!(a["id"], b["id"], "record {i} out of order");

@@ -19,7 +19,7 @@ fn by_length(text: &str) -> Result<Labelled<'static>> {
     Ok(Labelled {
         label: Label::ALL[i],
         confidence: 0.5,
-        probs: [0.25; 3].map(|p| p + if i == 0 { 0.25 } else { 0.0 }),
+        probs: [0.25, 0.25, 0.25, 0.0].map(|p| p + if i == 0 { 0.25 } else { 0.0 }),
         model: Cow::Borrowed(["m0", "m1", "m2"][i]),
         est_cost_usd: text.len() as f64 * 1e-6,
         input_tokens: text.len() as u64,

@@ -61,7 +61,8 @@ fn train_then_eval_json() {
     assert!(v["accuracy"].as_f64().unwrap() >= 0.97, "{v}");
     assert!(v["macro_f1"].as_f64().unwrap() >= 0.97, "{v}");
     assert_eq!(v["per_source"]["fixture_intl"]["n"], 6);
-    assert_eq!(v["confusion"].as_array().unwrap().len(), 3);
+    assert_eq!(v["confusion"].as_array().unwrap().len(), 4);
+    assert!(v["per_label"][3]["ece"].is_number(), "{v}");
 }
 
 #[test]

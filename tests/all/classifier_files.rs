@@ -86,3 +86,54 @@ fn a_garbled_config_is_rejected() {
     let e = load_damaged(|d| edit_config(d, |c| c.temperature = 0.0));
     assert!(e.contains("temperature"), "{e}");
 }
+
+/// A three-label model (trained before `other` existed) keeps loading: it reports `other`
+/// with probability exactly 0 and the other three as softmax over its own three logits, so
+/// here, built from the bundled model minus its `other` row, `p3[k] = p4[k] / (1 - p4[other])`.
+#[test]
+fn a_three_label_model_loads_and_predicts_other_zero() {
+    use promptyard::classifier::BatchEngine;
+    use promptyard::Label;
+
+    let four = ModelFile::bundled().unwrap();
+    let dim = four.config.dim;
+    let mut config = four.config.clone();
+    config.labels = Label::LEGACY.to_vec();
+    let legacy = ModelFile::from_f32(
+        config,
+        &four.embedding_f32(),
+        &four.weight[..3 * dim],
+        &four.bias[..3],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    legacy.save(dir.path()).unwrap();
+    let old = Classifier::load(dir.path()).unwrap();
+    let new = Classifier::bundled().unwrap();
+    let prompts = [
+        "Complete this function: def fizzbuzz(n):",
+        "Plan a 3-day trip to Lisbon",
+        "Translate to French: good morning",
+        "hi",
+        "",
+    ];
+    let engine = BatchEngine::new(&old, &candle_core::Device::Cpu).unwrap();
+    let batch = engine.predict(&prompts).unwrap();
+    for (text, b) in prompts.iter().zip(&batch) {
+        let (p3, p4) = (old.predict(text), new.predict(text));
+        assert_eq!(p3[Label::Other.index()], 0.0, "{text:?}");
+        assert_eq!(b[Label::Other.index()], 0.0, "{text:?} (candle)");
+        let rest = 1.0 - p4[Label::Other.index()];
+        for k in 0..3 {
+            assert!((p3[k] - p4[k] / rest).abs() < 1e-4, "{text:?}: {p3:?} vs {p4:?}");
+            assert!((b[k] - p3[k]).abs() < 1e-5, "{text:?}: candle {b:?} vs {p3:?}");
+        }
+        assert_ne!(Label::argmax(&p3), Label::Other);
+    }
+}
+
+#[test]
+fn a_label_list_that_is_neither_four_nor_the_legacy_three_is_rejected() {
+    let e = load_damaged(|d| edit_config(d, |c| c.labels.truncate(2)));
+    assert!(e.contains(CONFIG_FILE) && e.contains("label order"), "{e}");
+}

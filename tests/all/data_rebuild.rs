@@ -42,8 +42,9 @@ fn rebuild_reproduces_committed_data_byte_for_byte() {
         raw_dir: raw,
         raw_extra_dir: Some(root.join("data/raw-extra")),
         nc_dir: None,
+        other_dir: Some(root.join("data/other")),
         synth: true,
-        guard_files: vec![root.join("data/gateway_dev.jsonl")],
+        guard_files: data::default_guard_files(&root.join("data"), &root.join("data/other")),
     };
     let dataset = data::build(&opts).unwrap();
     for split in Split::ALL {

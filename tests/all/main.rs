@@ -14,6 +14,7 @@ mod classifier_props;
 mod classifier_train;
 mod data_invariants;
 mod data_rebuild;
+mod empty_prompt;
 mod gateway_dev_format;
 mod hub_resolve;
 mod outcomes_calibrate;

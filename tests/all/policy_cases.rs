@@ -8,34 +8,36 @@ use promptyard::policy::{estimate_input_tokens, Policy, Rejection};
 use promptyard::{Error, Label};
 
 const POLICY: &str = r#"[policy]
-min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75 }
-expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75, other = 0.70 }
+expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300, other = 400 }
 plausible_label_floor = 0.20
 "#;
 
-/// `[[model]]` with prices in USD/MTok, a context window and quality (planning, reasoning, code).
-fn model(id: &str, provider: &str, price: (f64, f64), context: u64, q: [f64; 3]) -> String {
+/// `[[model]]` with prices in USD/MTok, a context window and quality (planning, reasoning,
+/// code, other).
+fn model(id: &str, provider: &str, price: (f64, f64), context: u64, q: [f64; 4]) -> String {
     format!(
         "[[model]]\nid = \"{id}\"\nprovider = \"{provider}\"\ninput_usd_per_mtok = {:?}\n\
          output_usd_per_mtok = {:?}\ncontext_tokens = {context}\n\
-         quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?} }}\n",
-        price.0, price.1, q[0], q[1], q[2]
+         quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?}, other = {:?} }}\n",
+        price.0, price.1, q[0], q[1], q[2], q[3]
     )
 }
 
-/// tiny: code only, small window. mid: code + reasoning. big: everything.
+/// tiny: code and other, small window. mid: code + reasoning + other. big: everything.
 fn three(extra_policy: &str) -> Policy {
     let text = format!(
         "{POLICY}{extra_policy}\n{}{}{}",
-        model("tiny", "acme", (0.1, 0.4), 2_000, [0.5, 0.6, 0.8]),
-        model("mid", "acme", (0.5, 1.5), 128_000, [0.7, 0.85, 0.85]),
-        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9]),
+        model("tiny", "acme", (0.1, 0.4), 2_000, [0.5, 0.6, 0.8, 0.75]),
+        model("mid", "acme", (0.5, 1.5), 128_000, [0.7, 0.85, 0.85, 0.8]),
+        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9, 0.8]),
     );
     Policy::new(Arc::new(Catalog::parse(&text, "three.toml").unwrap()))
 }
 
-const CODE: [f32; 3] = [0.02, 0.01, 0.97];
-const PLAN: [f32; 3] = [0.90, 0.05, 0.05];
+const CODE: [f32; 4] = [0.02, 0.01, 0.97, 0.0];
+const PLAN: [f32; 4] = [0.90, 0.05, 0.05, 0.0];
+const OTHER: [f32; 4] = [0.02, 0.03, 0.05, 0.90];
 
 #[test]
 fn clear_code_prompt_goes_to_the_cheapest_code_model_with_fallbacks_in_cost_order() {
@@ -59,7 +61,7 @@ fn uncertain_prompt_escalates_to_a_model_adequate_for_every_plausible_label() {
     let p = three("");
     // Code is most likely, but reasoning at 0.30 ≥ floor 0.20 must be served too.
     let d = p
-        .decide(&[0.05, 0.30, 0.65], "why does this loop not end")
+        .decide(&[0.05, 0.30, 0.65, 0.0], "why does this loop not end")
         .unwrap();
     assert_eq!(d.label, Label::CodeCompletion);
     assert_eq!(d.model, "mid");
@@ -75,10 +77,10 @@ fn uncertain_prompt_escalates_to_a_model_adequate_for_every_plausible_label() {
         d.reason
     );
     // Planning plausible as well: only `big` serves all three.
-    let d = p.decide(&[0.25, 0.25, 0.50], "x").unwrap();
+    let d = p.decide(&[0.25, 0.25, 0.50, 0.0], "x").unwrap();
     assert_eq!((d.model.as_str(), d.fallbacks.len()), ("big", 0));
     // Below the floor, the runner-up does not escalate.
-    let d = p.decide(&[0.05, 0.19, 0.76], "x").unwrap();
+    let d = p.decide(&[0.05, 0.19, 0.76, 0.0], "x").unwrap();
     assert_eq!(d.model, "tiny");
 }
 
@@ -142,8 +144,8 @@ fn allow_and_deny_by_provider_or_model_id() {
 fn disabled_models_are_never_chosen() {
     let text = format!(
         "{POLICY}\n{}enabled = false\n{}",
-        model("tiny", "acme", (0.1, 0.4), 2_000, [0.9, 0.9, 0.9]),
-        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9]),
+        model("tiny", "acme", (0.1, 0.4), 2_000, [0.9, 0.9, 0.9, 0.8]),
+        model("big", "globex", (3.0, 15.0), 200_000, [0.9, 0.9, 0.9, 0.8]),
     );
     let p = Policy::new(Arc::new(Catalog::parse(&text, "t.toml").unwrap()));
     assert_eq!(p.decide(&CODE, "x").unwrap().model, "big");
@@ -154,12 +156,12 @@ fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() 
     let text = |default: &str| {
         format!(
             "{POLICY}{default}\n{}{}",
-            model("coder", "acme", (0.1, 0.4), 100_000, [0.5, 0.5, 0.9]),
-            model("planner", "acme", (1.0, 4.0), 100_000, [0.9, 0.9, 0.5]),
+            model("coder", "acme", (0.1, 0.4), 100_000, [0.5, 0.5, 0.9, 0.8]),
+            model("planner", "acme", (1.0, 4.0), 100_000, [0.9, 0.9, 0.5, 0.8]),
         )
     };
     // Planning and code both plausible: no single model serves both.
-    let probs = [0.5, 0.0, 0.5];
+    let probs = [0.5, 0.0, 0.5, 0.0];
     let p = Policy::new(Arc::new(Catalog::parse(&text(""), "t.toml").unwrap()));
     match p.decide(&probs, "x") {
         Err(e @ Error::NoAdequateModel { .. }) => {
@@ -202,9 +204,9 @@ fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() 
 fn equal_costs_are_broken_by_quality_then_id() {
     let text = format!(
         "{POLICY}\n{}{}{}",
-        model("b", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9]),
-        model("a", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9]),
-        model("c", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.95]),
+        model("b", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9, 0.8]),
+        model("a", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.9, 0.8]),
+        model("c", "acme", (1.0, 1.0), 100_000, [0.9, 0.9, 0.95, 0.8]),
     );
     let p = Policy::new(Arc::new(Catalog::parse(&text, "t.toml").unwrap()));
     let d = p.decide(&CODE, "x").unwrap();
@@ -234,10 +236,11 @@ fn max_fallbacks_limits_the_list() {
 fn degenerate_probabilities_do_not_panic() {
     let p = three("");
     for probs in [
-        [f32::NAN; 3],
-        [0.0; 3],
-        [f32::INFINITY, 0.0, 0.0],
-        [-1.0, 2.0, 0.0],
+        [f32::NAN; 4],
+        [0.0; 4],
+        [f32::INFINITY, 0.0, 0.0, 0.0],
+        [-1.0, 2.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, f32::NEG_INFINITY],
     ] {
         let _ = p.decide(&probs, "");
     }
@@ -254,7 +257,7 @@ fn the_decision_serialises_with_probs_as_a_map() {
     // Labels in their canonical order, as written by serde_json.
     let text = serde_json::to_string(&d).unwrap();
     assert!(
-        text.contains(r#""probs":{"planning":0.02,"reasoning":0.01,"code_completion":0.97}"#),
+        text.contains(r#""probs":{"planning":0.02,"reasoning":0.01,"code_completion":0.97,"other":0.0}"#),
         "{text}"
     );
     assert_eq!(v["catalog_fingerprint"].as_str().unwrap().len(), 16);
@@ -268,8 +271,9 @@ fn input_tokens_are_bytes_over_four_rounded_up() {
 
 /// The bundled catalog: enough real models, and the routes its header documents.
 ///
-/// Thresholds: planning ≥ 0.80, reasoning ≥ 0.82, code ≥ 0.72 (quality = τ²-bench retail,
-/// GPQA Diamond, SWE-bench Verified, mostly predecessor estimates; see models/catalog.toml).
+/// Thresholds: planning ≥ 0.80, reasoning ≥ 0.82, code ≥ 0.72, other ≥ 0.70 (quality =
+/// τ²-bench retail, GPQA Diamond, SWE-bench Verified, MMLU-Pro, mostly estimates; see
+/// models/catalog.toml).
 #[test]
 fn bundled_catalog_routes_as_documented() {
     let c = Catalog::bundled().unwrap();
@@ -295,18 +299,125 @@ fn bundled_catalog_routes_as_documented() {
     assert_eq!(p.decide(&PLAN, prompt).unwrap().model, "claude-sonnet-5-5");
     // Reasoning: gemini-3.8-flash ($0.75/$3.75, GPQA 0.828) is cheaper than gpt-6.1-terra ($1/$5).
     assert_eq!(
-        p.decide(&[0.05, 0.9, 0.05], prompt).unwrap().model,
+        p.decide(&[0.05, 0.9, 0.05, 0.0], prompt).unwrap().model,
         "gemini-3.8-flash"
     );
     // Reasoning with planning plausible: gemini-3.8-flash (planning 0.716) is not adequate, so
     // escalate to the $2/$10 pair, where reasoning quality (0.857 > 0.834) picks gpt-6.1-sol.
     assert_eq!(
-        p.decide(&[0.3, 0.7, 0.0], prompt).unwrap().model,
+        p.decide(&[0.3, 0.7, 0.0, 0.0], prompt).unwrap().model,
         "gpt-6.1-sol"
     );
     // A planning-reasoning tie is a planning prompt (earlier label): claude-sonnet-5-5.
     assert_eq!(
-        p.decide(&[0.5, 0.5, 0.0], prompt).unwrap().model,
+        p.decide(&[0.5, 0.5, 0.0, 0.0], prompt).unwrap().model,
         "claude-sonnet-5-5"
     );
+    // Other: gpt-6-luna ($0.10/$0.50, other 0.762 ≥ 0.70) is the cheapest adequate model;
+    // claude-haiku-5-5 costs the same but its other estimate (0.600) is below the minimum.
+    let d = p.decide(&OTHER, "Translate to French: see you tomorrow").unwrap();
+    assert_eq!((d.label, d.model.as_str()), (Label::Other, "gpt-6-luna"));
+    assert_eq!(d.output_tokens, 400);
+    assert_eq!(
+        d.fallbacks,
+        ["llama-4-scout", "llama-4-maverick", "deepseek-v4-flash"]
+    );
+    // Other with reasoning plausible: both must be adequate; gemini-3.8-flash serves both.
+    assert_eq!(
+        p.decide(&[0.0, 0.3, 0.0, 0.7], prompt).unwrap().model,
+        "gemini-3.8-flash"
+    );
+}
+
+#[test]
+fn other_prompt_goes_to_the_cheapest_model_adequate_for_other() {
+    let d = three("")
+        .decide(&OTHER, "Translate to French: good morning")
+        .unwrap();
+    assert_eq!(d.label, Label::Other);
+    assert_eq!((d.model.as_str(), d.fallbacks.as_slice()), ("tiny", &["mid".to_string(), "big".to_string()][..]));
+    assert_eq!(d.output_tokens, 400);
+    assert_eq!(
+        d.reason,
+        "other p=0.90 → tiny: cheapest with other quality ≥ 0.7, est. $0.00016"
+    );
+}
+
+/// A catalog written before the `other` label: no `other` in `[policy]` or in any model.
+const LEGACY_POLICY: &str = r#"[policy]
+min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75 }
+expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+plausible_label_floor = 0.20
+"#;
+
+fn legacy_model(id: &str, price: (f64, f64), q: [f64; 3]) -> String {
+    format!(
+        "[[model]]\nid = \"{id}\"\nprovider = \"acme\"\ninput_usd_per_mtok = {:?}\n\
+         output_usd_per_mtok = {:?}\ncontext_tokens = 128000\n\
+         quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?} }}\n",
+        price.0, price.1, q[0], q[1], q[2]
+    )
+}
+
+fn legacy(extra_policy: &str) -> Policy {
+    let text = format!(
+        "{LEGACY_POLICY}{extra_policy}\n{}{}{}",
+        legacy_model("tiny", (0.1, 0.4), [0.5, 0.6, 0.8]),
+        legacy_model("mid", (0.5, 1.5), [0.7, 0.85, 0.85]),
+        legacy_model("big", (3.0, 15.0), [0.9, 0.9, 0.9]),
+    );
+    Policy::new(Arc::new(Catalog::parse(&text, "legacy.toml").unwrap()))
+}
+
+#[test]
+fn three_label_catalog_routes_other_to_the_most_capable_model_flagged_in_the_reason() {
+    let p = legacy("");
+    assert!(!p.catalog().settings().other_configured);
+    // The three task labels route exactly as before.
+    assert_eq!(p.decide(&CODE, "x").unwrap().model, "tiny");
+    // Other: highest mean quality (big 0.90, mid 0.80, tiny 0.63), not the cheapest.
+    let d = p.decide(&OTHER, "hi, how are you?").unwrap();
+    assert_eq!(d.label, Label::Other);
+    assert_eq!((d.model.as_str(), d.fallbacks.as_slice()), ("big", &["mid".to_string(), "tiny".to_string()][..]));
+    assert!(!d.used_default);
+    // Output tokens: the largest of the configured labels (planning's 800).
+    assert_eq!(d.output_tokens, 800);
+    assert!(
+        d.reason.starts_with(
+            "other p=0.90 → big: catalog has no other settings, using the most capable model (mean quality 0.90)"
+        ),
+        "{}",
+        d.reason
+    );
+    // A plausible `other` (p ≥ floor) on a code prompt is not a required label here.
+    let d = p.decide(&[0.0, 0.0, 0.6, 0.4], "x").unwrap();
+    assert_eq!((d.label, d.model.as_str()), (Label::CodeCompletion, "tiny"));
+}
+
+#[test]
+fn three_label_catalog_routes_other_to_its_default_model_when_set() {
+    let d = legacy("default_model = \"mid\"")
+        .decide(&OTHER, "Summarise this email: ...")
+        .unwrap();
+    assert_eq!((d.model.as_str(), d.used_default), ("mid", true));
+    assert!(d.fallbacks.is_empty());
+    assert!(
+        d.reason
+            .contains("→ mid: catalog has no other settings, using the configured default"),
+        "{}",
+        d.reason
+    );
+}
+
+#[test]
+fn other_must_be_configured_whole_once_the_policy_names_it() {
+    // min_quality.other without expected_output_tokens.other.
+    let text = LEGACY_POLICY.replace("code_completion = 0.75 }", "code_completion = 0.75, other = 0.7 }")
+        + &legacy_model("m", (1.0, 1.0), [0.9, 0.9, 0.9]);
+    let err = Catalog::parse(&text, "t.toml").unwrap_err().to_string();
+    assert!(err.contains("policy.expected_output_tokens.other"), "{err}");
+    // Both set: every model needs quality.other.
+    let text = text.replace("code_completion = 300 }", "code_completion = 300, other = 400 }");
+    let err = Catalog::parse(&text, "t.toml").unwrap_err().to_string();
+    assert!(err.contains("model[0].quality.other: missing"), "{err}");
 }

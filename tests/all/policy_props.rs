@@ -1,6 +1,8 @@
 //! Property tests of the policy over random catalogs and random probability vectors, against
 //! a brute-force reference: never a model when a cheaper adequate one exists, never an
-//! inadequate one, the documented tie-break, deterministic and independent of file order.
+//! inadequate one, the documented tie-break, deterministic and independent of file order;
+//! for three-label catalogs (no `other` settings), `other` prompts go to the most capable
+//! model, or to the default model when one is set.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -15,15 +17,17 @@ struct M {
     input: f64,
     output: f64,
     context: u64,
-    quality: [f64; 3],
+    quality: [f64; 4],
     enabled: bool,
     provider: u8,
 }
 
 #[derive(Clone, Debug)]
 struct Spec {
-    min_quality: [f64; 3],
-    out_tokens: [u64; 3],
+    min_quality: [f64; 4],
+    out_tokens: [u64; 4],
+    /// False: a three-label catalog, no `other` in `[policy]` or in the models.
+    other_configured: bool,
     floor: f64,
     max_fallbacks: u64,
     deny_provider: Option<u8>,
@@ -52,7 +56,7 @@ fn model() -> impl Strategy<Value = M> {
         price(),
         price(),
         prop_oneof![Just(1_000u64), Just(8_000), Just(200_000), 1u64..300_000],
-        [quality(), quality(), quality()],
+        [quality(), quality(), quality(), quality()],
         prop::bool::weighted(0.9),
         0u8..3,
     )
@@ -68,18 +72,20 @@ fn model() -> impl Strategy<Value = M> {
 
 fn spec() -> impl Strategy<Value = Spec> {
     (
-        [quality(), quality(), quality()],
-        [0u64..2_000, 0u64..2_000, 0u64..2_000],
+        [quality(), quality(), quality(), quality()],
+        [0u64..2_000, 0u64..2_000, 0u64..2_000, 0u64..2_000],
         prop_oneof![Just(0.2), 0.0f64..=1.0],
         0u64..=8,
         prop::option::weighted(0.2, 0u8..3),
         prop::option::weighted(0.4, prop_oneof![Just(1.0), Just(0.95), 0.01f64..=1.0]),
         prop::collection::vec(model(), 1..12),
+        prop::bool::weighted(0.75),
     )
         .prop_map(
-            |(min_quality, out_tokens, floor, max_fallbacks, deny_provider, quality_target, models)| Spec {
+            |(min_quality, out_tokens, floor, max_fallbacks, deny_provider, quality_target, models, other_configured)| Spec {
                 min_quality,
                 out_tokens,
+                other_configured,
                 floor,
                 max_fallbacks,
                 deny_provider,
@@ -92,13 +98,15 @@ fn spec() -> impl Strategy<Value = Spec> {
 fn probs() -> impl Strategy<Value = Probs> {
     prop_oneof![
         // Clear-cut, uncertain and exact ties all occur.
-        [0.0f32..1.0, 0.0f32..1.0, 0.0f32..1.0].prop_map(|p| {
+        [0.0f32..1.0, 0.0f32..1.0, 0.0f32..1.0, 0.0f32..1.0].prop_map(|p| {
             let s: f32 = p.iter().sum::<f32>().max(1e-6);
-            [p[0] / s, p[1] / s, p[2] / s]
+            p.map(|x| x / s)
         }),
-        Just([1.0 / 3.0; 3]),
-        Just([0.5, 0.5, 0.0]),
-        Just([0.0, 0.0, 1.0]),
+        Just([0.25; 4]),
+        Just([0.5, 0.5, 0.0, 0.0]),
+        Just([0.0, 0.0, 1.0, 0.0]),
+        Just([0.0, 0.0, 0.0, 1.0]),
+        Just([0.0, 0.3, 0.0, 0.7]),
     ]
 }
 
@@ -107,17 +115,31 @@ fn toml(spec: &Spec, reverse: bool) -> String {
     let mut s = String::new();
     let q = spec.min_quality;
     let o = spec.out_tokens;
+    // `, other = …` only in four-label catalogs.
+    let other = |v: String| {
+        if spec.other_configured {
+            format!(", other = {v}")
+        } else {
+            String::new()
+        }
+    };
     writeln!(s, "[policy]").unwrap();
     writeln!(
         s,
-        "min_quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?} }}",
-        q[0], q[1], q[2]
+        "min_quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?}{} }}",
+        q[0],
+        q[1],
+        q[2],
+        other(format!("{:?}", q[3]))
     )
     .unwrap();
     writeln!(
         s,
-        "expected_output_tokens = {{ planning = {}, reasoning = {}, code_completion = {} }}",
-        o[0], o[1], o[2]
+        "expected_output_tokens = {{ planning = {}, reasoning = {}, code_completion = {}{} }}",
+        o[0],
+        o[1],
+        o[2],
+        other(o[3].to_string())
     )
     .unwrap();
     writeln!(s, "plausible_label_floor = {:?}", spec.floor).unwrap();
@@ -149,8 +171,12 @@ fn toml(spec: &Spec, reverse: bool) -> String {
         .unwrap();
         writeln!(
             s,
-            "quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?} }}\nenabled = {}",
-            m.quality[0], m.quality[1], m.quality[2], m.enabled
+            "quality = {{ planning = {:?}, reasoning = {:?}, code_completion = {:?}{} }}\nenabled = {}",
+            m.quality[0],
+            m.quality[1],
+            m.quality[2],
+            other(format!("{:?}", m.quality[3])),
+            m.enabled
         )
         .unwrap();
     }
@@ -166,11 +192,30 @@ fn reference(c: &Catalog, probs: &Probs, input_tokens: u64) -> (Label, Vec<(Stri
             label = l;
         }
     }
+    let out = s.expected_output_tokens(label);
+    if label == Label::Other && !s.other_configured {
+        // Three-label catalog: the most capable eligible models that fit, by mean quality.
+        let mut capable: Vec<_> = c
+            .models()
+            .iter()
+            .filter(|m| m.eligible && input_tokens + out <= m.context_tokens)
+            .collect();
+        capable.sort_by(|a, b| {
+            b.mean_legacy_quality()
+                .total_cmp(&a.mean_legacy_quality())
+                .then(a.id.cmp(&b.id))
+        });
+        let ranked = capable
+            .into_iter()
+            .map(|m| (m.id.clone(), m.cost_usd(input_tokens, out)))
+            .collect();
+        return (label, ranked);
+    }
     let required: Vec<Label> = Label::ALL
         .into_iter()
+        .filter(|&l| l != Label::Other || s.other_configured)
         .filter(|&l| l == label || probs[l.index()] >= s.plausible_label_floor)
         .collect();
-    let out = s.expected_output_tokens(label);
     // Both floors apply: min_quality and quality_target × the best eligible quality.
     let best = |l: Label| {
         c.models()
@@ -277,6 +322,11 @@ proptest! {
         let with_default = Policy::new(Arc::new(Catalog::parse(&text, "default.toml").unwrap()));
         let plain = Policy::new(Arc::new(plain.clone()));
         match (plain.choose(&probs, input_tokens), with_default.choose(&probs, input_tokens)) {
+            // A three-label catalog sends `other` to its default model whenever that fits.
+            (Ok(_), Ok(b)) if b.other_unconfigured => {
+                prop_assert!(b.used_default);
+                prop_assert_eq!(&with_default.catalog().models()[b.pick().model].id, &default.id);
+            }
             (Ok(a), Ok(b)) => {
                 prop_assert!(!b.used_default);
                 prop_assert_eq!(a.pick(), b.pick());

@@ -39,7 +39,7 @@ fn totals_per_label_and_per_model_match_the_hand_computation() {
         .collect();
     assert_eq!(
         labels,
-        [("planning", 1), ("reasoning", 1), ("code_completion", 2)]
+        [("planning", 1), ("reasoning", 1), ("code_completion", 2), ("other", 0)]
     );
     let code = &r.by_label[2];
     assert!(close(code.routed_usd, 0.0028) && close(code.baseline_usd, 0.032));
@@ -108,9 +108,9 @@ fn cli_prints_table_and_json_and_writes_the_chart() {
     ] {
         assert!(svg.contains(text), "chart lacks {text}");
     }
-    // Three bars per series plus a legend swatch, in each series' colour.
-    assert_eq!(svg.matches("fill=\"#1F77B4\"").count(), 4, "{svg}");
-    assert_eq!(svg.matches("fill=\"#9E9E9E\"").count(), 4, "{svg}");
+    // One bar per label (four) per series plus a legend swatch, in each series' colour.
+    assert_eq!(svg.matches("fill=\"#1F77B4\"").count(), 5, "{svg}");
+    assert_eq!(svg.matches("fill=\"#9E9E9E\"").count(), 5, "{svg}");
 
     let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
         .args(["report", "--json", "--baseline", "big", "--input"])

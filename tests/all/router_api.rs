@@ -61,12 +61,13 @@ fn clear_cut_prompts_get_their_label_with_the_bundled_model() {
         ("Complete this Python function:\ndef parse_date(s: str) -> datetime:\n    ", Label::CodeCompletion),
         ("Plan the rollout of SSO to our 40 internal apps over Q3, with weekly milestones.", Label::Planning),
         ("A train leaves at 3pm at 60 km/h and another at 4pm at 80 km/h on the same track. At what time does the second catch up with the first?", Label::Reasoning),
+        ("Translate to French: the meeting is moved to Thursday.", Label::Other),
     ];
     // An untrained placeholder (uniform output) fails here rather than passing silently.
     for (prompt, _) in cases {
         let p = router.classifier().predict(prompt);
         assert!(
-            p.iter().any(|&x| (x - 1.0 / 3.0).abs() > 1e-3),
+            p.iter().any(|&x| (x - 1.0 / p.len() as f32).abs() > 1e-3),
             "the bundled classifier gives uniform output {p:?} for {prompt:?}: is it a placeholder?"
         );
     }
@@ -83,8 +84,6 @@ fn route_never_panics_on_odd_input() {
     let mixed = "é漢🦀\u{0301}\u{202e}\t\r\n".repeat(5_000);
     let beyond_every_window = "word ".repeat(1_000_000);
     let inputs = [
-        "",
-        " ",
         "\0",
         "\u{FFFD}\u{FEFF}",
         "```",
@@ -102,8 +101,10 @@ fn route_never_panics_on_odd_input() {
             Err(e) => panic!("unexpected error {e}"),
         }
     }
+    // As code (no code-adequate model has a 1.25M-token window) it is a typed error; as
+    // `other` it fits llama-4-scout's 10M window, so the label decides and is fixed here.
     assert!(matches!(
-        router.route(&beyond_every_window),
+        router.decide(&[0.0, 0.0, 1.0, 0.0], &beyond_every_window),
         Err(Error::NoAdequateModel { .. })
     ));
 }
@@ -142,7 +143,7 @@ fn builder_overrides_and_probabilities_from_elsewhere() {
         .build()
         .unwrap();
     let d = router
-        .decide(&[0.0, 0.0, 1.0], "complete `def f():`")
+        .decide(&[0.0, 0.0, 1.0, 0.0], "complete `def f():`")
         .unwrap();
     assert_eq!(
         (d.model.as_str(), d.api_id.as_deref()),
@@ -150,8 +151,12 @@ fn builder_overrides_and_probabilities_from_elsewhere() {
     );
     assert_eq!(d.fallbacks, ["strong"]);
     assert!(d.classifier_fingerprint.is_none());
-    let d = router.decide(&[0.1, 0.8, 0.1], "why?").unwrap();
+    let d = router.decide(&[0.1, 0.8, 0.1, 0.0], "why?").unwrap();
     assert_eq!(d.model, "strong");
+    // small.toml is a three-label catalog: `other` goes to the most capable model, flagged.
+    let d = router.decide(&[0.0, 0.1, 0.0, 0.9], "hi there").unwrap();
+    assert_eq!(d.model, "strong");
+    assert!(d.reason.contains("catalog has no other settings"), "{}", d.reason);
 
     let toml = std::fs::read_to_string(fixture("small.toml")).unwrap();
     let inline = Router::builder().catalog_str(toml.clone()).build().unwrap();

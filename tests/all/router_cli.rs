@@ -59,7 +59,7 @@ fn prints_one_decision_with_the_documented_fields() {
         assert!(v.get(key).is_some(), "missing {key}: {v}");
     }
     let probs = v["probs"].as_object().unwrap();
-    let sum: f64 = ["planning", "reasoning", "code_completion"]
+    let sum: f64 = ["planning", "reasoning", "code_completion", "other"]
         .iter()
         .map(|k| probs[*k].as_f64().unwrap())
         .sum();

@@ -21,7 +21,9 @@ const PROMPTS: [&str; 6] = [
     "Plan the rollout of SSO to our 40 internal apps over Q3",
     "A train leaves at 3pm at 60 km/h; another at 4pm at 80 km/h. When does it catch up?",
     "why does this code deadlock? mutex.lock(); other.lock();",
-    "",
+    // An `other` prompt: the fixture catalogs have no `other` settings (legacy routing).
+    // (Blank prompts are refused with `Error::EmptyPrompt`; tests/all/empty_prompt.rs.)
+    "hi, how are you today?",
     "Write a function that computes the schedule for five meetings",
 ];
 

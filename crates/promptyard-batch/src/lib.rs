@@ -33,7 +33,7 @@
 //!     Ok(Labelled {
 //!         label: Label::Planning,
 //!         confidence: 1.0,
-//!         probs: [1.0, 0.0, 0.0],
+//!         probs: [1.0, 0.0, 0.0, 0.0],
 //!         model: "small".into(),
 //!         est_cost_usd: text.len() as f64 * 1e-6,
 //!         input_tokens: text.len() as u64 / 4,

@@ -1,11 +1,16 @@
 //! Scoring a classifier on labelled records: accuracy, macro-F1, per-label precision /
-//! recall / F1, the confusion matrix, expected calibration error and per-source accuracy;
+//! recall / F1, the confusion matrix, expected calibration error (of the top probability, and
+//! class-wise per label) and per-source accuracy;
 //! plus leave-one-source-out evaluation, the measure of generalisation to unseen sources.
 //!
 //! ```
 //! use promptyard_train::eval::Metrics;
 //! use promptyard::Label::*;
-//! let m = Metrics::compute(&[Planning, Reasoning], &[[0.8, 0.1, 0.1], [0.6, 0.3, 0.1]], &["a", "b"]);
+//! let m = Metrics::compute(
+//!     &[Planning, Reasoning],
+//!     &[[0.8, 0.1, 0.1, 0.0], [0.6, 0.3, 0.1, 0.0]],
+//!     &["a", "b"],
+//! );
 //! assert_eq!(m.accuracy, 0.5);
 //! assert_eq!(m.per_source["b"].accuracy, 0.0);
 //! ```
@@ -38,6 +43,10 @@ pub struct LabelMetrics {
     pub f1: f64,
     /// Gold examples of this label.
     pub support: usize,
+    /// Class-wise calibration error of this label's probability over all records:
+    /// `Σ_bins (n_b / n) · |mean p_label − share of gold = label|` over [`ECE_BINS`]
+    /// equal-width bins of `p_label`. 0 when the label's probabilities mean what they say.
+    pub ece: f64,
 }
 
 /// Accuracy on the records of one source.
@@ -76,6 +85,7 @@ impl Metrics {
         let n = gold.len().min(probs.len());
         let mut confusion = [[0usize; NUM_LABELS]; NUM_LABELS];
         let mut bins = [(0usize, 0f64, 0f64); ECE_BINS];
+        let mut label_bins = [[(0usize, 0f64, 0f64); ECE_BINS]; NUM_LABELS];
         let mut nll = 0.0;
         let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for i in 0..n {
@@ -87,6 +97,13 @@ impl Metrics {
             bins[bin].0 += 1;
             bins[bin].1 += conf;
             bins[bin].2 += hit;
+            for (k, lb) in label_bins.iter_mut().enumerate() {
+                let p = f64::from(probs[i][k]);
+                let b = ((p * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
+                lb[b].0 += 1;
+                lb[b].1 += p;
+                lb[b].2 += f64::from(u8::from(gold[i].index() == k));
+            }
             nll -= f64::from(probs[i][gold[i].index()]).max(1e-12).ln();
             if let Some(s) = sources.get(i) {
                 let e = per_source.entry((*s).to_string()).or_default();
@@ -94,6 +111,12 @@ impl Metrics {
                 e.1 += usize::from(pred == gold[i]);
             }
         }
+        let binned_error = |bins: &[(usize, f64, f64)]| -> f64 {
+            bins.iter()
+                .filter(|b| b.0 > 0)
+                .map(|b| (b.1 - b.2).abs() / n as f64)
+                .sum()
+        };
         let correct: usize = (0..NUM_LABELS).map(|k| confusion[k][k]).sum();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let per_label: Vec<LabelMetrics> = Label::ALL
@@ -115,6 +138,7 @@ impl Metrics {
                     recall,
                     f1,
                     support,
+                    ece: binned_error(&label_bins[k]),
                 }
             })
             .collect();
@@ -127,11 +151,7 @@ impl Metrics {
         } else {
             present.iter().map(|m| m.f1).sum::<f64>() / present.len() as f64
         };
-        let ece = bins
-            .iter()
-            .filter(|b| b.0 > 0)
-            .map(|b| (b.1 - b.2).abs() / n as f64)
-            .sum();
+        let ece = binned_error(&bins);
         Metrics {
             n,
             accuracy: ratio(correct, n),
@@ -248,15 +268,15 @@ mod tests {
         // gold:  P P R C ; pred: P R R P
         let gold = [Planning, Planning, Reasoning, CodeCompletion];
         let probs = [
-            [0.9, 0.05, 0.05],
-            [0.3, 0.6, 0.1],
-            [0.2, 0.7, 0.1],
-            [0.5, 0.2, 0.3],
+            [0.9, 0.05, 0.05, 0.0],
+            [0.3, 0.6, 0.1, 0.0],
+            [0.2, 0.7, 0.1, 0.0],
+            [0.5, 0.2, 0.3, 0.0],
         ];
         let m = Metrics::compute(&gold, &probs, &["x", "x", "y", "y"]);
         assert_eq!(m.accuracy, 0.5);
-        assert_eq!(m.confusion[0], [1, 1, 0]);
-        assert_eq!(m.confusion[2], [1, 0, 0]);
+        assert_eq!(m.confusion[0], [1, 1, 0, 0]);
+        assert_eq!(m.confusion[2], [1, 0, 0, 0]);
         // planning P=1/2 R=1/2 F1=0.5; reasoning P=1/2 R=1 F1=2/3; code F1=0.
         assert!((m.macro_f1 - (0.5 + 2.0 / 3.0 + 0.0) / 3.0).abs() < 1e-12);
         // ECE: bins 0.9→hit, 0.6→miss, 0.7→hit, 0.5→miss: (0.1 + 0.6 + 0.3 + 0.5) / 4.
@@ -265,6 +285,11 @@ mod tests {
             "{}",
             m.ece
         );
+        // Class-wise ECE of planning: p = 0.9, 0.3, 0.2, 0.5 fall in four bins, gold planning
+        // 1, 1, 0, 0: (|0.9 - 1| + |0.3 - 1| + |0.2 - 0| + |0.5 - 0|) / 4 = 0.375.
+        assert!((m.per_label[0].ece - 0.375).abs() < 1e-6, "{}", m.per_label[0].ece);
+        // `other`: p = 0 everywhere and never gold: perfectly calibrated.
+        assert_eq!(m.per_label[3].ece, 0.0);
         assert_eq!(
             m.per_source["x"],
             SourceMetrics {

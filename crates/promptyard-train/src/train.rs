@@ -299,7 +299,7 @@ fn logits_of(w: &Weights, rows: &[PooledIds], device: &Device) -> Result<Vec<[f3
             z.to_device(&Device::Cpu)?
                 .to_vec2::<f32>()?
                 .into_iter()
-                .map(|r| [r[0], r[1], r[2]]),
+                .map(|r| std::array::from_fn(|k| r[k])),
         );
     }
     Ok(out)
@@ -512,6 +512,9 @@ pub fn train(
         metrics.insert("valid_macro_f1".to_string(), after.macro_f1);
         metrics.insert("valid_ece".to_string(), after.ece);
         metrics.insert("valid_nll".to_string(), after.nll);
+        for l in &after.per_label {
+            metrics.insert(format!("valid_ece_{}", l.label), l.ece);
+        }
     }
     let mut info = TrainingInfo::new(
         opts.seed,
@@ -642,20 +645,15 @@ mod tests {
         let mut logits = Vec::new();
         let mut gold = Vec::new();
         for _ in 0..4000 {
-            let z = [
-                rng.next_f32() * 8.0,
-                rng.next_f32() * 8.0,
-                rng.next_f32() * 8.0,
-            ];
+            let z: [f32; NUM_LABELS] = std::array::from_fn(|_| rng.next_f32() * 8.0);
             let p = softmax_t(&z, 2.0);
             let u = rng.next_f32();
-            let k = if u < p[0] {
-                0
-            } else if u < p[0] + p[1] {
-                1
-            } else {
-                2
-            };
+            let mut k = 0;
+            let mut cum = p[0];
+            while k + 1 < NUM_LABELS && u >= cum {
+                k += 1;
+                cum += p[k];
+            }
             logits.push(z);
             gold.push(Label::ALL[k]);
         }

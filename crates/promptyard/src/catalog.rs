@@ -7,8 +7,8 @@
 //!
 //! ```toml
 //! [policy]
-//! min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75 }
-//! expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+//! min_quality = { planning = 0.80, reasoning = 0.80, code_completion = 0.75, other = 0.70 }
+//! expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300, other = 400 }
 //! plausible_label_floor = 0.20   # any label this likely must be served adequately too
 //! # optional:
 //! # default_model = "claude-3-5-sonnet"   # used when nothing is adequate (else an error)
@@ -24,7 +24,7 @@
 //! input_usd_per_mtok = 3.00
 //! output_usd_per_mtok = 15.00
 //! context_tokens = 200000
-//! quality = { planning = 0.90, reasoning = 0.88, code_completion = 0.92 }
+//! quality = { planning = 0.90, reasoning = 0.88, code_completion = 0.92, other = 0.90 }
 //! # optional: api_id = "anthropic.claude-3-5-sonnet-20241022-v2:0", enabled = true,
 //! #           tags = ["bedrock"], latency_ms = 900
 //! # provenance (informational, written by `promptyard catalog prices`):
@@ -36,6 +36,14 @@
 //! #   scheduled_prices = [{ start_date = "2027-01-01", input_usd_per_mtok = 1.5,
 //! #                         output_usd_per_mtok = 7.5, source = "genai-prices 2026-08-21" }]
 //! ```
+//!
+//! **Three-label catalogs** (written before the `other` label) still load: when `[policy]`
+//! sets neither `min_quality.other` nor `expected_output_tokens.other`, `other` is
+//! *unconfigured* ([`Settings::other_configured`] is false), `quality.other` is optional on
+//! models, and the policy routes a prompt labelled `other` to `default_model` if set, else to
+//! the most capable eligible model (highest mean quality over the three labels), saying so in
+//! the decision's reason. Once `[policy]` configures `other` (both keys), every model needs
+//! `quality.other`.
 //!
 //! ```
 //! use promptyard::catalog::Catalog;
@@ -91,10 +99,16 @@ pub struct Catalog {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Settings {
-    /// Minimum quality (0..=1) a model needs for each label, indexed like [`Label::ALL`].
+    /// Minimum quality (0..=1) a model needs for each label, indexed like [`Label::ALL`]
+    /// (`other`: 0 when [`other_configured`](Self::other_configured) is false).
     pub min_quality: [f64; NUM_LABELS],
-    /// Output tokens assumed for a prompt of each label when estimating its cost.
+    /// Output tokens assumed for a prompt of each label when estimating its cost (`other`,
+    /// when not configured: the largest of the other three).
     pub expected_output_tokens: [u64; NUM_LABELS],
+    /// Whether `[policy]` sets `min_quality.other` and `expected_output_tokens.other`. False
+    /// for a three-label catalog: then `other` prompts go to `default_model` or the most
+    /// capable eligible model (see the module docs).
+    pub other_configured: bool,
     /// Every label with probability ≥ this must be served adequately, not just the argmax.
     pub plausible_label_floor: f32,
     /// Model used when no model is adequate; `None` makes that case an error.
@@ -141,7 +155,8 @@ pub struct ModelSpec {
     pub output_usd_per_mtok: f64,
     /// Context window in tokens (prompt plus expected output must fit).
     pub context_tokens: u64,
-    /// Quality (0..=1) per label, indexed like [`Label::ALL`].
+    /// Quality (0..=1) per label, indexed like [`Label::ALL`] (`other` is 0 when a
+    /// three-label catalog leaves it out).
     pub quality: [f64; NUM_LABELS],
     /// `enabled = false` keeps an entry in the file without routing to it.
     pub enabled: bool,
@@ -196,6 +211,12 @@ impl ModelSpec {
     /// Quality of this model for `label`.
     pub fn quality(&self, label: Label) -> f64 {
         self.quality[label.index()]
+    }
+
+    /// Mean quality over the three original labels ([`Label::LEGACY`]): how a three-label
+    /// catalog ranks "most capable" for prompts it has no `other` settings for.
+    pub fn mean_legacy_quality(&self) -> f64 {
+        Label::LEGACY.iter().map(|&l| self.quality(l)).sum::<f64>() / Label::LEGACY.len() as f64
     }
 
     /// Input and output prices (USD per million tokens) for a prompt of `input_tokens`: the
@@ -343,14 +364,17 @@ struct PerLabel<T> {
     planning: Spanned<T>,
     reasoning: Spanned<T>,
     code_completion: Spanned<T>,
+    /// Optional so that three-label catalogs keep loading.
+    other: Option<Spanned<T>>,
 }
 
 impl<T> PerLabel<T> {
-    fn get(&self, label: Label) -> &Spanned<T> {
+    fn get(&self, label: Label) -> Option<&Spanned<T>> {
         match label {
-            Label::Planning => &self.planning,
-            Label::Reasoning => &self.reasoning,
-            Label::CodeCompletion => &self.code_completion,
+            Label::Planning => Some(&self.planning),
+            Label::Reasoning => Some(&self.reasoning),
+            Label::CodeCompletion => Some(&self.code_completion),
+            Label::Other => self.other.as_ref(),
         }
     }
 }
@@ -364,7 +388,7 @@ struct RawModel {
     input_usd_per_mtok: Spanned<f64>,
     output_usd_per_mtok: Spanned<f64>,
     context_tokens: Spanned<u64>,
-    quality: PerLabel<f64>,
+    quality: Spanned<PerLabel<f64>>,
     #[serde(default = "yes")]
     enabled: bool,
     #[serde(default)]
@@ -573,14 +597,41 @@ impl Validator<'_> {
 
     fn build(&self, raw: RawCatalog) -> Result<(Settings, Vec<ModelSpec>)> {
         let p = raw.policy.get_ref();
+        let other_configured = match (&p.min_quality.other, &p.expected_output_tokens.other) {
+            (Some(_), Some(_)) => true,
+            (None, None) => false,
+            (Some(v), None) => {
+                return Err(self.err(
+                    v.span(),
+                    "policy.expected_output_tokens.other",
+                    "missing: `other` needs both min_quality.other and expected_output_tokens.other",
+                ))
+            }
+            (None, Some(v)) => {
+                return Err(self.err(
+                    v.span(),
+                    "policy.min_quality.other",
+                    "missing: `other` needs both min_quality.other and expected_output_tokens.other",
+                ))
+            }
+        };
         let mut min_quality = [0.0; NUM_LABELS];
         let mut expected_output_tokens = [0; NUM_LABELS];
         for label in Label::ALL {
-            min_quality[label.index()] = self.unit_interval(
-                p.min_quality.get(label),
-                format!("policy.min_quality.{label}"),
-            )?;
-            expected_output_tokens[label.index()] = *p.expected_output_tokens.get(label).get_ref();
+            if let Some(v) = p.min_quality.get(label) {
+                min_quality[label.index()] =
+                    self.unit_interval(v, format!("policy.min_quality.{label}"))?;
+            }
+            if let Some(v) = p.expected_output_tokens.get(label) {
+                expected_output_tokens[label.index()] = *v.get_ref();
+            }
+        }
+        if !other_configured {
+            expected_output_tokens[Label::Other.index()] = Label::LEGACY
+                .iter()
+                .map(|l| expected_output_tokens[l.index()])
+                .max()
+                .unwrap_or(0);
         }
         let floor = self.unit_interval(
             &p.plausible_label_floor,
@@ -626,8 +677,20 @@ impl Validator<'_> {
             first_line.insert(id.clone(), line_of(self.text, m.id.span().start));
             let mut quality = [0.0; NUM_LABELS];
             for label in Label::ALL {
-                quality[label.index()] =
-                    self.unit_interval(m.quality.get(label), at(&format!("quality.{label}")))?;
+                match m.quality.get_ref().get(label) {
+                    Some(v) => {
+                        quality[label.index()] =
+                            self.unit_interval(v, at(&format!("quality.{label}")))?
+                    }
+                    None if other_configured => {
+                        return Err(self.err(
+                            m.quality.span(),
+                            at(&format!("quality.{label}")),
+                            "missing (required because [policy] sets min_quality.other)",
+                        ))
+                    }
+                    None => {}
+                }
             }
             if *m.context_tokens.get_ref() == 0 {
                 return Err(self.err(m.context_tokens.span(), at("context_tokens"), "must be > 0"));
@@ -730,7 +793,10 @@ impl Validator<'_> {
             },
         };
 
-        for label in Label::ALL {
+        let configured = Label::ALL
+            .into_iter()
+            .filter(|&l| l != Label::Other || other_configured);
+        for label in configured {
             let need = min_quality[label.index()];
             let servable = models
                 .iter()
@@ -744,8 +810,9 @@ impl Validator<'_> {
                         || "there are no eligible models".to_string(),
                         |m| format!("best is {} at {}", m.id, m.quality[label.index()]),
                     );
+                let span = p.min_quality.get(label).map_or(0..0, |v| v.span());
                 return Err(self.err(
-                    p.min_quality.get(label).span(),
+                    span,
                     format!("policy.min_quality.{label}"),
                     format!("no enabled, allowed model has {label} quality ≥ {need} ({best})"),
                 ));
@@ -756,6 +823,7 @@ impl Validator<'_> {
             Settings {
                 min_quality,
                 expected_output_tokens,
+                other_configured,
                 plausible_label_floor: floor,
                 default_model,
                 allow,

@@ -6,10 +6,14 @@
 //! probabilities by a softmax at the calibrated temperature `T`: `p = softmax(z / T)`.
 //!
 //! Because the model is linear up to the softmax, `W mean(E[f]) = mean((E Wᵀ)[f])`, so at load
-//! time the table `E Wᵀ: [buckets, labels]` is computed once and a prediction sums three floats
-//! per feature: no allocation beyond the caller's [`Scratch`], no locks, no threads. Only that
-//! table (4 MiB for 2^18 buckets) and the bias stay resident; the file's bytes and the
-//! embedding are dropped after loading.
+//! time the table `E Wᵀ: [buckets, labels]` is computed once and a prediction sums four floats
+//! per feature (one 16-byte row): no allocation beyond the caller's [`Scratch`], no locks, no
+//! threads. Only that table (4 MiB for 2^18 buckets) and the bias stay resident; the file's
+//! bytes and the embedding are dropped after loading.
+//!
+//! A three-label model ([`Label::LEGACY`](crate::Label::LEGACY)) loads with a zero `other`
+//! column and an `other` bias of `-inf`, so it predicts `other` with probability exactly 0 and
+//! the other three as it always did.
 //!
 //! With the `candle` feature, `BatchEngine` runs the same table through candle for large
 //! batches, on CPU or (with `cuda`) a GPU; it agrees with the plain-Rust path within 1e-5.
@@ -77,8 +81,8 @@ pub struct Classifier {
 struct Inner {
     config: ModelConfig,
     featurizer: Featurizer,
-    /// `E Wᵀ` per bucket, padded to 4 lanes.
-    table: Vec<[f32; 4]>,
+    /// `E Wᵀ` per bucket, one lane per label (a three-label model's `other` lane is 0).
+    table: Vec<[f32; NUM_LABELS]>,
     bias: [f32; NUM_LABELS],
     inv_temperature: f32,
     fingerprint: String,
@@ -145,6 +149,7 @@ impl Classifier {
             msg: e.to_string(),
         })?;
         let dim = config.dim;
+        let labels = config.num_labels();
         let w = &file.weight;
         let mut row = vec![0f32; dim];
         let mut table = Vec::with_capacity(file.embedding.len() / dim.max(1));
@@ -153,8 +158,8 @@ impl Classifier {
             for (r, x) in row.iter_mut().zip(e) {
                 *r = x.to_f32();
             }
-            let mut out = [0f32; 4];
-            for (k, o) in out.iter_mut().take(NUM_LABELS).enumerate() {
+            let mut out = [0f32; NUM_LABELS];
+            for (k, o) in out.iter_mut().take(labels).enumerate() {
                 *o = row.iter().zip(&w[k * dim..(k + 1) * dim]).map(|(a, b)| a * b).sum();
                 finite &= o.is_finite();
             }
@@ -166,10 +171,13 @@ impl Classifier {
                 msg: "the weights overflow f32 once multiplied out (E·Wᵀ is not finite)".into(),
             });
         }
+        // A label the model lacks gets logit -inf: probability exactly 0 after the softmax.
+        let bias: [f32; NUM_LABELS] =
+            std::array::from_fn(|k| file.bias.get(k).copied().unwrap_or(f32::NEG_INFINITY));
         Ok(Classifier {
             inner: Arc::new(Inner {
                 inv_temperature: 1.0 / config.temperature,
-                bias: [file.bias[0], file.bias[1], file.bias[2]],
+                bias,
                 fingerprint: file.fingerprint(),
                 config,
                 featurizer,
@@ -216,7 +224,7 @@ impl Classifier {
         let inner = &*self.inner;
         let sum = Accumulator {
             table: &inner.table,
-            acc: [0.0; 4],
+            acc: [0.0; NUM_LABELS],
             n: 0,
         };
         let sum = inner.featurizer.feed(text, &mut scratch.features, sum);
@@ -228,7 +236,7 @@ impl Classifier {
     pub fn predict_features(&self, ids: &[u32]) -> Probs {
         let mut sum = Accumulator {
             table: &self.inner.table,
-            acc: [0.0; 4],
+            acc: [0.0; NUM_LABELS],
             n: 0,
         };
         for &b in ids {
@@ -237,7 +245,7 @@ impl Classifier {
         self.finish(sum.acc, sum.n)
     }
 
-    fn finish(&self, acc: [f32; 4], n: usize) -> Probs {
+    fn finish(&self, acc: [f32; NUM_LABELS], n: usize) -> Probs {
         let inner = &*self.inner;
         let inv_n = 1.0 / n.max(1) as f32;
         let mut z = [0f32; NUM_LABELS];
@@ -253,7 +261,7 @@ impl Classifier {
     }
 
     #[cfg(feature = "candle")]
-    pub(crate) fn table(&self) -> (&[[f32; 4]], [f32; NUM_LABELS], f32) {
+    pub(crate) fn table(&self) -> (&[[f32; NUM_LABELS]], [f32; NUM_LABELS], f32) {
         (
             &self.inner.table,
             self.inner.bias,
@@ -265,8 +273,8 @@ impl Classifier {
 /// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay
 /// in registers.
 struct Accumulator<'a> {
-    table: &'a [[f32; 4]],
-    acc: [f32; 4],
+    table: &'a [[f32; NUM_LABELS]],
+    acc: [f32; NUM_LABELS],
     n: usize,
 }
 

@@ -74,6 +74,12 @@ pub enum Error {
         rejected: Vec<(String, Rejection)>,
     },
 
+    /// The prompt is empty or only whitespace (Unicode `White_Space`, as [`str::trim`]): there
+    /// is nothing to classify, so [`Router::route`](crate::Router::route) refuses it rather
+    /// than guess a label and a model for it.
+    #[error("empty prompt: nothing to route (the text is empty or only whitespace)")]
+    EmptyPrompt,
+
     /// A published model (`hf:ORG/REPO[@REV]`) could not be resolved to a local directory.
     #[error("model {spec}: {msg}")]
     Hub {

@@ -1,4 +1,4 @@
-//! The three task labels the router distinguishes, in their fixed order.
+//! The four task labels the router distinguishes, in their fixed order.
 //!
 //! The order of [`Label::ALL`] is the order of every probability vector in the crate
 //! and of the classifier's output rows; it is stored with model weights and checked at load.
@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// Number of labels; the length of every probability vector.
-pub const NUM_LABELS: usize = 3;
+pub const NUM_LABELS: usize = 4;
 
 /// Probabilities over [`Label::ALL`], in that order; finite and summing to 1.
 pub type Probs = [f32; NUM_LABELS];
@@ -28,11 +28,23 @@ pub enum Label {
     Reasoning,
     /// Code or a code spec in, code out, in any programming language.
     CodeCompletion,
+    /// None of the above: chit-chat, translation, summarisation, rewriting, creative writing,
+    /// extraction or classification of given text, single-fact look-ups.
+    Other,
 }
 
 impl Label {
     /// All labels in canonical order (the order of [`Probs`]).
-    pub const ALL: [Label; NUM_LABELS] = [Label::Planning, Label::Reasoning, Label::CodeCompletion];
+    pub const ALL: [Label; NUM_LABELS] = [
+        Label::Planning,
+        Label::Reasoning,
+        Label::CodeCompletion,
+        Label::Other,
+    ];
+
+    /// The labels of three-label models and catalogs (before `other` existed), in order:
+    /// a prefix of [`Label::ALL`], so their probability vectors and weight rows line up.
+    pub const LEGACY: [Label; 3] = [Label::Planning, Label::Reasoning, Label::CodeCompletion];
 
     /// Position of this label in [`Label::ALL`] and in every [`Probs`].
     pub const fn index(self) -> usize {
@@ -40,6 +52,7 @@ impl Label {
             Label::Planning => 0,
             Label::Reasoning => 1,
             Label::CodeCompletion => 2,
+            Label::Other => 3,
         }
     }
 
@@ -54,6 +67,7 @@ impl Label {
             Label::Planning => "planning",
             Label::Reasoning => "reasoning",
             Label::CodeCompletion => "code_completion",
+            Label::Other => "other",
         }
     }
 
@@ -75,8 +89,9 @@ impl fmt::Display for Label {
     }
 }
 
-/// Numerically stable softmax of finite logits: the one used by inference, calibration and
-/// evaluation, so they agree to the bit.
+/// Numerically stable softmax of logits, at least one finite: the one used by inference,
+/// calibration and evaluation, so they agree to the bit. A logit of `-inf` gets probability
+/// exactly 0 (how a three-label model reports `other`).
 pub fn softmax(z: [f32; NUM_LABELS]) -> Probs {
     let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut e = z.map(|v| (v - m).exp());
@@ -87,10 +102,10 @@ pub fn softmax(z: [f32; NUM_LABELS]) -> Probs {
     e
 }
 
-/// Returned when a string is not one of the three label names.
+/// Returned when a string is not one of the four label names.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-#[error("unknown label {0:?} (expected planning, reasoning or code_completion)")]
+#[error("unknown label {0:?} (expected planning, reasoning, code_completion or other)")]
 pub struct UnknownLabel(pub String);
 
 impl FromStr for Label {
@@ -100,6 +115,7 @@ impl FromStr for Label {
             "planning" => Ok(Label::Planning),
             "reasoning" => Ok(Label::Reasoning),
             "code_completion" => Ok(Label::CodeCompletion),
+            "other" => Ok(Label::Other),
             other => Err(UnknownLabel(other.to_string())),
         }
     }
@@ -121,12 +137,22 @@ mod tests {
             );
         }
         assert!("Planning".parse::<Label>().is_err());
-        assert_eq!(Label::from_index(3), None);
+        assert_eq!(Label::from_index(NUM_LABELS), None);
+        assert_eq!(Label::ALL[..3], Label::LEGACY);
     }
 
     #[test]
     fn argmax_prefers_earlier_on_ties() {
-        assert_eq!(Label::argmax(&[0.2, 0.5, 0.3]), Label::Reasoning);
-        assert_eq!(Label::argmax(&[0.4, 0.4, 0.2]), Label::Planning);
+        assert_eq!(Label::argmax(&[0.2, 0.5, 0.3, 0.0]), Label::Reasoning);
+        assert_eq!(Label::argmax(&[0.4, 0.4, 0.2, 0.0]), Label::Planning);
+        assert_eq!(Label::argmax(&[0.1, 0.2, 0.3, 0.4]), Label::Other);
+    }
+
+    #[test]
+    fn softmax_gives_minus_infinity_exactly_zero() {
+        // exp(-inf - m) = 0; the finite logits share the mass as in a three-way softmax.
+        let p = softmax([0.0, 0.0, 0.0, f32::NEG_INFINITY]);
+        assert_eq!(p[3], 0.0);
+        assert!((p[0] - 1.0 / 3.0).abs() < 1e-7);
     }
 }

@@ -6,6 +6,10 @@
 //! format, label order, featurizer settings and dim, and both copies are checked against each
 //! other and against this build at load. Any mismatch is an [`Error::Model`] naming the file.
 //!
+//! The label order is [`Label::ALL`] (four labels), or [`Label::LEGACY`] for models trained
+//! before `other` existed: their `linear` tensors have three rows, and the classifier reports
+//! `other` with probability 0 for them.
+//!
 //! [`ModelFile`] is the parsed file (what training writes and tooling inspects);
 //! [`Classifier`](crate::classifier::Classifier) keeps only the table the hot path reads.
 
@@ -17,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::features::FeaturizerConfig;
 use crate::hash::fnv1a_hex;
-use crate::label::{Label, NUM_LABELS};
+use crate::label::Label;
 
 /// `format` value of a model this build can read.
 pub const MODEL_FORMAT: &str = "switchyard-fasttext-v1";
@@ -96,7 +100,8 @@ impl TrainingInfo {
 pub struct ModelConfig {
     /// Always [`MODEL_FORMAT`].
     pub format: String,
-    /// Label order of the output rows; must equal [`Label::ALL`].
+    /// Label order of the output rows: [`Label::ALL`], or [`Label::LEGACY`] for a three-label
+    /// model (which never predicts `other`).
     pub labels: Vec<Label>,
     /// Featurizer settings the weights were trained with.
     pub featurizer: FeaturizerConfig,
@@ -120,6 +125,11 @@ impl ModelConfig {
             temperature: 1.0,
             training: None,
         }
+    }
+
+    /// Output rows of the model: 4, or 3 for a [`Label::LEGACY`] model.
+    pub fn num_labels(&self) -> usize {
+        self.labels.len()
     }
 }
 
@@ -197,11 +207,12 @@ impl ModelFile {
         bias: &[f32],
     ) -> Result<Self> {
         let buckets = config.featurizer.buckets as usize;
+        let labels = config.num_labels();
         let dir = Path::new("<in memory>");
         for (name, len, want) in [
             (T_EMBEDDING, embedding.len(), buckets * config.dim),
-            (T_WEIGHT, weight.len(), NUM_LABELS * config.dim),
-            (T_BIAS, bias.len(), NUM_LABELS),
+            (T_WEIGHT, weight.len(), labels * config.dim),
+            (T_BIAS, bias.len(), labels),
         ] {
             if len != want {
                 return Err(model_err(
@@ -319,8 +330,9 @@ impl ModelFile {
             }
         };
         let (edt, ebytes) = tensor(T_EMBEDDING, &[buckets, config.dim])?;
-        let (wdt, wbytes) = tensor(T_WEIGHT, &[NUM_LABELS, config.dim])?;
-        let (bdt, bbytes) = tensor(T_BIAS, &[NUM_LABELS])?;
+        let labels = config.num_labels();
+        let (wdt, wbytes) = tensor(T_WEIGHT, &[labels, config.dim])?;
+        let (bdt, bbytes) = tensor(T_BIAS, &[labels])?;
         let fingerprint = fingerprint_of(&meta, [ebytes, wbytes, bbytes]);
         let embedding = match edt {
             safetensors::Dtype::F16 => ebytes
@@ -375,12 +387,13 @@ impl ModelFile {
     /// The file contents: (`config.json`, `model.safetensors`).
     pub fn to_bytes(&self) -> Result<(Vec<u8>, Vec<u8>)> {
         let buckets = self.config.featurizer.buckets as usize;
+        let labels = self.config.num_labels();
         let weights = encode_safetensors(
             &metadata(&self.config),
             &[
                 (T_EMBEDDING, "F16", vec![buckets, self.config.dim], f16_le(&self.embedding)),
-                (T_WEIGHT, "F32", vec![NUM_LABELS, self.config.dim], f32_le(&self.weight)),
-                (T_BIAS, "F32", vec![NUM_LABELS], f32_le(&self.bias)),
+                (T_WEIGHT, "F32", vec![labels, self.config.dim], f32_le(&self.weight)),
+                (T_BIAS, "F32", vec![labels], f32_le(&self.bias)),
             ],
         );
         let mut json = serde_json::to_vec_pretty(&self.config)
@@ -453,13 +466,14 @@ fn check_config(config: &ModelConfig, cpath: &Path) -> Result<()> {
             ),
         ));
     }
-    if config.labels != Label::ALL {
+    if config.labels != Label::ALL && config.labels != Label::LEGACY {
         return Err(model_err(
             cpath,
             format!(
-                "label order {:?} differs from this build's {:?}",
+                "label order {:?} is neither this build's {:?} nor the three-label {:?}",
                 config.labels,
-                Label::ALL
+                Label::ALL,
+                Label::LEGACY
             ),
         ));
     }

@@ -26,6 +26,13 @@
 //!    `max_fallbacks` are the fallbacks, in order.
 //! 6. **Nothing adequate.** The catalog's `default_model` if set (and it fits the context
 //!    window), flagged with [`Decision::used_default`]; otherwise [`Error::NoAdequateModel`].
+//! 7. **`other` with a three-label catalog.** When the catalog does not configure `other`
+//!    ([`Settings::other_configured`](crate::catalog::Settings::other_configured) is false),
+//!    `other` is never a required label, and a prompt whose predicted label is `other` goes to
+//!    the catalog's `default_model` (if set and it fits; [`Decision::used_default`]), else to the
+//!    most capable eligible model that fits: highest [`ModelSpec::mean_legacy_quality`], then
+//!    model id; the next most capable are the fallbacks. The reason says
+//!    `catalog has no other settings`, and [`Choice::other_unconfigured`] is set.
 //!
 //! **Per-prompt adequacy.** When the catalog carries an adequacy model (`[policy] adequacy`),
 //! step 3 uses each model's predicted probability of success on *this* prompt instead of the
@@ -43,8 +50,8 @@
 //!
 //! let catalog = Catalog::parse(r#"
 //!     [policy]
-//!     min_quality = { planning = 0.8, reasoning = 0.8, code_completion = 0.75 }
-//!     expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300 }
+//!     min_quality = { planning = 0.8, reasoning = 0.8, code_completion = 0.75, other = 0.7 }
+//!     expected_output_tokens = { planning = 800, reasoning = 500, code_completion = 300, other = 400 }
 //!     plausible_label_floor = 0.2
 //!     [[model]]
 //!     id = "small"
@@ -52,25 +59,29 @@
 //!     input_usd_per_mtok = 0.1
 //!     output_usd_per_mtok = 0.4
 //!     context_tokens = 128000
-//!     quality = { planning = 0.5, reasoning = 0.6, code_completion = 0.8 }
+//!     quality = { planning = 0.5, reasoning = 0.6, code_completion = 0.8, other = 0.75 }
 //!     [[model]]
 //!     id = "large"
 //!     provider = "b"
 //!     input_usd_per_mtok = 3
 //!     output_usd_per_mtok = 15
 //!     context_tokens = 200000
-//!     quality = { planning = 0.9, reasoning = 0.9, code_completion = 0.9 }
+//!     quality = { planning = 0.9, reasoning = 0.9, code_completion = 0.9, other = 0.9 }
 //! "#, "inline.toml")?;
 //! let policy = Policy::new(Arc::new(catalog));
 //!
 //! // Clearly code: the small model is adequate and cheapest.
-//! let d = policy.decide(&[0.02, 0.03, 0.95], "complete `def parse_date(s):`")?;
+//! let d = policy.decide(&[0.02, 0.03, 0.95, 0.0], "complete `def parse_date(s):`")?;
 //! assert_eq!((d.label, d.model.as_str()), (Label::CodeCompletion, "small"));
 //! assert_eq!(d.fallbacks, ["large"]);
 //!
 //! // Code, but reasoning is plausible (p ≥ 0.2): escalate to a model adequate for both.
-//! let d = policy.decide(&[0.05, 0.35, 0.60], "why does this loop never end?")?;
+//! let d = policy.decide(&[0.05, 0.35, 0.60, 0.0], "why does this loop never end?")?;
 //! assert_eq!(d.model, "large");
+//!
+//! // Neither plan, reasoning nor code: the small model is adequate for `other`.
+//! let d = policy.decide(&[0.01, 0.02, 0.02, 0.95], "Translate to French: good morning")?;
+//! assert_eq!((d.label, d.model.as_str()), (Label::Other, "small"));
 //! # Ok::<(), promptyard::Error>(())
 //! ```
 
@@ -161,6 +172,9 @@ pub struct Choice {
     pub used_default: bool,
     /// Quality-adequate eligible models left out because the prompt does not fit them.
     pub too_small: usize,
+    /// True when the label is `other` and the catalog has no `other` settings, so the pick is
+    /// the default or the most capable model rather than the cheapest adequate one.
+    pub other_unconfigured: bool,
     ranked: [Ranked; MAX_FALLBACKS + 1],
     len: usize,
 }
@@ -192,7 +206,8 @@ pub struct Decision {
     pub label: Label,
     /// Probability of the predicted label.
     pub confidence: f32,
-    /// Probabilities of all labels; serialised as `{"planning":…,"reasoning":…,"code_completion":…}`.
+    /// Probabilities of all labels; serialised as
+    /// `{"planning":…,"reasoning":…,"code_completion":…,"other":…}`.
     #[serde(serialize_with = "probs_as_map")]
     pub probs: Probs,
     /// Catalog id of the chosen model.
@@ -209,7 +224,8 @@ pub struct Decision {
     pub output_tokens: u64,
     /// Next-cheapest adequate models to retry with, in order.
     pub fallbacks: Vec<String>,
-    /// True when nothing was adequate and the catalog's `default_model` was used.
+    /// True when the catalog's `default_model` was used: nothing was adequate, or the prompt
+    /// is `other` and the catalog has no `other` settings.
     pub used_default: bool,
     /// One line for humans, e.g. `code_completion p=0.97 → nova-micro: cheapest with
     /// code_completion quality ≥ 0.75, est. $0.000044`.
@@ -254,6 +270,7 @@ impl Policy {
             .map(|(i, m)| {
                 let mask = Label::ALL
                     .into_iter()
+                    .filter(|&l| l != Label::Other || settings.other_configured)
                     .filter(|&l| m.quality(l) >= catalog.quality_floor(l))
                     .fold(0u8, |acc, l| acc | (1 << l.index()));
                 (i, mask)
@@ -281,12 +298,15 @@ impl Policy {
         &self.catalog
     }
 
-    /// The predicted label and the bitmask of labels that must be served adequately.
+    /// The predicted label and the bitmask of labels that must be served adequately. With a
+    /// catalog that does not configure `other`, `other` is required only when predicted.
     pub(crate) fn required(&self, probs: &Probs) -> (Label, u8) {
         let label = Label::argmax(probs);
-        let floor = self.catalog.settings().plausible_label_floor;
+        let settings = self.catalog.settings();
+        let floor = settings.plausible_label_floor;
         let mask = Label::ALL
             .into_iter()
+            .filter(|&l| l != Label::Other || settings.other_configured)
             .filter(|l| probs[l.index()] >= floor)
             .fold(1u8 << label.index(), |acc, l| acc | (1 << l.index()));
         (label, mask)
@@ -307,12 +327,16 @@ impl Policy {
             output_tokens,
             used_default: false,
             too_small: 0,
+            other_unconfigured: false,
             ranked: [Ranked {
                 model: 0,
                 cost_usd: 0.0,
             }; MAX_FALLBACKS + 1],
             len: 0,
         };
+        if label == Label::Other && !settings.other_configured {
+            return self.choose_unconfigured_other(choice, needed);
+        }
         for &(i, mask) in &self.eligible {
             if mask & required != required {
                 continue;
@@ -352,6 +376,59 @@ impl Policy {
                 Ok(choice)
             }
             _ => Err(self.no_adequate_model(required, needed)),
+        }
+    }
+
+    /// An `other` prompt with a three-label catalog: the default model if set and it fits,
+    /// else the most capable eligible models that fit (mean quality, then id).
+    fn choose_unconfigured_other(&self, mut choice: Choice, needed: u64) -> Result<Choice> {
+        let settings = self.catalog.settings();
+        let models = self.catalog.models();
+        let (input, output) = (choice.input_tokens, choice.output_tokens);
+        choice.other_unconfigured = true;
+        if let Some(i) = self.default_model.filter(|&i| needed <= models[i].context_tokens) {
+            choice.ranked[0] = Ranked {
+                model: i,
+                cost_usd: models[i].cost_usd(input, output),
+            };
+            choice.len = 1;
+            choice.used_default = true;
+            return Ok(choice);
+        }
+        let keep = 1 + settings.max_fallbacks;
+        for &(i, _) in &self.eligible {
+            let m = &models[i];
+            if needed > m.context_tokens {
+                choice.too_small += 1;
+                continue;
+            }
+            let cand = Ranked {
+                model: i,
+                cost_usd: m.cost_usd(input, output),
+            };
+            let before = |a: &Ranked, b: &Ranked| {
+                let (ma, mb) = (&models[a.model], &models[b.model]);
+                match mb.mean_legacy_quality().total_cmp(&ma.mean_legacy_quality()) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => ma.id < mb.id,
+                }
+            };
+            let mut pos = choice.len;
+            while pos > 0 && before(&cand, &choice.ranked[pos - 1]) {
+                pos -= 1;
+            }
+            if pos < keep {
+                let end = choice.len.min(keep - 1);
+                choice.ranked.copy_within(pos..end, pos + 1);
+                choice.ranked[pos] = cand;
+                choice.len = end + 1;
+            }
+        }
+        if choice.len > 0 {
+            Ok(choice)
+        } else {
+            Err(self.no_adequate_model(choice.required, needed))
         }
     }
 
@@ -409,7 +486,18 @@ impl Policy {
         s.push_str(" → ");
         s.push_str(&m.id);
         s.push_str(": ");
-        if choice.used_default {
+        if choice.other_unconfigured {
+            s.push_str("catalog has no other settings, ");
+            if choice.used_default {
+                s.push_str("using the configured default");
+            } else {
+                let _ = write!(
+                    s,
+                    "using the most capable model (mean quality {:.2})",
+                    m.mean_legacy_quality()
+                );
+            }
+        } else if choice.used_default {
             s.push_str("no adequate model, using the configured default");
         } else {
             s.push_str("cheapest with ");
@@ -585,19 +673,19 @@ mod tests {
     #[test]
     fn tiered_model_is_priced_at_base_for_a_short_prompt() {
         let p = tiered_policy();
-        let c = p.choose(&[0.9, 0.05, 0.05], 1_000).unwrap();
+        let c = p.choose(&[0.9, 0.05, 0.05, 0.0], 1_000).unwrap();
         // tiered: 1000 × 3 + 1000 × 15 = 18000 µ$; flat: 1000 × 4 + 1000 × 16 = 20000 µ$.
         assert_eq!(p.catalog().models()[c.pick().model].id, "tiered");
         assert_eq!(c.pick().cost_usd, (1_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6);
         // Exactly at the threshold is still base: the tier starts *above* 200k.
-        let c = p.choose(&[0.9, 0.05, 0.05], 200_000).unwrap();
+        let c = p.choose(&[0.9, 0.05, 0.05, 0.0], 200_000).unwrap();
         assert_eq!(c.pick().cost_usd, (200_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6);
     }
 
     #[test]
     fn tiered_model_is_priced_at_its_tier_for_a_long_prompt() {
         let p = tiered_policy();
-        let c = p.choose(&[0.9, 0.05, 0.05], 300_000).unwrap();
+        let c = p.choose(&[0.9, 0.05, 0.05, 0.0], 300_000).unwrap();
         // tiered: 300000 × 6 + 1000 × 22.5 = 1822500 µ$; flat: 300000 × 4 + 1000 × 16 = 1216000 µ$.
         assert_eq!(p.catalog().models()[c.pick().model].id, "flat");
         let tiered = c.fallbacks().iter().find(|r| r.model == 0).unwrap();

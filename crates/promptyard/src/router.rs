@@ -9,6 +9,11 @@
 //! that fails leaves the old state in place and returns the error. Requests in flight finish
 //! on the state they started with, so every decision comes from one whole state.
 //!
+//! An empty or whitespace-only prompt ([`is_blank`]) is refused with [`Error::EmptyPrompt`]
+//! by [`Router::route`], [`Router::route_batch`] (per prompt) and [`Router::decide`]; the
+//! `promptyard route` command exits 2 on it and `promptyard label` writes an `empty_text`
+//! error record, so every entry point gives the same answer.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use promptyard::router::Router;
@@ -33,7 +38,7 @@ use rayon::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::classifier::Classifier;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::label::Probs;
 pub use crate::policy::Decision;
 use crate::policy::Policy;
@@ -61,11 +66,21 @@ impl State {
     }
 
     fn route(&self, prompt: &str) -> Result<Decision> {
+        if is_blank(prompt) {
+            return Err(Error::EmptyPrompt);
+        }
         let probs = self.classifier.predict(prompt);
         let mut decision = self.policy.decide(&probs, prompt)?;
         decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
         Ok(decision)
     }
+}
+
+/// True for a prompt with nothing to classify: empty, or only whitespace (Unicode
+/// `White_Space`, the definition of [`str::trim`]). The router refuses such prompts with
+/// [`Error::EmptyPrompt`]; batch labelling marks them `empty_text` with the same test.
+pub fn is_blank(prompt: &str) -> bool {
+    prompt.trim().is_empty()
 }
 
 impl std::fmt::Debug for Router {
@@ -91,8 +106,9 @@ impl Router {
 
     /// Classifies `prompt` and picks the cheapest adequate model.
     ///
-    /// Errors only with [`Error::NoAdequateModel`](crate::Error::NoAdequateModel) (nothing
-    /// adequate and no `default_model`); never panics on any input.
+    /// Errors with [`Error::EmptyPrompt`] for an empty or whitespace-only prompt
+    /// ([`is_blank`]) and with [`Error::NoAdequateModel`] (nothing adequate and no
+    /// `default_model`); never panics on any input.
     pub fn route(&self, prompt: &str) -> Result<Decision> {
         self.state.load().route(prompt)
     }
@@ -105,7 +121,11 @@ impl Router {
     }
 
     /// The policy for probabilities computed elsewhere (e.g. by a batch classifier on GPU).
+    /// Refuses a blank prompt with [`Error::EmptyPrompt`], like [`route`](Self::route).
     pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
+        if is_blank(prompt) {
+            return Err(Error::EmptyPrompt);
+        }
         self.state.load().policy.decide(probs, prompt)
     }
 

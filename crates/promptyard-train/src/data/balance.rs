@@ -5,7 +5,12 @@
 //!    ([`is_generated`]) keep at most [`MAX_GENERATED_SHARE`] of the class together, and get
 //!    that share when they have enough records.
 //! 2. **No class dwarfs another**: a class keeps at most [`MAX_CLASS_RATIO`] times the
-//!    smallest class, so with three labels the smallest holds at least 1 / (1 + 2 × 1.4) ≈ 26%.
+//!    smallest class, so with four labels the smallest holds at least 1 / (1 + 3 × 3) = 10%.
+//!    The ratio was 1.4 with three labels; `other` has the least real data (about 1,300
+//!    training prompts), and 1.4 (or 2) would have cut the three task classes by a third to
+//!    match it, which cost 3 to 11 points of gateway-dev accuracy when tried. Training
+//!    re-weights labels to equal mass anyway, so the ratio bounds how much data is thrown
+//!    away, not how much each label counts.
 //! 3. **Big sources give way first**: within a class, the real sources share the rest by
 //!    water-filling (each keeps `min(size, level)` for one common level), so the largest lose
 //!    most and small sources stay whole; so do the generated sources within their share.
@@ -19,7 +24,7 @@ use std::collections::BTreeMap;
 use promptyard::label::Label;
 
 /// Largest class size as a multiple of the smallest.
-pub const MAX_CLASS_RATIO: f64 = 1.4;
+pub const MAX_CLASS_RATIO: f64 = 3.0;
 /// Largest share of a class that generated sources may hold together.
 pub const MAX_GENERATED_SHARE: f64 = 0.45;
 /// Seed of the hash that orders records for trimming.
@@ -135,6 +140,7 @@ pub fn held_out_keep(n: usize, quota: usize, train_n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use promptyard::label::NUM_LABELS;
     use proptest::prelude::*;
 
     fn counts(rows: &[(Label, &str, usize)]) -> BTreeMap<(Label, String), usize> {
@@ -147,8 +153,8 @@ mod tests {
         c: &BTreeMap<(Label, String), usize>,
         q: &BTreeMap<(Label, String), usize>,
     ) {
-        let mut class = [0usize; 3];
-        let mut gen = [0usize; 3];
+        let mut class = [0usize; NUM_LABELS];
+        let mut gen = [0usize; NUM_LABELS];
         for ((l, s), &n) in q {
             assert!(n <= c[&(*l, s.clone())], "quota above count for {s}");
             class[l.index()] += n;
@@ -164,7 +170,7 @@ mod tests {
             *max as f64 <= MAX_CLASS_RATIO * *min as f64 + 1.0,
             "{class:?}"
         );
-        for i in 0..3 {
+        for i in 0..NUM_LABELS {
             assert!(
                 gen[i] as f64 <= MAX_GENERATED_SHARE * class[i] as f64 + 1.0,
                 "{gen:?} {class:?}"
@@ -192,7 +198,9 @@ mod tests {
             .map(|(_, n)| n)
             .sum();
         let total: usize = q.values().sum();
-        assert!(planning as f64 / total as f64 >= 0.25, "{q:?}");
+        // Three classes, the others at most MAX_CLASS_RATIO × planning each.
+        let least = 1.0 / (1.0 + 2.0 * MAX_CLASS_RATIO);
+        assert!(planning as f64 / total as f64 >= least - 1e-3, "{q:?}");
         // small sources survive whole
         assert_eq!(q[&(Label::Reasoning, "aqua-rat".into())], 400);
         assert_eq!(q[&(Label::Planning, "webarena".into())], 500);
@@ -203,10 +211,11 @@ mod tests {
             .filter(|((l, _), _)| *l == Label::Reasoning)
             .map(|(_, n)| n)
             .sum();
+        // (or all of it, when the class is not trimmed to its share)
         let synth = q[&(Label::Reasoning, "synth_reasoning".into())];
         assert_eq!(
             synth,
-            (reasoning as f64 * MAX_GENERATED_SHARE).floor() as usize
+            ((reasoning as f64 * MAX_GENERATED_SHARE).floor() as usize).min(6000)
         );
     }
 
@@ -223,7 +232,7 @@ mod tests {
     proptest! {
         #[test]
         fn quotas_respect_the_invariants(
-            sizes in proptest::collection::vec((0usize..3, 0usize..4, 1usize..5000), 3..20)
+            sizes in proptest::collection::vec((0usize..NUM_LABELS, 0usize..4, 1usize..5000), 3..20)
         ) {
             let names = ["alpha", "beta", "synth_a", "gamma"];
             let mut c: BTreeMap<(Label, String), usize> = BTreeMap::new();

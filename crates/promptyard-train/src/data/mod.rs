@@ -2,7 +2,7 @@
 //! and (in submodules) the pipeline that builds `data/` from public raw sources.
 //!
 //! A data file is JSON Lines (optionally gzipped, `.jsonl.gz`), one object per line:
-//! `{"id": "...", "text": "...", "label": "planning|reasoning|code_completion", "source": "..."}`.
+//! `{"id": "...", "text": "...", "label": "planning|reasoning|code_completion|other", "source": "..."}`.
 //! Extra fields are kept but ignored by training.
 //!
 //! The build, one module per stage ([`pipeline`] runs them): [`sources`] (one adapter per raw
@@ -32,7 +32,7 @@ pub mod synth;
 pub mod user;
 pub mod write;
 
-pub use pipeline::{build, write_dataset, BuildOptions, BuildStats, Dataset};
+pub use pipeline::{build, default_guard_files, write_dataset, BuildOptions, BuildStats, Dataset};
 pub use user::{load_labelled_files, Summary};
 
 /// One labelled prompt.

@@ -3,7 +3,7 @@
 //! Public benchmarks look nothing like what people send through an LLM gateway: terse
 //! requests for jq filters and spreadsheet formulas, planning asks from finance or HR,
 //! incident questions with pasted log lines, and a good share not in English. This module
-//! writes such prompts from hand-written templates with varied slots, under four sources so
+//! writes such prompts from hand-written templates with varied slots, under five sources so
 //! that the effect of each can be measured on its own:
 //!
 //! | source                | what                                                      |
@@ -11,7 +11,8 @@
 //! | `synth_code_requests` | English requests for code in many languages and DSLs       |
 //! | `synth_planning`      | English planning requests, work and personal, agent tasks  |
 //! | `synth_reasoning`     | English word problems, logic, root cause, estimation       |
-//! | `synth_multilingual`  | all three labels in es, de, fr, pt, ja, zh (and it, ko)    |
+//! | `synth_multilingual`  | the three task labels in es, de, fr, pt, ja, zh, it, ko     |
+//! | `synth_other`         | `other` (chat, translation, rewriting, look-ups ...): en, es, de, fr, ja, zh; few per template, since the hand-written and collected `other` data come first |
 //!
 //! The templates and slot pools are data, not code: `templates/LANG.toml` holds one language's
 //! templates (a list per label), `templates/pools/*.toml` the slot pools (by theme, or by
@@ -54,8 +55,10 @@ pub const SOURCE_CODE: &str = "synth_code_requests";
 pub const SOURCE_PLANNING: &str = "synth_planning";
 /// Source of English reasoning requests.
 pub const SOURCE_REASONING: &str = "synth_reasoning";
-/// Source of non-English requests of all three kinds.
+/// Source of non-English requests of the three task labels.
 pub const SOURCE_MULTILINGUAL: &str = "synth_multilingual";
+/// Source of `other` prompts (English and five other languages).
+pub const SOURCE_OTHER: &str = "synth_other";
 
 /// Global seed; changing it reshuffles every slot draw.
 const SEED: u64 = 0x5EED_5717_C4A2_0261;
@@ -84,8 +87,8 @@ pub fn generate() -> Vec<RawPrompt> {
     for family in FAMILIES {
         let kind = label_tag(family.label);
         for (i, tpl) in family.templates().iter().enumerate() {
-            // English sources hold one label each and the multilingual one no English, so
-            // `synth-lang-kind-nnn` is unique across all families.
+            // English sources hold one label each, the multilingual one no English and no
+            // `other`, so `synth-lang-kind-nnn` is unique across all families.
             let id = format!("synth-{}-{kind}-{i:03}", family.lang);
             instantiate(family, &id, tpl, &mut out);
         }
@@ -99,6 +102,7 @@ fn label_tag(label: Label) -> &'static str {
         Label::Planning => "plan",
         Label::Reasoning => "reason",
         Label::CodeCompletion => "code",
+        Label::Other => "other",
     }
 }
 
@@ -315,6 +319,7 @@ const POOL_FILES: &[(&str, &str)] = &[
     ),
     ("tech", include_str!("../../templates/pools/tech.toml")),
     ("places", include_str!("../../templates/pools/places.toml")),
+    ("other", include_str!("../../templates/pools/other.toml")),
     ("es", include_str!("../../templates/pools/es.toml")),
     ("de", include_str!("../../templates/pools/de.toml")),
     ("fr", include_str!("../../templates/pools/fr.toml")),
@@ -459,7 +464,24 @@ const FAMILIES: &[Family] = &[
     multilingual("ko", Label::CodeCompletion, 12),
     multilingual("ko", Label::Planning, 12),
     multilingual("ko", Label::Reasoning, 12),
+    other("en", 8),
+    other("es", 6),
+    other("de", 6),
+    other("fr", 6),
+    other("ja", 6),
+    other("zh", 6),
 ];
+
+/// A family of the `other` source: few prompts per template, so that generated text stays a
+/// minority of the class even before balancing caps it.
+const fn other(lang: &'static str, per_template: usize) -> Family {
+    Family {
+        source: SOURCE_OTHER,
+        lang,
+        label: Label::Other,
+        per_template,
+    }
+}
 
 /// A family of the multilingual source.
 const fn multilingual(lang: &'static str, label: Label, per_template: usize) -> Family {
@@ -521,12 +543,15 @@ mod tests {
             seen.insert((p.source.as_str(), lang_of_group(&p.group).unwrap(), p.label));
         }
         for lang in ["es", "de", "fr", "pt", "ja", "zh", "it", "ko"] {
-            for label in Label::ALL {
+            for label in Label::LEGACY {
                 assert!(
                     seen.contains(&(SOURCE_MULTILINGUAL, lang, label)),
                     "{lang} {label:?}"
                 );
             }
+        }
+        for lang in ["en", "es", "de", "fr", "ja", "zh"] {
+            assert!(seen.contains(&(SOURCE_OTHER, lang, Label::Other)), "{lang}");
         }
         assert!(seen.contains(&(SOURCE_CODE, "en", Label::CodeCompletion)));
         assert!(seen.contains(&(SOURCE_PLANNING, "en", Label::Planning)));
@@ -537,7 +562,11 @@ mod tests {
                 SOURCE_CODE => assert_eq!(p.label, Label::CodeCompletion),
                 SOURCE_PLANNING => assert_eq!(p.label, Label::Planning),
                 SOURCE_REASONING => assert_eq!(p.label, Label::Reasoning),
-                s => assert_eq!(s, SOURCE_MULTILINGUAL),
+                SOURCE_OTHER => assert_eq!(p.label, Label::Other),
+                s => {
+                    assert_eq!(s, SOURCE_MULTILINGUAL);
+                    assert_ne!(p.label, Label::Other);
+                }
             }
         }
     }
@@ -548,11 +577,16 @@ mod tests {
         for f in FAMILIES {
             *templates.entry((f.lang, f.label)).or_default() += f.templates().len();
         }
-        for label in Label::ALL {
+        for label in Label::LEGACY {
             assert!(templates[&("en", label)] >= 40, "en {label:?}");
             for lang in ["es", "de", "fr", "pt", "ja", "zh"] {
                 assert!(templates[&(lang, label)] >= 10, "{lang} {label:?}");
             }
+        }
+        // `other` is mostly hand-written and collected data; its templates are a supplement.
+        assert!(templates[&("en", Label::Other)] >= 40);
+        for lang in ["es", "de", "fr", "ja", "zh"] {
+            assert!(templates[&(lang, Label::Other)] >= 8, "{lang}");
         }
     }
 
@@ -589,6 +623,9 @@ mod tests {
         }
         let n = sizes[SOURCE_MULTILINGUAL];
         assert!((2_500..=3_900).contains(&n), "{SOURCE_MULTILINGUAL}: {n}");
+        // Capped small: the generated share of `other` must stay well below the real data.
+        let n = sizes[SOURCE_OTHER];
+        assert!((300..=700).contains(&n), "{SOURCE_OTHER}: {n}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Pooling is a batched matmul over the same `E Wᵀ` table the single-prompt path reads:
 //! `logits[B, labels] = weights[B, 1, L] · T[ids][B, L, labels] + b`, then a softmax at the
-//! calibrated temperature. The table is uploaded once per engine.
+//! calibrated temperature. The table is uploaded once per engine. A three-label model's
+//! `other` bias is `-inf` here too, so its `other` probability is exactly 0 on every device.
 
 use candle_core::{DType, Device, Tensor, D};
 
@@ -90,7 +91,7 @@ impl BatchEngine {
     /// Uploads `classifier`'s table to `device`.
     pub fn new(classifier: &Classifier, device: &Device) -> Result<Self> {
         let (table, bias, inv_t) = classifier.table();
-        let flat: Vec<f32> = table.iter().flat_map(|r| r[..NUM_LABELS].to_vec()).collect();
+        let flat: Vec<f32> = table.iter().flatten().copied().collect();
         Ok(BatchEngine {
             classifier: classifier.clone(),
             device: device.clone(),
@@ -131,7 +132,10 @@ impl BatchEngine {
                 .to_dtype(DType::F32)?
                 .to_device(&Device::Cpu)?
                 .to_vec2::<f32>()?;
-            out.extend(rows.into_iter().map(|r| [r[0], r[1], r[2]]));
+            out.extend(
+                rows.into_iter()
+                    .map(|r| std::array::from_fn::<f32, NUM_LABELS, _>(|k| r[k])),
+            );
         }
         Ok(out)
     }

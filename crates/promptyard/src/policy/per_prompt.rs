@@ -85,6 +85,7 @@ impl Policy {
             input_tokens,
             output_tokens,
             used_default: false,
+            other_unconfigured: false,
             too_small: 0,
             ranked: [Ranked {
                 model: 0,

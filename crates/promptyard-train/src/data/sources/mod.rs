@@ -19,10 +19,12 @@ use promptyard::label::Label;
 mod code;
 mod curated;
 mod nc;
+pub mod other;
 mod planning;
 mod reasoning;
 
 pub use curated::read_raw_extra;
+pub use other::read_other;
 
 /// What one adapter produced.
 #[derive(Debug, Default)]
