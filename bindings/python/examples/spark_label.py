@@ -17,7 +17,7 @@ import sys
 
 DECISION_DDL = (
     "label string, confidence float, p_planning float, p_reasoning float, "
-    "p_code_completion float, model string, est_cost_usd double, input_tokens bigint, "
+    "p_code_completion float, p_other float, model string, est_cost_usd double, input_tokens bigint, "
     "output_tokens bigint, error string"
 )
 

@@ -6,7 +6,7 @@
 //! | column | type | null when |
 //! |---|---|---|
 //! | label | utf8 | error |
-//! | confidence, p_planning, p_reasoning, p_code_completion | float32 | error |
+//! | confidence, p_planning, p_reasoning, p_code_completion, p_other | float32 | error |
 //! | model | utf8 | error |
 //! | est_cost_usd | float64 | error |
 //! | input_tokens, output_tokens | int64 | error |
@@ -51,6 +51,7 @@ pub fn schema() -> SchemaRef {
         f("p_planning", DataType::Float32),
         f("p_reasoning", DataType::Float32),
         f("p_code_completion", DataType::Float32),
+        f("p_other", DataType::Float32),
         f("model", DataType::Utf8),
         f("est_cost_usd", DataType::Float64),
         f("input_tokens", DataType::Int64),
@@ -231,7 +232,7 @@ impl Snapshot {
         }
         let nulls = Some(ok);
         let f32col = |v: Vec<f32>| -> ArrayRef { Arc::new(Float32Array::new(v.into(), nulls.clone())) };
-        let [pp, pr, pc] = p;
+        let [pp, pr, pc, po] = p;
         RecordBatch::try_new(
             schema(),
             vec![
@@ -240,6 +241,7 @@ impl Snapshot {
                 f32col(pp),
                 f32col(pr),
                 f32col(pc),
+                f32col(po),
                 Arc::new(model.finish()),
                 Arc::new(Float64Array::new(cost.into(), nulls.clone())),
                 Arc::new(Int64Array::new(tin.into(), nulls.clone())),

@@ -6,7 +6,7 @@ import pytest
 import promptyard
 
 COLUMNS = [
-    "label", "confidence", "p_planning", "p_reasoning", "p_code_completion", "model",
+    "label", "confidence", "p_planning", "p_reasoning", "p_code_completion", "p_other", "model",
     "est_cost_usd", "input_tokens", "output_tokens", "error",
 ]
 

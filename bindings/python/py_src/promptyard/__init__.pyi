@@ -109,7 +109,7 @@ class Router:
     ) -> Union[pyarrow.RecordBatch, pyarrow.Table]:
         """Routes a pyarrow string / large_string / string_view Array (-> RecordBatch) or
         ChunkedArray (-> Table) through the Arrow C data interface, in parallel with the GIL
-        released. Columns: label, confidence, p_planning, p_reasoning, p_code_completion,
+        released. Columns: label, confidence, p_planning, p_reasoning, p_code_completion, p_other,
         model, est_cost_usd, input_tokens, output_tokens, error. A null prompt, or one that
         cannot be routed, gives a row with ``error`` set and the other columns null.
         Raises TypeError for any other array type."""
