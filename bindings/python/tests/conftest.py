@@ -1,6 +1,7 @@
 """Shared fixtures: the repository, prompts from data/test.jsonl, catalogs made for tests,
 and the release CLI the Python decisions are checked against."""
 
+import re
 import json
 import os
 import shutil
@@ -102,7 +103,7 @@ def cheap_catalog(tmp_path):
 @pytest.fixture()
 def negative_price_catalog(tmp_path):
     text = BUNDLED_CATALOG.read_text()
-    bad = text.replace("input_usd_per_mtok = 3.00", "input_usd_per_mtok = -3.00", 1)
+    bad = re.sub(r"input_usd_per_mtok = ([0-9.]+)", r"input_usd_per_mtok = -\1", text, count=1)
     assert bad != text
     p = tmp_path / "negative.toml"
     p.write_text(bad)

@@ -93,9 +93,13 @@ def test_catalog_from_a_string(tiny_catalog):
 
 
 def test_odd_inputs_route_without_crashing(router):
-    for text in ["", " ", "\x00", "é" * 10_000, "🙂" * 3, "-", "--help"]:
+    for text in ["\x00", "é" * 10_000, "🙂" * 3, "-", "--help"]:
         d = router.route(text)
         assert d.label in promptyard.LABELS
+    # Empty and whitespace-only prompts are an error, as in Rust and the CLI.
+    for text in ["", " ", "\n\t"]:
+        with pytest.raises(promptyard.PromptyardError, match="empty prompt"):
+            router.route(text)
 
 
 def test_non_str_is_a_type_error(router):
