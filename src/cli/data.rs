@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::bail;
+
 use promptyard_train::data::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +17,8 @@ pub struct Args {
 enum Command {
     /// Build train/valid/test JSONL, README.md and licenses/ from the raw public sources.
     Build(BuildArgs),
-    /// Validate labelled JSONL files (the format of data/ and of `train --extra`).
+    /// Validate labelled JSONL files (the format of data/ and of `train --extra`): list every
+    /// problem, exit 1 unless the files are clean.
     Check(CheckArgs),
     /// Mine code-completion prompts (doc comment + signature) from a licensed source tree
     /// into data/raw-extra/SOURCE.jsonl.
@@ -52,16 +55,22 @@ struct BuildArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "data")]
     out: PathBuf,
-    /// Folder of mined `*.jsonl` prompts [default: OUT/raw-extra].
-    #[arg(long, value_name = "DIR")]
-    raw_extra: Option<PathBuf>,
+    /// Folder of mined `*.jsonl` prompts (the four `stubs_*` sources); it must exist.
+    #[arg(long, value_name = "DIR", default_value = "data/raw-extra")]
+    raw_extra: PathBuf,
+    /// Build without the mined prompts of --raw-extra (the result differs from data/).
+    #[arg(long, conflicts_with = "raw_extra")]
+    no_raw_extra: bool,
     /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
     /// not be used in a commercially distributed model; its sources end in `-nc`.
     #[arg(long)]
     include_nc: bool,
-    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl].
-    #[arg(long, value_name = "FILE")]
+    /// Labelled file whose texts must stay out of the dataset (repeatable); each must exist.
+    #[arg(long, value_name = "FILE", default_value = "data/gateway_dev.jsonl")]
     guard: Vec<PathBuf>,
+    /// Build without any guard file: evaluation texts may leak into training.
+    #[arg(long, conflicts_with = "guard")]
+    no_guard: bool,
     /// Leave out the template-generated `synth_*` prompts.
     #[arg(long)]
     no_synth: bool,
@@ -72,21 +81,49 @@ struct BuildArgs {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// Labelled JSONL files (plain or .gz).
+    /// Labelled JSONL files (plain or .gz); ids and texts must be unique across all of them.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Most problems to list (the rest are counted); 0 lists them all.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    max_problems: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Build(a) => build(a),
-        Command::Check(a) => {
-            let (_, summary) = data::load_labelled_files(&a.files)?;
-            println!("{summary}");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Check(a) => check(a),
         Command::MineStubs(a) => mine_stubs(a),
     }
+}
+
+/// Lists every problem (up to `--max-problems`), then one summary line; exit 1 unless clean.
+fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let check = data::check_files(&a.files)?;
+    let mut out = std::io::stdout().lock();
+    let shown = if a.max_problems == 0 {
+        check.problems.len()
+    } else {
+        a.max_problems.min(check.problems.len())
+    };
+    for problem in &check.problems[..shown] {
+        writeln!(out, "{problem}")?;
+    }
+    if shown < check.problems.len() {
+        writeln!(
+            out,
+            "... and {} more (--max-problems 0 lists them all)",
+            check.problems.len() - shown
+        )?;
+    }
+    writeln!(out, "{check}")?;
+    out.flush()?;
+    Ok(if check.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn mine_stubs(a: MineStubsArgs) -> anyhow::Result<ExitCode> {
@@ -122,14 +159,37 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let guard_files = if a.guard.is_empty() {
-        vec![a.out.join("gateway_dev.jsonl")]
+    // Every input is named (defaults follow the repository layout) and must exist: a build
+    // run from another folder must fail, not quietly lose the mined prompts or the guard.
+    let raw_extra_dir = if a.no_raw_extra {
+        None
     } else {
+        if !a.raw_extra.is_dir() {
+            bail!(
+                "--raw-extra {}: no such folder (it holds the mined stubs_* prompts); pass \
+                 --raw-extra DIR, or --no-raw-extra to build without them",
+                a.raw_extra.display()
+            );
+        }
+        Some(a.raw_extra)
+    };
+    let guard_files = if a.no_guard {
+        Vec::new()
+    } else {
+        for path in &a.guard {
+            if !path.is_file() {
+                bail!(
+                    "--guard {}: no such file (its texts are kept out of the dataset); pass \
+                     --guard FILE, or --no-guard to build without a guard",
+                    path.display()
+                );
+            }
+        }
         a.guard
     };
     let opts = BuildOptions {
         guard_files,
-        raw_extra_dir: Some(a.raw_extra.unwrap_or_else(|| a.out.join("raw-extra"))),
+        raw_extra_dir,
         raw_dir: a.raw,
         nc_dir,
         synth: !a.no_synth,

@@ -27,14 +27,16 @@ use promptyard::label::{Label, NUM_LABELS};
 pub struct BuildOptions {
     /// The permissive raw folder (`../shared/data/raw`).
     pub raw_dir: PathBuf,
-    /// Folder of mined `*.jsonl` prompts (`data/raw-extra`); absent is fine.
+    /// Folder of mined `*.jsonl` prompts (`data/raw-extra`), `None` to build without them.
+    /// A folder that is named but missing is an error, never an empty source.
     pub raw_extra_dir: Option<PathBuf>,
     /// The non-commercial folder (`../shared/data/raw-nc`), read only when set.
     pub nc_dir: Option<PathBuf>,
     /// Include the template-generated prompts of [`crate::data::synth`].
     pub synth: bool,
     /// Labelled files that must stay unseen (`data/gateway_dev.jsonl`): prompts that are
-    /// exact or near duplicates of their texts are dropped. Missing files are skipped.
+    /// exact or near duplicates of their texts are dropped. A missing file is an error: a
+    /// guard that silently guards nothing would let evaluation texts into training.
     pub guard_files: Vec<PathBuf>,
 }
 
@@ -223,8 +225,29 @@ struct Item {
     fp: Fingerprint,
 }
 
+/// Fails before any work when a named input is missing: the build never drops a source or
+/// the guard because a path was wrong.
+fn check_inputs(opts: &BuildOptions) -> Result<()> {
+    if let Some(dir) = opts.raw_extra_dir.as_ref().filter(|d| !d.is_dir()) {
+        return Err(Error::Source {
+            source_name: "raw-extra".into(),
+            path: dir.clone(),
+            msg: "folder missing".into(),
+        });
+    }
+    if let Some(path) = opts.guard_files.iter().find(|p| !p.is_file()) {
+        return Err(Error::Source {
+            source_name: "guard".into(),
+            path: path.clone(),
+            msg: "file missing".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Runs the whole pipeline in memory.
 pub fn build(opts: &BuildOptions) -> Result<Dataset> {
+    check_inputs(opts)?;
     let mut stats = BuildStats::default();
     let mut prompts = Vec::new();
     let mut registry: Vec<Source> = sources::permissive();
@@ -279,7 +302,7 @@ pub fn build(opts: &BuildOptions) -> Result<Dataset> {
     }
 
     let mut guard = Vec::new();
-    for path in opts.guard_files.iter().filter(|p| p.is_file()) {
+    for path in &opts.guard_files {
         guard.extend(
             crate::data::read_jsonl_strict(path)?
                 .into_iter()
@@ -580,6 +603,44 @@ pub fn write_dataset(
             written.push(to);
         }
     }
+    if let Some(dir) = &opts.raw_extra_dir {
+        written.extend(copy_raw_extra_licences(dir, &out.join("raw-extra"))?);
+    }
+    Ok(written)
+}
+
+/// The generated README points the mined sources at `raw-extra/LICENSES/` and
+/// `raw-extra/README.md` beside it; a build into another folder copies them there.
+fn copy_raw_extra_licences(from: &Path, to: &Path) -> Result<Vec<PathBuf>> {
+    let same = match (from.canonicalize(), to.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let mut written = Vec::new();
+    if same {
+        return Ok(written);
+    }
+    let mut files = vec![(from.join("README.md"), to.join("README.md"))];
+    let licences = from.join("LICENSES");
+    if licences.is_dir() {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&licences)
+            .map_err(|e| Error::io(&licences, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        for f in names {
+            let name = f.file_name().unwrap_or_default().to_owned();
+            files.push((f, to.join("LICENSES").join(name)));
+        }
+    }
+    for (src, dest) in files.into_iter().filter(|(src, _)| src.is_file()) {
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::copy(&src, &dest).map_err(|e| Error::io(&dest, e))?;
+        written.push(dest);
+    }
     Ok(written)
 }
 
@@ -750,6 +811,30 @@ mod tests {
         let err = build(&opts).unwrap_err().to_string();
         assert!(
             err.starts_with("source gsm8k:") && err.ends_with("folder missing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_raw_extra_folder_or_guard_file_is_an_error_not_a_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = BuildOptions {
+            raw_dir: dir.path().to_path_buf(),
+            raw_extra_dir: Some(dir.path().join("raw-extra")),
+            nc_dir: None,
+            synth: false,
+            guard_files: Vec::new(),
+        };
+        let err = build(&opts).unwrap_err().to_string();
+        assert!(
+            err.starts_with("source raw-extra:") && err.ends_with("raw-extra: folder missing"),
+            "{err}"
+        );
+        opts.raw_extra_dir = None;
+        opts.guard_files = vec![dir.path().join("gateway_dev.jsonl")];
+        let err = build(&opts).unwrap_err().to_string();
+        assert!(
+            err.starts_with("source guard:") && err.ends_with("gateway_dev.jsonl: file missing"),
             "{err}"
         );
     }
