@@ -17,12 +17,12 @@ pub fn write_chart(report: &Report, path: &Path) -> anyhow::Result<()> {
         Some(e) if e.eq_ignore_ascii_case("svg") => {}
         _ => bail!("{}: only .svg charts are supported", path.display()),
     }
-    chart::draw(report, path)
+    svg::draw(report, path)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("chart {}", path.display()))
 }
 
-mod chart {
+mod svg {
     use std::path::Path;
 
     use plotters::coord::Shift;
@@ -42,6 +42,8 @@ mod chart {
     const BAR_GAP: u32 = 10;
 
     type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+    /// Lines of text above a bar, bottom last, each in its colour.
+    type BarText = Vec<(String, RGBColor)>;
 
     fn err(e: impl std::fmt::Display) -> String {
         e.to_string()
@@ -98,7 +100,7 @@ mod chart {
         top: f64,
         value: impl Fn(&Line, bool) -> Option<f64>,
         format_tick: &dyn Fn(&f64) -> String,
-        format_value: &dyn Fn(&Line, bool, f64) -> Vec<(String, RGBColor)>,
+        format_value: &dyn Fn(&Line, bool, f64) -> BarText,
     ) -> Result<(), String> {
         let n = report.by_label.len() as u32;
         let names: Vec<String> = report.by_label.iter().map(|l| l.name.clone()).collect();

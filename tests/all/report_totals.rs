@@ -19,7 +19,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn totals_per_label_and_per_model_match_the_hand_computation() {
     let catalog = Catalog::load(fixture("catalog.toml")).unwrap();
-    let r = Report::from_path(&fixture("labelled.jsonl"), &catalog, "big").unwrap();
+    let r = Report::from_path(fixture("labelled.jsonl"), &catalog, "big").unwrap();
     assert_eq!((r.records, r.error_records), (4, 1));
     assert!(close(r.total.routed_usd, 0.0458), "{}", r.total.routed_usd);
     assert!(
@@ -59,7 +59,7 @@ fn totals_per_label_and_per_model_match_the_hand_computation() {
 #[test]
 fn unknown_baseline_and_unlabelled_records_are_errors() {
     let catalog = Catalog::load(fixture("catalog.toml")).unwrap();
-    let err = Report::from_path(&fixture("labelled.jsonl"), &catalog, "gpt-9").unwrap_err();
+    let err = Report::from_path(fixture("labelled.jsonl"), &catalog, "gpt-9").unwrap_err();
     assert!(err.to_string().contains("gpt-9"), "{err}");
     let log = "{\"label\":\"planning\",\"model\":\"big\",\"est_cost_usd\":1}\n";
     let err = Report::from_reader(log.as_bytes(), "x.jsonl", &catalog, "big").unwrap_err();
@@ -200,7 +200,7 @@ fn cli_prints_table_and_json_and_writes_the_chart() {
 fn a_cheaper_baseline_is_reported_as_extra_cost_not_negative_savings() {
     let catalog = Catalog::load(fixture("catalog.toml")).unwrap();
     // Always-small: (1000×1 + 1000×2 + 500×1 + 200×2 + 1500×1 + 200×2 + 2000×1 + 500×2)/1e6.
-    let r = Report::from_path(&fixture("labelled.jsonl"), &catalog, "small").unwrap();
+    let r = Report::from_path(fixture("labelled.jsonl"), &catalog, "small").unwrap();
     assert!(
         close(r.total.baseline_usd, 0.0088),
         "{}",
