@@ -1,108 +1,218 @@
 //! The cost report's SVG chart (plotters): drawing is the binary's job, the numbers are
 //! `promptyard_batch::report`'s.
+//!
+//! Layout: the report's two headlines and the legend on top (the legend takes no room from
+//! the bars); below, cost by label (baseline vs routed, dollar ticks, the amount on each bar)
+//! beside modelled quality by label (same colours, the value on each bar, a red `▼` where
+//! routing lost quality).
 
 use std::path::Path;
 
 use anyhow::{bail, Context};
 use promptyard_batch::report::Report;
 
-/// Draws cost by label, routed vs baseline, as an SVG bar chart.
+/// Draws cost and quality by label, routed vs baseline, as an SVG file.
 pub fn write_chart(report: &Report, path: &Path) -> anyhow::Result<()> {
     match path.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("svg") => {}
         _ => bail!("{}: only .svg charts are supported", path.display()),
     }
-    chart::draw(report, path)
+    svg::draw(report, path)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("chart {}", path.display()))
 }
 
-mod chart {
+mod svg {
     use std::path::Path;
 
+    use plotters::coord::Shift;
     use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    use promptyard_batch::report::{quality_marker, usd, Line, QUALITY_EPS};
 
     use super::Report;
 
     const BASELINE: RGBColor = RGBColor(0x9e, 0x9e, 0x9e);
     const ROUTED: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+    const DROP: RGBColor = RGBColor(0xc6, 0x28, 0x28);
+    const SIZE: (u32, u32) = (1100, 580);
+    const HEADER: u32 = 84;
+    const COST_WIDTH: u32 = 600;
+    /// Gap between a bar and the edge of its half of the label's slot, pixels.
+    const BAR_GAP: u32 = 10;
 
-    /// Two bars per label: the baseline (grey, left) and routed (blue, right).
+    type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+    /// Lines of text above a bar, bottom last, each in its colour.
+    type BarText = Vec<(String, RGBColor)>;
+
+    fn err(e: impl std::fmt::Display) -> String {
+        e.to_string()
+    }
+
     pub(super) fn draw(report: &Report, path: &Path) -> Result<(), String> {
-        let root = SVGBackend::new(path, (900, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (top, body) = root.split_vertically(HEADER);
+        header(report, &top)?;
+        let (cost, quality) = body.split_horizontally(COST_WIDTH);
+        cost_panel(report, &cost)?;
+        quality_panel(report, &quality)?;
+        root.present().map_err(err)
+    }
+
+    /// The two headlines and, on the right of the second, the legend.
+    fn header(report: &Report, area: &Area<'_>) -> Result<(), String> {
+        let title = ("sans-serif", 20).into_font().color(&BLACK);
+        area.draw_text(&report.cost_headline(), &title, (16, 12))
+            .map_err(err)?;
+        let colour = if report.quality_drops.is_empty() {
+            BLACK
+        } else {
+            DROP
+        };
+        let sub = ("sans-serif", 15).into_font().color(&colour);
+        area.draw_text(&report.quality_headline(), &sub, (16, 40))
+            .map_err(err)?;
+        let legend = ("sans-serif", 14).into_font().color(&BLACK);
+        let y = 64;
+        let mut x = 16;
+        for (colour, text) in [
+            (BASELINE, format!("always-{}", report.baseline)),
+            (ROUTED, "routed".to_string()),
+        ] {
+            area.draw(&Rectangle::new(
+                [(x, y - 5), (x + 14, y + 7)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+            area.draw_text(&text, &legend, (x + 20, y - 6))
+                .map_err(err)?;
+            x += 20 + 7 * text.chars().count() as i32 + 24;
+        }
+        Ok(())
+    }
+
+    /// Baseline (left) and routed (right) bars per label, each with its value above it.
+    fn panel(
+        report: &Report,
+        area: &Area<'_>,
+        caption: &str,
+        top: f64,
+        value: impl Fn(&Line, bool) -> Option<f64>,
+        format_tick: &dyn Fn(&f64) -> String,
+        format_value: &dyn Fn(&Line, bool, f64) -> BarText,
+    ) -> Result<(), String> {
+        let n = report.by_label.len() as u32;
+        let names: Vec<String> = report.by_label.iter().map(|l| l.name.clone()).collect();
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
+            // A discrete range includes its end: labels 0 to n - 1 are n slots.
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0.0..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .y_labels(6)
+            .y_label_formatter(format_tick)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(err)?;
+        let (xs, _) = chart.plotting_area().get_pixel_range();
+        let slot = (xs.end - xs.start) / n.max(1) as i32;
+        for routed in [false, true] {
+            let colour = if routed { ROUTED } else { BASELINE };
+            let bars = report.by_label.iter().enumerate().filter_map(|(i, l)| {
+                let y = value(l, routed)?;
+                let i = i as u32;
+                let (x0, x1) = if routed {
+                    (SegmentValue::CenterOf(i), SegmentValue::Exact(i + 1))
+                } else {
+                    (SegmentValue::Exact(i), SegmentValue::CenterOf(i))
+                };
+                let mut bar = Rectangle::new([(x0, 0.0), (x1, y)], colour.filled());
+                bar.set_margin(0, 0, BAR_GAP, BAR_GAP);
+                Some(bar)
+            });
+            chart.draw_series(bars).map_err(err)?;
+            // Values above the bars: the centre of a half slot is a quarter slot off centre.
+            let dx = if routed { slot / 4 } else { -slot / 4 };
+            let texts = report.by_label.iter().enumerate().flat_map(|(i, l)| {
+                let y = value(l, routed);
+                let lines = match y {
+                    Some(y) => format_value(l, routed, y),
+                    None if routed => vec![("no records".to_string(), BLACK)],
+                    None => Vec::new(),
+                };
+                let dx = if y.is_none() { 0 } else { dx };
+                let at = (SegmentValue::CenterOf(i as u32), y.unwrap_or(0.0));
+                let count = lines.len() as i32;
+                lines
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(k, (text, colour))| {
+                        let style = ("sans-serif", 12)
+                            .into_font()
+                            .color(&colour)
+                            .pos(Pos::new(HPos::Center, VPos::Bottom));
+                        let dy = -4 - 15 * (count - 1 - k as i32);
+                        EmptyElement::at(at.clone()) + Text::new(text, (dx, dy), style)
+                    })
+            });
+            chart.draw_series(texts).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn cost_panel(report: &Report, area: &Area<'_>) -> Result<(), String> {
         let top = report
             .by_label
             .iter()
             .map(|l| l.baseline_usd.max(l.routed_usd))
             .fold(0.0, f64::max)
             .max(1e-9)
-            * 1.15;
-        let n = report.by_label.len() as u32;
-        let names: Vec<String> = report.by_label.iter().map(|l| l.name.clone()).collect();
-        let caption = format!(
-            "Cost by label: routed {} vs all-to-{} {} ({:.1}% saved)",
-            promptyard_batch::report::usd(report.total.routed_usd),
-            report.baseline,
-            promptyard_batch::report::usd(report.total.baseline_usd),
-            report.total.savings_pct()
-        );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(40)
-            .y_label_area_size(80)
-            .build_cartesian_2d((0u32..n).into_segmented(), 0.0..top)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_desc("estimated cost, USD")
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .draw()
-            .map_err(|e| e.to_string())?;
-        let bars = |routed: bool| {
-            report.by_label.iter().enumerate().map(move |(i, l)| {
-                let i = i as u32;
-                let (x0, x1, y, color) = if routed {
-                    (
-                        SegmentValue::CenterOf(i),
-                        SegmentValue::Exact(i + 1),
-                        l.routed_usd,
-                        ROUTED,
-                    )
+            * 1.2;
+        panel(
+            report,
+            area,
+            "Estimated cost by label, USD at list prices",
+            top,
+            |l, routed| {
+                (l.records > 0).then_some(if routed { l.routed_usd } else { l.baseline_usd })
+            },
+            &|v| usd(*v),
+            &|_, _, y| vec![(usd(y), BLACK)],
+        )
+    }
+
+    fn quality_panel(report: &Report, area: &Area<'_>) -> Result<(), String> {
+        panel(
+            report,
+            area,
+            "Quality by label (modelled from the catalog)",
+            1.2,
+            |l, routed| {
+                (l.records > 0).then_some(if routed {
+                    l.routed_quality
                 } else {
-                    (
-                        SegmentValue::Exact(i),
-                        SegmentValue::CenterOf(i),
-                        l.baseline_usd,
-                        BASELINE,
-                    )
-                };
-                let mut bar = Rectangle::new([(x0, 0.0), (x1, y)], color.filled());
-                bar.set_margin(0, 0, 12, 12);
-                bar
-            })
-        };
-        chart
-            .draw_series(bars(false))
-            .map_err(|e| e.to_string())?
-            .label(format!("all to {}", report.baseline))
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], BASELINE.filled()));
-        chart
-            .draw_series(bars(true))
-            .map_err(|e| e.to_string())?
-            .label("routed")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], ROUTED.filled()));
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())
+                    l.baseline_quality
+                })
+            },
+            &|v| format!("{v:.1}"),
+            &|l, routed, y| {
+                let mut lines = Vec::new();
+                if routed && -l.quality_change() >= QUALITY_EPS {
+                    lines.push((quality_marker(l.quality_change()), DROP));
+                }
+                lines.push((format!("{y:.3}"), BLACK));
+                lines
+            },
+        )
     }
 }

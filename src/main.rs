@@ -1,7 +1,9 @@
 //! The `promptyard` command line: a thin shell over the library.
 //!
-//! Exit codes: 0 success; 1 some records failed (batch labelling) or `catalog check` found
-//! warnings; 2 could not run (including `route` given an empty or whitespace-only prompt).
+//! Exit codes: 0 success; 1 some records failed (batch labelling), `catalog check` found
+//! warnings or `data check` found problems; 2 could not run (including `route` given an empty
+//! or whitespace-only prompt, and `train --out` into the bundled model's directory without
+//! `--force`).
 
 mod chart;
 mod cli;

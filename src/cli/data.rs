@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::bail;
+
 use promptyard_train::data::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +17,8 @@ pub struct Args {
 enum Command {
     /// Build train/valid/test JSONL, README.md and licenses/ from the raw public sources.
     Build(BuildArgs),
-    /// Validate labelled JSONL files (the format of data/ and of `train --extra`).
+    /// Validate labelled JSONL files (the format of data/ and of `train --extra`): list every
+    /// problem, exit 1 unless the files are clean.
     Check(CheckArgs),
     /// Mine code-completion prompts (doc comment + signature) from a licensed source tree
     /// into data/raw-extra/SOURCE.jsonl.
@@ -77,21 +80,49 @@ struct BuildArgs {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// Labelled JSONL files (plain or .gz).
+    /// Labelled JSONL files (plain or .gz); ids and texts must be unique across all of them.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Most problems to list (the rest are counted); 0 lists them all.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    max_problems: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Build(a) => build(a),
-        Command::Check(a) => {
-            let (_, summary) = data::load_labelled_files(&a.files)?;
-            println!("{summary}");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Check(a) => check(a),
         Command::MineStubs(a) => mine_stubs(a),
     }
+}
+
+/// Lists every problem (up to `--max-problems`), then one summary line; exit 1 unless clean.
+fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let check = data::check_files(&a.files)?;
+    let mut out = std::io::stdout().lock();
+    let shown = if a.max_problems == 0 {
+        check.problems.len()
+    } else {
+        a.max_problems.min(check.problems.len())
+    };
+    for problem in &check.problems[..shown] {
+        writeln!(out, "{problem}")?;
+    }
+    if shown < check.problems.len() {
+        writeln!(
+            out,
+            "... and {} more (--max-problems 0 lists them all)",
+            check.problems.len() - shown
+        )?;
+    }
+    writeln!(out, "{check}")?;
+    out.flush()?;
+    Ok(if check.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn mine_stubs(a: MineStubsArgs) -> anyhow::Result<ExitCode> {
@@ -131,6 +162,14 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     let guard_files = if a.guard.is_empty() {
         data::default_guard_files(&a.out, &other_dir)
     } else {
+        for path in &a.guard {
+            if !path.is_file() {
+                bail!(
+                    "--guard {}: no such file (its texts are kept out of the dataset)",
+                    path.display()
+                );
+            }
+        }
         a.guard
     };
     let opts = BuildOptions {

@@ -1,7 +1,7 @@
 //! `promptyard train`: train a classifier from `data/` (plus extra labelled files) and write
 //! `model.safetensors` + `config.json` into `--out`. Progress goes to stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -17,9 +17,14 @@ pub struct Args {
     /// More labelled JSONL files to train on (repeatable).
     #[arg(long, value_name = "FILE")]
     pub extra: Vec<PathBuf>,
-    /// Output model directory.
+    /// Output model directory. The bundled model's directory (`models/default` of a
+    /// promptyard checkout, compiled into the library) is refused without --force.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Allow --out to be the bundled model's directory: the next build compiles the new
+    /// model in.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub train: TrainFlags,
 }
@@ -119,7 +124,44 @@ pub fn print_progress(p: &Progress) {
     }
 }
 
+/// Whether `out` is the directory of a compiled-in model: the one this binary embeds
+/// (`models/default` beside this package's manifest, compared canonically), or
+/// `models/default` of any promptyard checkout (a folder whose `../../crates/promptyard`
+/// holds the runtime crate), whose next build would embed whatever is written there.
+fn is_bundled_model_dir(out: &Path) -> bool {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+    if let (Ok(a), Ok(b)) = (out.canonicalize(), ours.canonicalize()) {
+        if a == b {
+            return true;
+        }
+    }
+    let Ok(abs) = std::path::absolute(out) else {
+        return false;
+    };
+    // `absolute` keeps `..`; resolve the parent when it exists so `x/../models/default` counts.
+    let abs = match (
+        abs.parent().and_then(|p| p.canonicalize().ok()),
+        abs.file_name(),
+    ) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => abs,
+    };
+    abs.ends_with("models/default")
+        && abs
+            .parent()
+            .and_then(Path::parent)
+            .is_some_and(|root| root.join("crates/promptyard/Cargo.toml").is_file())
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !args.force && is_bundled_model_dir(&args.out) {
+        anyhow::bail!(
+            "--out {}: this is the bundled model's directory; the library compiles it in, so \
+             training there changes the default model of every later build. Pass --force to \
+             replace it, or choose another --out",
+            args.out.display()
+        );
+    }
     let opts = args.train.options();
     opts.validate()?;
     let device = device_from_name(&args.train.device)?;

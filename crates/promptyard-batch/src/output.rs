@@ -52,7 +52,8 @@ fn labelled_fields(out: &mut Vec<u8>, l: &Labelled) {
     out.extend_from_slice(b"},\"model\":");
     json_str(out, &l.model);
     out.extend_from_slice(b",\"est_cost_usd\":");
-    json_f64(out, l.est_cost_usd);
+    // Rounded to picodollars: a price × tokens / 10⁶ then prints without float noise.
+    json_f64(out, promptyard::policy::round_usd(l.est_cost_usd));
     out.extend_from_slice(b",\"input_tokens\":");
     out.extend_from_slice(itoa::Buffer::new().format(l.input_tokens).as_bytes());
     out.extend_from_slice(b",\"output_tokens\":");

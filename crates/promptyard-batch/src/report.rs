@@ -7,10 +7,14 @@
 //! - baseline cost = the same token estimate (`input_tokens`, `output_tokens`) priced at the
 //!   baseline model: `(input_tokens × input_price + output_tokens × output_price) / 10⁶`;
 //! - modelled quality = the catalog quality of the chosen model for the record's label,
-//!   against the baseline model's quality for that label.
+//!   against the baseline model's quality for that label ([`QualityKind::Modelled`]: the
+//!   catalog's benchmark-derived numbers, not outcomes measured on this log).
 //!
 //! Error records (those with an `error` field) are counted and skipped. Totals are given
-//! overall, per label and per chosen model.
+//! overall, per label and per chosen model, with the labels whose quality fell
+//! ([`Report::quality_drops`]) and the output tokens each label's cost assumes
+//! ([`Report::output_tokens_assumed`]). Amounts serialise rounded to picodollars, qualities
+//! to 12 decimals and percentages to 6, so the JSON carries no float noise.
 //!
 //! ```
 //! use promptyard::catalog::Catalog;
@@ -36,6 +40,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use promptyard::catalog::{Catalog, ModelSpec};
 use promptyard::label::{Label, NUM_LABELS};
+use promptyard::policy::round_usd;
 
 use crate::error::{Error, Result};
 
@@ -56,6 +61,9 @@ pub struct Line {
     pub routed_quality: f64,
     /// Mean catalog quality of the baseline model for the same labels.
     pub baseline_quality: f64,
+    /// Output tokens the records' costs assume, summed (see
+    /// [`Report::output_tokens_assumed`]).
+    pub output_tokens: u64,
 }
 
 impl Line {
@@ -73,8 +81,14 @@ impl Line {
         }
     }
 
-    fn add(&mut self, routed: f64, baseline: f64, routed_q: f64, baseline_q: f64) {
+    /// Routed minus baseline quality (negative when routing lost quality); 0 for no records.
+    pub fn quality_change(&self) -> f64 {
+        self.routed_quality - self.baseline_quality
+    }
+
+    fn add(&mut self, routed: f64, baseline: f64, routed_q: f64, baseline_q: f64, output: u64) {
         self.records += 1;
+        self.output_tokens += output;
         self.routed_usd += routed;
         self.baseline_usd += baseline;
         // Sums while accumulating; `finish` turns them into means.
@@ -92,15 +106,16 @@ impl Line {
 
 impl Serialize for Line {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut line = s.serialize_struct("Line", 8)?;
+        let mut line = s.serialize_struct("Line", 9)?;
         line.serialize_field("name", &self.name)?;
         line.serialize_field("records", &self.records)?;
-        line.serialize_field("routed_usd", &self.routed_usd)?;
-        line.serialize_field("baseline_usd", &self.baseline_usd)?;
-        line.serialize_field("savings_usd", &self.savings_usd())?;
-        line.serialize_field("savings_pct", &self.savings_pct())?;
-        line.serialize_field("routed_quality", &self.routed_quality)?;
-        line.serialize_field("baseline_quality", &self.baseline_quality)?;
+        line.serialize_field("routed_usd", &round_usd(self.routed_usd))?;
+        line.serialize_field("baseline_usd", &round_usd(self.baseline_usd))?;
+        line.serialize_field("savings_usd", &round_usd(self.savings_usd()))?;
+        line.serialize_field("savings_pct", &round_pct(self.savings_pct()))?;
+        line.serialize_field("routed_quality", &round12(self.routed_quality))?;
+        line.serialize_field("baseline_quality", &round12(self.baseline_quality))?;
+        line.serialize_field("output_tokens", &self.output_tokens)?;
         line.end()
     }
 }
@@ -123,6 +138,99 @@ pub struct Report {
     pub by_label: Vec<Line>,
     /// One line per chosen model, most records first (then by id).
     pub by_model: Vec<Line>,
+    /// What the quality figures are.
+    pub quality_kind: QualityKind,
+    /// [`QualityKind::definition`] of `quality_kind`, so the JSON explains itself.
+    pub quality_definition: &'static str,
+    /// Labels whose routed quality is below the baseline's (by more than [`QUALITY_EPS`]),
+    /// in [`Label::ALL`] order.
+    pub quality_drops: Vec<QualityDrop>,
+    /// Output tokens per prompt that the catalog assumes for each label
+    /// (`expected_output_tokens`); labelling priced every record with these.
+    #[serde(serialize_with = "per_label_map")]
+    pub output_tokens_assumed: Vec<(Label, u64)>,
+}
+
+/// Where a report's quality figures come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QualityKind {
+    /// From the catalog: each model's benchmark-derived quality per label, not outcomes.
+    Modelled,
+}
+
+impl QualityKind {
+    /// `modelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityKind::Modelled => "modelled",
+        }
+    }
+
+    /// One sentence saying what the figures mean, printed with the report.
+    pub fn definition(self) -> &'static str {
+        match self {
+            QualityKind::Modelled => {
+                "modelled: the catalog's benchmark-derived quality (0 to 1) of the chosen \
+                 model for each record's label, averaged over records (the baseline: its own \
+                 quality for the same labels); not measured on this log"
+            }
+        }
+    }
+}
+
+/// Quality changes smaller than this (half the last printed digit) are no change.
+pub const QUALITY_EPS: f64 = 0.0005;
+
+/// A label whose modelled quality fell when routed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct QualityDrop {
+    /// The label.
+    pub label: Label,
+    /// Mean quality of the baseline model for the label's records.
+    #[serde(serialize_with = "ser_round12")]
+    pub baseline_quality: f64,
+    /// Mean quality of the chosen models for them.
+    #[serde(serialize_with = "ser_round12")]
+    pub routed_quality: f64,
+    /// `baseline_quality - routed_quality` (positive).
+    #[serde(serialize_with = "ser_round12")]
+    pub drop: f64,
+}
+
+fn per_label_map<S: Serializer>(v: &[(Label, u64)], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(v.len()))?;
+    for (label, n) in v {
+        map.serialize_entry(label.as_str(), n)?;
+    }
+    map.end()
+}
+
+fn ser_round12<S: Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round12(*v))
+}
+
+/// A quality (0 to 1) rounded to 12 decimals: `0.8375`, not `0.8374999999999999`.
+fn round12(x: f64) -> f64 {
+    round_to(x, 1e12)
+}
+
+/// A percentage rounded to 6 decimals: `57.196262`, not `57.196261682242984`.
+fn round_pct(x: f64) -> f64 {
+    round_to(x, 1e6)
+}
+
+/// `x` rounded to a multiple of `1 / scale`; unchanged when too big to scale exactly.
+fn round_to(x: f64, scale: f64) -> f64 {
+    let scaled = x * scale;
+    if scaled.is_finite() && scaled.abs() < 9.0e15 {
+        scaled.round() / scale
+    } else {
+        x
+    }
 }
 
 /// The fields of a labelled record the report reads; anything else is ignored.
@@ -229,9 +337,9 @@ impl Report {
             })?;
             let baseline_cost = base.cost_usd(input, output);
             let (rq, bq) = (model.quality(label), base.quality(label));
-            total.add(routed, baseline_cost, rq, bq);
-            by_label[label.index()].add(routed, baseline_cost, rq, bq);
-            by_model[mi].add(routed, baseline_cost, rq, bq);
+            total.add(routed, baseline_cost, rq, bq, output);
+            by_label[label.index()].add(routed, baseline_cost, rq, bq, output);
+            by_model[mi].add(routed, baseline_cost, rq, bq, output);
         }
         total.finish();
         by_label.iter_mut().for_each(Line::finish);
@@ -239,6 +347,18 @@ impl Report {
         by_model.iter_mut().for_each(Line::finish);
         by_model.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.name.cmp(&b.name)));
         debug_assert_eq!(by_label.len(), NUM_LABELS);
+        let quality_drops = Label::ALL
+            .iter()
+            .zip(&by_label)
+            .filter(|(_, l)| l.records > 0 && -l.quality_change() >= QUALITY_EPS)
+            .map(|(&label, l)| QualityDrop {
+                label,
+                baseline_quality: l.baseline_quality,
+                routed_quality: l.routed_quality,
+                drop: -l.quality_change(),
+            })
+            .collect();
+        let settings = catalog.settings();
         Ok(Report {
             input: path,
             baseline: baseline.to_owned(),
@@ -247,15 +367,79 @@ impl Report {
             total,
             by_label,
             by_model,
+            quality_kind: QualityKind::Modelled,
+            quality_definition: QualityKind::Modelled.definition(),
+            quality_drops,
+            output_tokens_assumed: Label::ALL
+                .iter()
+                .map(|&l| (l, settings.expected_output_tokens(l)))
+                .collect(),
         })
     }
 
-    /// A plain-text table, readable at a glance.
+    /// The headline about cost: savings against a dearer baseline, extra cost (never
+    /// "negative savings") against a cheaper one.
+    pub fn cost_headline(&self) -> String {
+        let t = &self.total;
+        let versus = format!("always-{}", self.baseline);
+        let amounts = format!(
+            "{} routed instead of {}",
+            usd(t.routed_usd),
+            usd(t.baseline_usd)
+        );
+        // Compared in picodollars: float noise must not turn "the same" into a saving.
+        let saved = round_usd(t.savings_usd());
+        if t.records == 0 {
+            format!("No labelled records: nothing to compare with {versus}")
+        } else if saved > 0.0 {
+            format!(
+                "Routing saved {} ({:.1}%) vs {versus}: {amounts}",
+                usd(t.savings_usd()),
+                t.savings_pct()
+            )
+        } else if saved < 0.0 {
+            format!(
+                "Routing cost {} MORE than {versus} ({}): {amounts}",
+                usd(-t.savings_usd()),
+                if t.baseline_usd > 0.0 {
+                    format!("+{:.1}%", -t.savings_pct())
+                } else {
+                    "the baseline costs nothing".to_string()
+                }
+            )
+        } else {
+            format!("Routing cost the same as {versus}: {amounts}")
+        }
+    }
+
+    /// The headline about quality: where it fell, or that it did not.
+    pub fn quality_headline(&self) -> String {
+        let kind = self.quality_kind.as_str();
+        if self.quality_drops.is_empty() {
+            return format!("Quality fell on no label ({kind})");
+        }
+        let drops: Vec<String> = self
+            .quality_drops
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {:.3} → {:.3}",
+                    d.label, d.baseline_quality, d.routed_quality
+                )
+            })
+            .collect();
+        format!("Quality fell on: {} ({kind})", drops.join(", "))
+    }
+
+    /// A plain-text report, readable at a glance: the cost and quality headlines, what
+    /// "quality" means, the output tokens assumed, then one table by label and one by
+    /// chosen model. Changes are routed minus baseline: `-$0.0320 (-80.0%)` is cheaper,
+    /// `▼ 0.100` is a quality drop.
     pub fn to_table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "Routing vs all-to-{}: {} records from {}{}",
+            "Routing vs always-{}: {} records from {}{}",
             self.baseline,
             self.records,
             self.input.display(),
@@ -266,35 +450,50 @@ impl Report {
                 String::new()
             }
         );
+        let _ = writeln!(s, "{}", self.cost_headline());
+        let _ = writeln!(s, "{}", self.quality_headline());
         let _ = writeln!(
             s,
-            "Routed {} instead of {}: saved {} ({:.1}%), modelled quality {:.3} vs {:.3}\n",
-            usd(self.total.routed_usd),
-            usd(self.total.baseline_usd),
-            usd(self.total.savings_usd()),
-            self.total.savings_pct(),
+            "Quality overall: routed {:.3} vs always-{} {:.3} ({})\n",
             self.total.routed_quality,
-            self.total.baseline_quality
+            self.baseline,
+            self.total.baseline_quality,
+            self.quality_kind.as_str()
         );
         let header = |s: &mut String, first: &str| {
             let _ = writeln!(
                 s,
-                "{first:<24} {:>10} {:>14} {:>14} {:>14} {:>8} {:>9} {:>9}",
-                "records", "routed $", "baseline $", "saved $", "saved %", "quality", "baseline"
+                "{first:<24} {:>8} {:>12} {:>12} {:>22} {:>8} {:>9} {:>8}",
+                "records",
+                "routed $",
+                "baseline $",
+                "routed vs baseline",
+                "quality",
+                "baseline",
+                "change"
             );
         };
         let row = |s: &mut String, l: &Line| {
+            let (quality, baseline, change) = if l.records == 0 {
+                ("-".to_string(), "-".to_string(), String::new())
+            } else {
+                (
+                    format!("{:.3}", l.routed_quality),
+                    format!("{:.3}", l.baseline_quality),
+                    quality_marker(l.quality_change()),
+                )
+            };
             let _ = writeln!(
                 s,
-                "{:<24} {:>10} {:>14.4} {:>14.4} {:>14.4} {:>7.1}% {:>9.3} {:>9.3}",
+                "{:<24} {:>8} {:>12} {:>12} {:>22} {:>8} {:>9} {:>8}",
                 l.name,
                 l.records,
-                l.routed_usd,
-                l.baseline_usd,
-                l.savings_usd(),
-                l.savings_pct(),
-                l.routed_quality,
-                l.baseline_quality
+                usd(l.routed_usd),
+                usd(l.baseline_usd),
+                cost_change(l),
+                quality,
+                baseline,
+                change
             );
         };
         header(&mut s, "label");
@@ -307,17 +506,117 @@ impl Report {
         for l in &self.by_model {
             row(&mut s, l);
         }
-        s
+        s.push('\n');
+        let mut notes = format!("Quality is {}.", self.quality_kind.definition());
+        let assumed: Vec<String> = self
+            .output_tokens_assumed
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        let _ = write!(
+            notes,
+            "\nOutput tokens assumed per prompt (the catalog's expected_output_tokens): {}",
+            assumed.join(", ")
+        );
+        // The log was priced when it was labelled, perhaps with another catalog.
+        let priced: Vec<String> = self
+            .output_tokens_assumed
+            .iter()
+            .zip(&self.by_label)
+            .filter(|((_, n), l)| l.records > 0 && l.output_tokens != n * l.records)
+            .map(|((label, _), l)| {
+                format!("{label} {:.0}", l.output_tokens as f64 / l.records as f64)
+            })
+            .collect();
+        if priced.is_empty() {
+            notes.push('.');
+        } else {
+            let _ = write!(
+                notes,
+                "; but the log was priced with (mean per record): {}.",
+                priced.join(", ")
+            );
+        }
+        for paragraph in notes.lines() {
+            s.push_str(&wrap(paragraph, 96));
+        }
+        // Empty quality cells leave trailing blanks.
+        s.lines().map(|l| format!("{}\n", l.trim_end())).collect()
     }
 }
 
-/// Dollars with cents, or with six decimals below a dollar (batch costs are often tiny).
-pub fn usd(x: f64) -> String {
-    if x.abs() >= 1.0 {
-        format!("${x:.2}")
-    } else {
-        format!("${x:.6}")
+/// `text` broken at spaces into lines of at most `width` characters, continuation lines
+/// indented by two.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = "  ".to_string();
+        } else if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
     }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// `▼ 0.100` for a quality drop, `▲ 0.050` for a gain, empty for no change (at 3 decimals).
+pub fn quality_marker(change: f64) -> String {
+    if change <= -QUALITY_EPS {
+        format!("▼ {:.3}", -change)
+    } else if change >= QUALITY_EPS {
+        format!("▲ {change:.3}")
+    } else {
+        String::new()
+    }
+}
+
+/// Routed minus baseline cost with its percentage: `-$0.0320 (-80.0%)`, `+$0.0100 (+25.0%)`,
+/// `same`.
+fn cost_change(l: &Line) -> String {
+    let change = round_usd(l.routed_usd - l.baseline_usd);
+    if change == 0.0 {
+        return "same".to_string();
+    }
+    let sign = if change < 0.0 { '-' } else { '+' };
+    let amount = usd(change.abs());
+    if l.baseline_usd > 0.0 {
+        format!(
+            "{sign}{amount} ({sign}{:.1}%)",
+            (change / l.baseline_usd * 100.0).abs()
+        )
+    } else {
+        format!("{sign}{amount}")
+    }
+}
+
+/// Dollars for people: cents from a dollar up (`$8.45`), four significant digits below
+/// (`$0.0458`, `$0.00004239`) so small batch costs never print as `$0.0000`; trailing zeros
+/// trimmed to two decimals; negative amounts as `-$0.0612`.
+pub fn usd(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("${x}");
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = round_usd(x.abs());
+    if a == 0.0 {
+        return "$0.00".to_string();
+    }
+    if a >= 1.0 {
+        return format!("{sign}${a:.2}");
+    }
+    // Four significant digits: the first one sits `-floor(log10(a))` places after the point.
+    let decimals = ((3 - a.log10().floor() as i32).max(2) as usize).min(12);
+    let mut text = format!("{a:.decimals$}");
+    while text.ends_with('0') && text.len() - text.find('.').map_or(0, |p| p + 1) > 2 {
+        text.pop();
+    }
+    format!("{sign}${text}")
 }
 
 fn find<'c>(catalog: &'c Catalog, id: &str) -> Option<(usize, &'c ModelSpec)> {

@@ -216,7 +216,9 @@ pub struct Decision {
     pub provider: String,
     /// The id its vendor's API or Amazon Bedrock expects, if the catalog gives one.
     pub api_id: Option<String>,
-    /// Estimated cost of this prompt on the chosen model, USD at list prices.
+    /// Estimated cost of this prompt on the chosen model, USD at list prices; serialised
+    /// rounded to whole picodollars ([`round_usd`]) so JSON shows no float noise.
+    #[serde(serialize_with = "usd_rounded")]
     pub est_cost_usd: f64,
     /// Estimated input tokens ([`estimate_input_tokens`]).
     pub input_tokens: u64,
@@ -252,6 +254,23 @@ fn probs_as_map<S: Serializer>(probs: &Probs, s: S) -> std::result::Result<S::Ok
         map.serialize_entry(label.as_str(), &probs[label.index()])?;
     }
     map.end()
+}
+
+fn usd_rounded<S: Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round_usd(*v))
+}
+
+/// `usd` rounded to whole picodollars (10⁻¹² USD), so that a price × tokens / 10⁶ prints as
+/// the decimal it is: `1.4035e-5`, not `1.4035000000000002e-5`. Amounts beyond ±$9,000 (too
+/// big to scale exactly) and non-finite values come back unchanged.
+pub fn round_usd(usd: f64) -> f64 {
+    const PER_USD: f64 = 1e12;
+    let scaled = usd * PER_USD;
+    if scaled.is_finite() && scaled.abs() < 9.0e15 {
+        scaled.round() / PER_USD
+    } else {
+        usd
+    }
 }
 
 fn hex_u64<S: Serializer>(v: &u64, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -619,6 +638,18 @@ impl std::fmt::Display for Usd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usd_amounts_round_to_picodollars_without_float_noise() {
+        // (1 × 0.035 + 100 × 0.14) / 1e6 is 1.4035000000000002e-5 in f64.
+        let noisy = (1.0 * 0.035 + 100.0 * 0.14) / 1e6;
+        assert_eq!(noisy.to_string(), "0.000014035000000000002");
+        assert_eq!(round_usd(noisy).to_string(), "0.000014035");
+        assert_eq!(round_usd(0.1 + 0.2), 0.3);
+        assert_eq!(round_usd(1e-13), 0.0);
+        assert_eq!(round_usd(1e6 + 0.25), 1e6 + 0.25);
+        assert!(round_usd(f64::NAN).is_nan());
+    }
 
     #[test]
     fn token_estimate_is_bytes_over_four_rounded_up() {

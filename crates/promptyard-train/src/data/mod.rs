@@ -33,7 +33,7 @@ pub mod user;
 pub mod write;
 
 pub use pipeline::{build, default_guard_files, write_dataset, BuildOptions, BuildStats, Dataset};
-pub use user::{load_labelled_files, Summary};
+pub use user::{check_files, load_labelled_files, Check, Problem, ProblemKind, Summary};
 
 /// One labelled prompt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,6 +86,8 @@ pub struct Rejected {
 pub struct Loaded {
     /// The lines that parsed, in file order.
     pub records: Vec<Record>,
+    /// The 1-based line number of each of `records`.
+    pub record_lines: Vec<u64>,
     /// The lines that did not, with line, field and reason.
     pub rejected: Vec<Rejected>,
     /// Non-empty lines read.
@@ -163,7 +165,10 @@ pub fn read_jsonl(path: &Path) -> Result<Loaded> {
         }
         out.lines_read += 1;
         match parse_record(text) {
-            Ok(r) => out.records.push(r),
+            Ok(r) => {
+                out.records.push(r);
+                out.record_lines.push(line_no);
+            }
             Err((field, reason)) => out.rejected.push(Rejected {
                 line: line_no,
                 field,
