@@ -171,7 +171,7 @@ impl Snapshot {
                     label: choice.label,
                     probs,
                     model: pick.model as u32,
-                    est_cost_usd: pick.cost_usd,
+                    est_cost_usd: promptyard::policy::round_usd(pick.cost_usd),
                     input_tokens: choice.input_tokens,
                     output_tokens: choice.output_tokens,
                 }

@@ -75,7 +75,7 @@ impl Decision {
     /// Estimated cost of the prompt on the chosen model, USD at list prices.
     #[getter]
     fn est_cost_usd(&self) -> f64 {
-        self.inner.est_cost_usd
+        promptyard::policy::round_usd(self.inner.est_cost_usd)
     }
 
     /// Estimated input tokens (UTF-8 bytes / 4, rounded up).
