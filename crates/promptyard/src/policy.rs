@@ -277,6 +277,28 @@ fn hex_u64<S: Serializer>(v: &u64, s: S) -> std::result::Result<S::Ok, S::Error>
     s.collect_str(&format_args!("{v:016x}"))
 }
 
+impl Choice {
+    /// Inserts `cand` into the sorted top-`keep` buffer (`before(a, b)`: a ranks ahead of b);
+    /// one insertion step shared by every ranking path, allocation-free.
+    pub(crate) fn insert(
+        &mut self,
+        cand: Ranked,
+        keep: usize,
+        before: impl Fn(&Ranked, &Ranked) -> bool,
+    ) {
+        let mut pos = self.len;
+        while pos > 0 && before(&cand, &self.ranked[pos - 1]) {
+            pos -= 1;
+        }
+        if pos < keep {
+            let end = self.len.min(keep - 1);
+            self.ranked.copy_within(pos..end, pos + 1);
+            self.ranked[pos] = cand;
+            self.len = end + 1;
+        }
+    }
+}
+
 impl Policy {
     /// Prepares `catalog` for routing.
     pub fn new(catalog: Arc<Catalog>) -> Policy {
@@ -369,17 +391,7 @@ impl Policy {
                 model: i,
                 cost_usd: m.cost_usd(input_tokens, output_tokens),
             };
-            // Insertion into the sorted top-`keep` buffer.
-            let mut pos = choice.len;
-            while pos > 0 && ranks_before(models, label, &cand, &choice.ranked[pos - 1]) {
-                pos -= 1;
-            }
-            if pos < keep {
-                let end = choice.len.min(keep - 1);
-                choice.ranked.copy_within(pos..end, pos + 1);
-                choice.ranked[pos] = cand;
-                choice.len = end + 1;
-            }
+            choice.insert(cand, keep, |a, b| ranks_before(models, label, a, b));
         }
         if choice.len > 0 {
             return Ok(choice);
@@ -433,16 +445,7 @@ impl Policy {
                     std::cmp::Ordering::Equal => ma.id < mb.id,
                 }
             };
-            let mut pos = choice.len;
-            while pos > 0 && before(&cand, &choice.ranked[pos - 1]) {
-                pos -= 1;
-            }
-            if pos < keep {
-                let end = choice.len.min(keep - 1);
-                choice.ranked.copy_within(pos..end, pos + 1);
-                choice.ranked[pos] = cand;
-                choice.len = end + 1;
-            }
+            choice.insert(cand, keep, before);
         }
         if choice.len > 0 {
             Ok(choice)

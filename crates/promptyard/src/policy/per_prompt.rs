@@ -128,16 +128,7 @@ impl Policy {
                 },
                 o => o.is_lt(),
             };
-            let mut pos = choice.len;
-            while pos > 0 && before(&cand, &choice.ranked[pos - 1]) {
-                pos -= 1;
-            }
-            if pos < keep {
-                let end = choice.len.min(keep - 1);
-                choice.ranked.copy_within(pos..end, pos + 1);
-                choice.ranked[pos] = cand;
-                choice.len = end + 1;
-            }
+            choice.insert(cand, keep, before);
         }
         if choice.len > 0 {
             return Ok(choice);
