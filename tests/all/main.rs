@@ -15,6 +15,7 @@ mod classifier_train;
 mod data_invariants;
 mod data_rebuild;
 mod gateway_dev_format;
+mod hardening_runtime;
 mod hub_resolve;
 mod policy_cases;
 mod policy_props;

@@ -105,6 +105,9 @@ impl Router {
     }
 
     /// The policy for probabilities computed elsewhere (e.g. by a batch classifier on GPU).
+    ///
+    /// Errors with [`Error::InvalidProbs`](crate::Error::InvalidProbs) when `probs` holds a
+    /// NaN, infinite or negative entry or does not sum to 1.
     pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
         self.state.load().policy.decide(probs, prompt)
     }
