@@ -1,7 +1,10 @@
 //! The `promptyard` command line: a thin shell over the library.
 //!
 //! Exit codes: 0 success; 1 some records failed (batch labelling) or `catalog check` found
-//! warnings; 2 could not run.
+//! warnings; 2 could not run; 141 standard output was closed before all output was written
+//! (`promptyard label … | head`): the status a shell reports for a process killed by
+//! SIGPIPE, with a one-line note on stderr, so a pipeline that lost output never reads as
+//! a success.
 
 mod chart;
 mod cli;
@@ -16,7 +19,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
+                eprintln!("promptyard: standard output was closed early; the output is incomplete");
+                return ExitCode::from(141);
             }
             eprintln!("promptyard: error: {}", error_chain(&err));
             ExitCode::from(2)
@@ -41,7 +45,7 @@ fn error_chain(err: &anyhow::Error) -> String {
     out
 }
 
-/// A closed stdout (`promptyard label … | head`) is not an error worth reporting.
+/// A closed stdout (`promptyard label … | head`): exit 141 rather than a full error report.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()

@@ -62,6 +62,7 @@ mod checkpoint;
 mod chunk;
 mod csv_input;
 pub mod error;
+mod files;
 pub mod format;
 mod in_memory;
 mod jsonl;
