@@ -2,6 +2,8 @@
 
 mod batch_api;
 mod batch_device;
+mod batch_faults;
+mod batch_hardening;
 mod batch_parquet;
 mod batch_records;
 mod batch_resume;
