@@ -486,3 +486,22 @@ fn data_files_with_a_byte_order_mark_are_read() {
     assert!(loaded.rejected.is_empty(), "{:?}", loaded.rejected);
     assert_eq!(loaded.records.len(), 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn input_from_a_fifo_is_read_once_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let fifo = d.join("in.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, jsonl(500)).unwrap())
+    };
+    let o = label(&d, &["--format", "jsonl", "-i", "in.fifo", "-o", "out.jsonl"]);
+    writer.join().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = std::fs::read_to_string(d.join("out.jsonl")).unwrap();
+    assert_eq!(out.lines().count(), 500);
+    assert!(!d.join("out.jsonl.checkpoint").exists());
+}

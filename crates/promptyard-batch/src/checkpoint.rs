@@ -217,6 +217,15 @@ impl Checkpoint {
                 envelope.checksum
             )));
         }
+        Checkpoint::parse_body(body, path)
+    }
+
+    /// Parses and checks a checkpoint's body (the checksum already checked).
+    pub(crate) fn parse_body(body: &str, path: &Path) -> Result<Self> {
+        let unreadable = |msg: String| Error::CheckpointUnreadable {
+            path: path.to_path_buf(),
+            msg,
+        };
         // Look at the version before the rest, so an old layout gets the version message.
         #[derive(Deserialize)]
         struct Version {

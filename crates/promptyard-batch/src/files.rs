@@ -48,6 +48,10 @@ pub(crate) fn is_gzip(path: &Path) -> Result<bool> {
 pub(crate) fn open_at(path: &Path, offset: u64) -> Result<Box<dyn Read + Send + 'static>> {
     let io = |e| Error::io(path, e);
     let mut file = File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        // A FIFO or device: read once, as a stream (it cannot be resumed, so offset is 0).
+        return Ok(maybe_gunzip(Box::new(file)).map_err(io)?.0);
+    }
     if is_gzip(path)? {
         let mut read: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(
             std::io::BufReader::with_capacity(1 << 16, file),

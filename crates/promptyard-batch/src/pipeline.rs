@@ -441,13 +441,23 @@ fn open_output<'a>(
     opts: &RunOptions,
     labeler: &dyn Labeler,
 ) -> Result<Start<'a>> {
-    // The input file: its metadata, canonical path and whether it is gzip.
+    // The input file: its metadata, canonical path and whether it is gzip. A FIFO or
+    // device named as the input is read once, as a stream: no checkpoint, no resume.
     let file_input = match input {
         Input::Path(p) => {
             let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-            let canonical = p.canonicalize().map_err(|e| Error::io(p, e))?;
-            let gzip = opts.format != Format::Parquet && files::is_gzip(p)?;
-            Some((p, meta, canonical, gzip))
+            if meta.is_file() {
+                let canonical = p.canonicalize().map_err(|e| Error::io(p, e))?;
+                let gzip = opts.format != Format::Parquet && files::is_gzip(p)?;
+                Some((p, meta, canonical, gzip))
+            } else if opts.resume {
+                return Err(Error::ResumeNeedsFile {
+                    end: "input",
+                    given: "a device, FIFO or socket",
+                });
+            } else {
+                None
+            }
         }
         _ => None,
     };
