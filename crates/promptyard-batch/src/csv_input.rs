@@ -58,7 +58,9 @@ enum Quoting {
 
 /// The raw bytes' story, which the csv crate does not tell: its line numbers ignore skipped
 /// blank lines and count `\r\n` oddly, and a quote left open at the end of the input just
-/// ends the last field. Offsets are relative to where reading started.
+/// ends the last field. Offsets are relative to where reading started. Lines are counted
+/// by `\n`, as for JSONL: rows ended by a lone `\r` (classic Mac files) share the line
+/// number of the row they follow.
 struct Seen {
     state: Quoting,
     /// Bytes read from the input so far.
@@ -315,5 +317,17 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
             line,
             msg: format!("{other:?}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rows_ended_by_a_lone_carriage_return_keep_line_numbers_in_order() {
+        // Found by the `csv` fuzz target: `\r` ends a row but not a line.
+        let data = b"id,text\r\n0,pln\x8a\ra\r\n2\r\n3,\"multi\nline\"\n4,a,b\n5,\"open\n6,x\n";
+        for target in [1, 7, 1 << 20] {
+            crate::fuzzing::csv(data, "text", target);
+        }
     }
 }

@@ -150,7 +150,8 @@ pub mod fuzzing {
                 unreachable!("a CSV reader makes CSV chunks")
             };
             for row in rows {
-                assert!(row.line > line, "line {} after {line}", row.line);
+                // Lines count `\n` breaks: rows ended by a lone `\r` share a line number.
+                assert!(row.line >= line.max(1), "line {} after {line}", row.line);
                 line = row.line;
                 let mut out = Vec::new();
                 let mut tally = crate::record::Tally::default();
