@@ -305,36 +305,42 @@ fn output_to_a_fifo_streams_into_it_and_is_never_replaced() {
     assert!(stderr(&o).contains("device, FIFO or socket"), "{}", stderr(&o));
 }
 
+#[cfg(unix)]
 #[test]
 fn second_run_on_the_same_output_is_refused_while_the_first_runs() {
+    // Two runs on one output used to interleave into a mix with a NUL-filled line. The first
+    // run reads a FIFO this test holds open, so it is still running, lock held, when the
+    // second starts.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("log.jsonl"), jsonl(200_000)).unwrap();
-    let clean = bin()
-        .current_dir(d)
-        .args(["label", "--quiet", "-i", "log.jsonl", "-o", "clean.jsonl"])
-        .output()
-        .unwrap();
+    let log = jsonl(3_000);
+    std::fs::write(d.join("log.jsonl"), &log).unwrap();
+    let clean = label(d, &["-i", "log.jsonl", "-o", "clean.jsonl"]);
     assert_eq!(clean.status.code(), Some(1), "{}", stderr(&clean));
+    let fifo = d.join("in.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let mut first = bin()
         .current_dir(d)
-        .args(["label", "--quiet", "--chunk-kib", "64", "--threads", "1"])
-        .args(["-i", "log.jsonl", "-o", "out.jsonl"])
+        .args(["label", "--quiet", "--format", "jsonl", "-i", "in.fifo", "-o", "out.jsonl"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut feed = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    let (head, tail) = log.split_at(log.len() / 2);
+    feed.write_all(head.as_bytes()).unwrap();
     let started = std::time::Instant::now();
-    while !std::fs::read(d.join("out.jsonl.checkpoint")).is_ok_and(|c| !c.is_empty()) {
-        assert!(started.elapsed().as_secs() < 60, "no checkpoint");
+    while !d.join("out.jsonl.partial").exists() {
+        assert!(started.elapsed().as_secs() < 60, "the first run did not start");
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     let second = label(d, &["-i", "log.jsonl", "-o", "out.jsonl"]);
-    let still_running = first.try_wait().unwrap().is_none();
-    assert!(still_running, "the first run ended before the second started: no overlap to test");
+    assert!(first.try_wait().unwrap().is_none(), "the first run waits for its input");
     assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
     assert!(stderr(&second).contains("locked by another run"), "{}", stderr(&second));
     let resume = label(d, &["-i", "log.jsonl", "-o", "out.jsonl", "--resume"]);
     assert_eq!(resume.status.code(), Some(2), "{}", stderr(&resume));
+    feed.write_all(tail.as_bytes()).unwrap();
+    drop(feed);
     assert_eq!(first.wait().unwrap().code(), Some(1));
     assert!(std::fs::read(d.join("out.jsonl")).unwrap() == std::fs::read(d.join("clean.jsonl")).unwrap());
 }

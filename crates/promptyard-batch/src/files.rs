@@ -140,8 +140,14 @@ pub(crate) fn is_same_file(meta: &Metadata, canonical: &Path, path: &Path) -> bo
 /// on it; the lock lives as long as the file handle. Returns the file and whether this call
 /// created it. Refuses with [`Error::OutputLocked`] when another run holds the lock.
 pub(crate) fn lock_partial(partial: &Path) -> Result<(File, bool)> {
-    for _ in 0..3 {
-        let existed = partial.exists();
+    // A lock is briefly held by a forked child of this process between its fork and exec
+    // (the handle is close-on-exec), so a busy lock is tried again for half a second: a
+    // real concurrent run holds it for its whole length.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    let mut attempts = 0;
+    let existed = partial.exists();
+    loop {
+        attempts += 1;
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -151,6 +157,10 @@ pub(crate) fn lock_partial(partial: &Path) -> Result<(File, bool)> {
             .map_err(|e| Error::write(partial, e))?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                continue;
+            }
             Err(fs4::TryLockError::WouldBlock) => {
                 return Err(Error::OutputLocked {
                     path: partial.to_path_buf(),
@@ -167,12 +177,14 @@ pub(crate) fn lock_partial(partial: &Path) -> Result<(File, bool)> {
             let held = file.metadata().map_err(|e| Error::io(partial, e))?;
             match std::fs::metadata(partial) {
                 Ok(now) if now.dev() == held.dev() && now.ino() == held.ino() => {}
-                _ => continue,
+                _ if attempts < 100 => continue,
+                _ => {
+                    return Err(Error::OutputLocked {
+                        path: partial.to_path_buf(),
+                    })
+                }
             }
         }
         return Ok((file, !existed));
     }
-    Err(Error::OutputLocked {
-        path: partial.to_path_buf(),
-    })
 }

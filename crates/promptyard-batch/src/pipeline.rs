@@ -29,6 +29,8 @@ pub enum Input<'a> {
     /// Standard input (JSONL or CSV; cannot be resumed).
     Stdin,
     /// A file: the only input that can be resumed, and the only one Parquet can be read from.
+    /// Gzip is decompressed (any input starting with the gzip magic bytes); a FIFO or device
+    /// is read once, as a stream.
     Path(PathBuf),
     /// A caller's stream (JSONL or CSV; cannot be resumed), e.g. `&[u8]` or a socket.
     Reader(Box<dyn Read + Send + 'a>),
@@ -39,8 +41,10 @@ pub enum Input<'a> {
 pub enum Output<'a> {
     /// Standard output, flushed after each chunk (cannot be resumed).
     Stdout,
-    /// A file, written as `PATH.partial` (with `PATH.checkpoint` beside it when the input is
-    /// a file) and renamed to `PATH` when complete.
+    /// A file, written as `PATH.partial` (locked against a second run, with
+    /// `PATH.checkpoint` beside it when the input is a file) and renamed to `PATH` when
+    /// complete. A `PATH` that is a device, FIFO or socket is written in place instead
+    /// (cannot be resumed); one that is the input, or a directory, is refused.
     Path(PathBuf),
     /// A caller's stream, e.g. `&mut Vec<u8>`, flushed after each chunk (cannot be resumed).
     Writer(Box<dyn Write + Send + 'a>),
