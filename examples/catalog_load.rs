@@ -56,6 +56,9 @@ fn main() -> anyhow::Result<()> {
             cpu.map_or("?".to_owned(), |c| format!("{c:.2} s"))
         );
     }
-    anyhow::ensure!(last < 2.0, "{max} models took {last:.3} s of CPU (limit 2 s)");
+    anyhow::ensure!(
+        last < 2.0,
+        "{max} models took {last:.3} s of CPU (limit 2 s)"
+    );
     Ok(())
 }

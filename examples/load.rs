@@ -137,7 +137,10 @@ fn main() -> anyhow::Result<()> {
     let cat_a = dir.join("a.toml");
     let cat_b = dir.join("b.toml");
     std::fs::write(&cat_a, BUNDLED_TOML)?;
-    std::fs::write(&cat_b, include_str!("../tests/fixtures/catalogs/small.toml"))?;
+    std::fs::write(
+        &cat_b,
+        include_str!("../tests/fixtures/catalogs/small.toml"),
+    )?;
     let file = ModelFile::bundled()?;
     let mut hot = file.clone();
     hot.config.temperature *= 0.5;
@@ -157,7 +160,12 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let reference = Arc::new((policies, classifiers));
 
-    let router = Arc::new(Router::builder().catalog(&cat_a).classifier(clf_a.clone()).build()?);
+    let router = Arc::new(
+        Router::builder()
+            .catalog(&cat_a)
+            .classifier(clf_a.clone())
+            .build()?,
+    );
     let prompts = Arc::new(prompts());
     let stop = Arc::new(AtomicBool::new(false));
     let routes = Arc::new(AtomicU64::new(0));
@@ -230,7 +238,11 @@ fn main() -> anyhow::Result<()> {
                 if n % 2 == 0 {
                     router.reload_catalog(if n % 4 == 0 { &cat_b } else { &cat_a })?;
                 } else {
-                    router.set_classifier(if n % 4 == 1 { clf_b.clone() } else { clf_a.clone() });
+                    router.set_classifier(if n % 4 == 1 {
+                        clf_b.clone()
+                    } else {
+                        clf_a.clone()
+                    });
                 }
                 n += 1;
                 reloads.fetch_add(1, Ordering::Relaxed);
@@ -244,10 +256,16 @@ fn main() -> anyhow::Result<()> {
     let (mut last, mut rss_warm, mut rss_max) = (0u64, 0f64, 0f64);
     println!("  t (s)    routes/s   reloads    RSS (MiB)");
     for s in 1..=args.seconds {
-        std::thread::sleep((started + Duration::from_secs(s)).saturating_duration_since(Instant::now()));
+        std::thread::sleep(
+            (started + Duration::from_secs(s)).saturating_duration_since(Instant::now()),
+        );
         let now = routes.load(Ordering::Relaxed);
         let rss = rss_mib();
-        println!("{s:>7} {:>11} {:>9} {rss:>12.1}", now - last, reloads.load(Ordering::Relaxed));
+        println!(
+            "{s:>7} {:>11} {:>9} {rss:>12.1}",
+            now - last,
+            reloads.load(Ordering::Relaxed)
+        );
         last = now;
         if s == warm_up {
             rss_warm = rss;
@@ -274,13 +292,19 @@ fn main() -> anyhow::Result<()> {
         us(0.99),
         us(0.999),
     );
-    let (errors, mismatches) = (errors.load(Ordering::Relaxed), mismatches.load(Ordering::Relaxed));
+    let (errors, mismatches) = (
+        errors.load(Ordering::Relaxed),
+        mismatches.load(Ordering::Relaxed),
+    );
     println!(
         "errors {errors}  mismatches {mismatches} (of {} checked)  RSS after warm-up {rss_warm:.1} MiB, max {rss_max:.1} MiB",
         total / 8
     );
     ensure!(errors == 0, "{errors} routes failed");
-    ensure!(mismatches == 0, "{mismatches} decisions differ from the reference");
+    ensure!(
+        mismatches == 0,
+        "{mismatches} decisions differ from the reference"
+    );
     ensure!(
         rss_max - rss_warm <= 8.0,
         "RSS grew from {rss_warm:.1} to {rss_max:.1} MiB after warm-up"

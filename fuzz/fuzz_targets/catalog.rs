@@ -16,7 +16,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let policy = Policy::new(Arc::new(catalog));
-    for probs in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.4, 0.3, 0.3]] {
+    for probs in [
+        [1.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0],
+        [0.0, 0.0, 1.0],
+        [0.4, 0.3, 0.3],
+    ] {
         for tokens in [0, 1_000, u32::MAX as u64] {
             if let Ok(choice) = policy.choose(&probs, tokens) {
                 assert!(choice.pick().cost_usd.is_finite());

@@ -16,7 +16,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(clf) = Classifier::from_bytes(config, weights, "fuzz") else {
         return;
     };
-    for prompt in ["", "plan plan plan plan plan", "def f(x):\n    return x", "日本語のテキスト"] {
+    for prompt in [
+        "",
+        "plan plan plan plan plan",
+        "def f(x):\n    return x",
+        "日本語のテキスト",
+    ] {
         let p = clf.predict(prompt);
         assert!(p.iter().all(|x| x.is_finite() && *x >= 0.0), "{p:?}");
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{p:?}");

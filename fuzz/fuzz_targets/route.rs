@@ -15,9 +15,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(d) = router.route(&text) else {
         return;
     };
-    assert!(d.probs.iter().all(|p| p.is_finite() && *p >= 0.0), "{:?}", d.probs);
-    assert!((d.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{:?}", d.probs);
+    assert!(
+        d.probs.iter().all(|p| p.is_finite() && *p >= 0.0),
+        "{:?}",
+        d.probs
+    );
+    assert!(
+        (d.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4,
+        "{:?}",
+        d.probs
+    );
     assert!(d.est_cost_usd.is_finite() && d.est_cost_usd >= 0.0);
-    let again = router.decide(&d.probs, &text).expect("the same probabilities decide");
+    let again = router
+        .decide(&d.probs, &text)
+        .expect("the same probabilities decide");
     assert_eq!(again.model, d.model);
 });

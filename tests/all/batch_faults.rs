@@ -12,7 +12,16 @@ use super::batch_hardening::{jsonl, ragged_csv};
 fn label(dir: &Path, input: &str, out: &str, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_promptyard"));
     cmd.current_dir(dir)
-        .args(["label", "--quiet", "--chunk-kib", "32", "-i", input, "-o", out])
+        .args([
+            "label",
+            "--quiet",
+            "--chunk-kib",
+            "32",
+            "-i",
+            input,
+            "-o",
+            out,
+        ])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -44,7 +53,11 @@ impl Rng {
 /// continuing with `--resume`), and compares the two outputs byte for byte.
 pub(crate) fn kill_at_random_points(d: &Path, input: &str, seed: u64, kills: usize) {
     let clean = label(d, input, "clean.jsonl", &[]).output().unwrap();
-    assert!(matches!(clean.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(
+        matches!(clean.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
     let expected = std::fs::read(d.join("clean.jsonl")).unwrap();
     let mut rng = Rng(seed);
     let ck = d.join("out.jsonl.checkpoint");
@@ -69,15 +82,31 @@ pub(crate) fn kill_at_random_points(d: &Path, input: &str, seed: u64, kills: usi
         child.kill().unwrap();
         child.wait().unwrap();
         killed += 1;
-        assert!(!d.join("out.jsonl").exists(), "a killed run is never under the final name");
+        assert!(
+            !d.join("out.jsonl").exists(),
+            "a killed run is never under the final name"
+        );
     }
-    assert!(killed > 0, "{input}: every run finished before it could be killed");
+    assert!(
+        killed > 0,
+        "{input}: every run finished before it could be killed"
+    );
     if !d.join("out.jsonl").exists() {
-        let last = label(d, input, "out.jsonl", &["--resume"]).output().unwrap();
-        assert_eq!(last.status.code(), clean.status.code(), "{}", String::from_utf8_lossy(&last.stderr));
+        let last = label(d, input, "out.jsonl", &["--resume"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            last.status.code(),
+            clean.status.code(),
+            "{}",
+            String::from_utf8_lossy(&last.stderr)
+        );
     }
     let got = std::fs::read(d.join("out.jsonl")).unwrap();
-    assert!(got == expected, "{input} (seed {seed}): resumed output differs from a clean run");
+    assert!(
+        got == expected,
+        "{input} (seed {seed}): resumed output differs from a clean run"
+    );
     assert!(!ck.exists() && !d.join("out.jsonl.partial").exists());
 }
 
@@ -117,12 +146,23 @@ fn checkpoint_that_cannot_be_written_stops_the_run_and_resume_recovers() {
     let failed = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("writing") && stderr.contains("out.jsonl.checkpoint.tmp"), "{stderr}");
-    assert!(ck.exists() && d.join("out.jsonl.partial").exists(), "progress is kept for a resume");
+    assert!(
+        stderr.contains("writing") && stderr.contains("out.jsonl.checkpoint.tmp"),
+        "{stderr}"
+    );
+    assert!(
+        ck.exists() && d.join("out.jsonl.partial").exists(),
+        "progress is kept for a resume"
+    );
     std::fs::remove_dir(d.join("out.jsonl.checkpoint.tmp")).unwrap();
-    let resumed = label(d, "log.jsonl", "out.jsonl", &["--resume"]).output().unwrap();
+    let resumed = label(d, "log.jsonl", "out.jsonl", &["--resume"])
+        .output()
+        .unwrap();
     assert_eq!(resumed.status.code(), clean.status.code());
-    assert!(std::fs::read(d.join("out.jsonl")).unwrap() == std::fs::read(d.join("clean.jsonl")).unwrap());
+    assert!(
+        std::fs::read(d.join("out.jsonl")).unwrap()
+            == std::fs::read(d.join("clean.jsonl")).unwrap()
+    );
 }
 
 /// A tmpfs of `kib` KiB at `dir` (root only); `None` where mounting is not allowed.
@@ -158,17 +198,33 @@ fn disk_full_during_the_write_exits_2_and_resume_completes_after_space_is_freed(
         eprintln!("SKIPPED disk-full test: cannot mount a tmpfs here (needs root)");
         return;
     }
-    let full = label(d, "log.jsonl", "small/out.jsonl", &[]).output().unwrap();
+    let full = label(d, "log.jsonl", "small/out.jsonl", &[])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&full.stderr).into_owned();
     let partial_len = std::fs::metadata(small.join("out.jsonl.partial")).map(|m| m.len());
     // Move the partial output and checkpoint to where there is room, as a user would.
-    let moved = ["out.jsonl.partial", "out.jsonl.checkpoint"].map(|f| std::fs::copy(small.join(f), d.join(f)).is_ok());
+    let moved = ["out.jsonl.partial", "out.jsonl.checkpoint"]
+        .map(|f| std::fs::copy(small.join(f), d.join(f)).is_ok());
     umount(&small);
     assert_eq!(full.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("No space left on device") && stderr.contains("small/out.jsonl"), "{stderr}");
-    assert!(partial_len.is_ok_and(|n| n > 0) && moved == [true, true], "the progress made is kept");
+    assert!(
+        stderr.contains("No space left on device") && stderr.contains("small/out.jsonl"),
+        "{stderr}"
+    );
+    assert!(
+        partial_len.is_ok_and(|n| n > 0) && moved == [true, true],
+        "the progress made is kept"
+    );
     // The checkpoint names the output by nothing but position: resume in the new place.
-    let resumed = label(d, "log.jsonl", "out.jsonl", &["--resume"]).output().unwrap();
-    assert_eq!(resumed.status.code(), clean.status.code(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    let resumed = label(d, "log.jsonl", "out.jsonl", &["--resume"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        resumed.status.code(),
+        clean.status.code(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
     assert!(std::fs::read(d.join("out.jsonl")).unwrap() == expected);
 }

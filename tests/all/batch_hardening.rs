@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use promptyard::model::ModelFile;
 use promptyard::router::Router;
-use promptyard_batch::{self as batch, Format, Input, Labeler, Labelled, Output, RouterLabeler, RunOptions};
+use promptyard_batch::{
+    self as batch, Format, Input, Labeler, Labelled, Output, RouterLabeler, RunOptions,
+};
 
 pub(crate) fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_promptyard"))
@@ -38,7 +40,10 @@ pub(crate) fn jsonl(n: usize) -> String {
             if i % 50 == 49 {
                 format!("{{\"id\":{i},\"text\":{i}}}\n")
             } else {
-                format!("{{\"id\":{i},\"text\":\"plan the rollout of feature {i} for team {}\"}}\n", i % 7)
+                format!(
+                    "{{\"id\":{i},\"text\":\"plan the rollout of feature {i} for team {}\"}}\n",
+                    i % 7
+                )
             }
         })
         .collect()
@@ -49,7 +54,7 @@ pub(crate) fn ragged_csv(n: usize) -> String {
     let mut s = String::from("id,text\n");
     for i in 0..n {
         match i % 13 {
-            3 => s += &format!("{i}\n"),                      // too few fields
+            3 => s += &format!("{i}\n"),                         // too few fields
             5 => s += &format!("{i},why does {i} fail,extra\n"), // too many
             7 => s += &format!("{i},\"why does step {i}\r\nfail, twice?\"\r\n"),
             9 => s += &format!("\n\n{i},after blank lines {i}\n"),
@@ -82,9 +87,15 @@ impl<L: Labeler> Labeler for Interrupting<L> {
         self.inner.label(text)
     }
 
-    fn label_batch<'a>(&'a self, texts: &[&str]) -> batch::Result<Vec<batch::Result<Labelled<'a>>>> {
+    fn label_batch<'a>(
+        &'a self,
+        texts: &[&str],
+    ) -> batch::Result<Vec<batch::Result<Labelled<'a>>>> {
         if self.calls.fetch_add(1, Ordering::SeqCst) >= self.limit {
-            return Err(batch::Error::io("<device>", std::io::Error::other("interrupted")));
+            return Err(batch::Error::io(
+                "<device>",
+                std::io::Error::other("interrupted"),
+            ));
         }
         self.inner.label_batch(texts)
     }
@@ -105,8 +116,19 @@ fn opts(format: Format, resume: bool) -> RunOptions {
     o
 }
 
-fn run_file(input: &Path, out: &Path, o: &RunOptions, l: &dyn Labeler) -> batch::Result<batch::RunSummary> {
-    batch::run(Input::Path(input.into()), Output::Path(out.into()), o, l, &mut |_| {})
+fn run_file(
+    input: &Path,
+    out: &Path,
+    o: &RunOptions,
+    l: &dyn Labeler,
+) -> batch::Result<batch::RunSummary> {
+    batch::run(
+        Input::Path(input.into()),
+        Output::Path(out.into()),
+        o,
+        l,
+        &mut |_| {},
+    )
 }
 
 /// Interrupts a run after each possible number of chunks, resumes it, and compares with a
@@ -115,7 +137,13 @@ fn interrupt_everywhere(input: &Path, format: Format, chunks: usize) {
     let dir = input.parent().unwrap();
     let router = Router::new().unwrap();
     let clean_out = dir.join("clean.jsonl");
-    run_file(input, &clean_out, &opts(format, false), &RouterLabeler::new(&router)).unwrap();
+    run_file(
+        input,
+        &clean_out,
+        &opts(format, false),
+        &RouterLabeler::new(&router),
+    )
+    .unwrap();
     let clean = std::fs::read(&clean_out).unwrap();
     for stop in 1..chunks {
         let out = dir.join(format!("out-{stop}.jsonl"));
@@ -128,7 +156,10 @@ fn interrupt_everywhere(input: &Path, format: Format, chunks: usize) {
         let rest = Interrupting::new(RouterLabeler::new(&router), usize::MAX);
         run_file(input, &out, &opts(format, true), &rest).unwrap();
         let got = std::fs::read(&out).unwrap();
-        assert!(got == clean, "stopped after {stop} chunks: the resumed output differs");
+        assert!(
+            got == clean,
+            "stopped after {stop} chunks: the resumed output differs"
+        );
     }
 }
 
@@ -158,7 +189,13 @@ fn interrupted(dir: &Path, input: &Path, format: Format, router: &Router) {
 }
 
 fn refused(dir: &Path, input: &Path, o: &RunOptions, router: &Router) -> String {
-    let e = run_file(input, &dir.join("out.jsonl"), o, &RouterLabeler::new(router)).unwrap_err();
+    let e = run_file(
+        input,
+        &dir.join("out.jsonl"),
+        o,
+        &RouterLabeler::new(router),
+    )
+    .unwrap_err();
     assert!(matches!(e, batch::Error::CheckpointMismatch { .. }), "{e}");
     // A refused resume leaves the interrupted run's files as they were.
     assert!(dir.join("out.jsonl.checkpoint").exists() && dir.join("out.jsonl.partial").exists());
@@ -174,10 +211,20 @@ fn resume_refuses_a_same_size_edit_of_the_input() {
     interrupted(d, &input, Format::Jsonl, &router);
     // Same size, same modification time, other words in a record already labelled.
     let before = std::fs::metadata(&input).unwrap().modified().unwrap();
-    let edited = std::fs::read_to_string(&input).unwrap().replacen("rollout", "rollOUT", 1);
+    let edited = std::fs::read_to_string(&input)
+        .unwrap()
+        .replacen("rollout", "rollOUT", 1);
     std::fs::write(&input, edited).unwrap();
-    std::fs::File::options().write(true).open(&input).unwrap().set_modified(before).unwrap();
-    assert_eq!(std::fs::metadata(&input).unwrap().len() as usize, jsonl(100).len());
+    std::fs::File::options()
+        .write(true)
+        .open(&input)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&input).unwrap().len() as usize,
+        jsonl(100).len()
+    );
     let msg = refused(d, &input, &opts(Format::Jsonl, true), &router);
     assert!(msg.contains("input contents was hash"), "{msg}");
     // Touched but unchanged is refused too: the time is part of the identity.
@@ -194,7 +241,10 @@ fn resume_refuses_another_catalog_model_or_field() {
     let bundled = Router::new().unwrap();
     interrupted(d, &input, Format::Jsonl, &bundled);
 
-    let small = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalogs/small.toml");
+    let small = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalogs/small.toml"
+    );
     let other_catalog = Router::builder().catalog(small).build().unwrap();
     let msg = refused(d, &input, &opts(Format::Jsonl, true), &other_catalog);
     assert!(msg.contains("(catalog was "), "{msg}");
@@ -212,7 +262,13 @@ fn resume_refuses_another_catalog_model_or_field() {
     assert!(msg.contains("field path was `text`, now `id`"), "{msg}");
 
     // The original settings still resume.
-    run_file(&input, &d.join("out.jsonl"), &opts(Format::Jsonl, true), &RouterLabeler::new(&bundled)).unwrap();
+    run_file(
+        &input,
+        &d.join("out.jsonl"),
+        &opts(Format::Jsonl, true),
+        &RouterLabeler::new(&bundled),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -222,9 +278,24 @@ fn resume_refuses_another_device() {
     std::fs::write(d.join("log.jsonl"), jsonl(400)).unwrap();
     let router = Router::new().unwrap();
     interrupted(d, &d.join("log.jsonl"), Format::Jsonl, &router);
-    let o = label(d, &["-i", "log.jsonl", "-o", "out.jsonl", "--resume", "--device", "cpu"]);
+    let o = label(
+        d,
+        &[
+            "-i",
+            "log.jsonl",
+            "-o",
+            "out.jsonl",
+            "--resume",
+            "--device",
+            "cpu",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("device was not set, now cpu"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("device was not set, now cpu"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -241,9 +312,15 @@ fn tampered_checkpoint_is_refused_with_a_clear_message() {
     let o = label(d, &["-i", "log.jsonl", "-o", "out.jsonl", "--resume"]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
-    assert!(e.contains("was edited or damaged") && e.contains("without --resume"), "{e}");
+    assert!(
+        e.contains("was edited or damaged") && e.contains("without --resume"),
+        "{e}"
+    );
     std::fs::write(&ck, "{\"version\":1,\"garbage\"").unwrap();
-    let e = stderr(&label(d, &["-i", "log.jsonl", "-o", "out.jsonl", "--resume"]));
+    let e = stderr(&label(
+        d,
+        &["-i", "log.jsonl", "-o", "out.jsonl", "--resume"],
+    ));
     assert!(e.contains("it is damaged, was edited"), "{e}");
 }
 
@@ -263,11 +340,19 @@ fn output_that_is_the_input_is_refused_before_anything_is_written() {
         ("out.jsonl.partial", "out.jsonl"),
     ] {
         let o = label(d, &["--format", "jsonl", "-i", input, "-o", output]);
-        assert_eq!(o.status.code(), Some(2), "-i {input} -o {output}: {}", stderr(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "-i {input} -o {output}: {}",
+            stderr(&o)
+        );
         assert!(stderr(&o).contains("is the input file"), "{}", stderr(&o));
     }
     assert_eq!(std::fs::read_to_string(d.join("log.jsonl")).unwrap(), log);
-    assert_eq!(std::fs::read_to_string(d.join("out.jsonl.partial")).unwrap(), log);
+    assert_eq!(
+        std::fs::read_to_string(d.join("out.jsonl.partial")).unwrap(),
+        log
+    );
 }
 
 #[test]
@@ -278,7 +363,11 @@ fn output_that_is_a_directory_is_refused_before_labelling() {
     std::fs::create_dir(d.join("outdir")).unwrap();
     let o = label(d, &["-i", "log.jsonl", "-o", "outdir"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("outdir is a directory"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("outdir is a directory"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!d.join("outdir.partial").exists() && !d.join("outdir.checkpoint").exists());
 }
 
@@ -290,19 +379,30 @@ fn output_to_a_fifo_streams_into_it_and_is_never_replaced() {
     let d = dir.path().to_path_buf();
     std::fs::write(d.join("log.jsonl"), jsonl(30)).unwrap();
     let fifo = d.join("fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
     let o = label(&d, &["-i", "log.jsonl", "-o", "fifo"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
     assert_eq!(reader.join().unwrap().lines().count(), 30);
     assert!(!d.join("fifo.partial").exists() && !d.join("fifo.checkpoint").exists());
     let o = label(&d, &["-i", "log.jsonl", "-o", "fifo", "--resume"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("device, FIFO or socket"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("device, FIFO or socket"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[cfg(unix)]
@@ -318,10 +418,23 @@ fn second_run_on_the_same_output_is_refused_while_the_first_runs() {
     let clean = label(d, &["-i", "log.jsonl", "-o", "clean.jsonl"]);
     assert_eq!(clean.status.code(), Some(1), "{}", stderr(&clean));
     let fifo = d.join("in.fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let mut first = bin()
         .current_dir(d)
-        .args(["label", "--quiet", "--format", "jsonl", "-i", "in.fifo", "-o", "out.jsonl"])
+        .args([
+            "label",
+            "--quiet",
+            "--format",
+            "jsonl",
+            "-i",
+            "in.fifo",
+            "-o",
+            "out.jsonl",
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -330,26 +443,43 @@ fn second_run_on_the_same_output_is_refused_while_the_first_runs() {
     feed.write_all(head.as_bytes()).unwrap();
     let started = std::time::Instant::now();
     while !d.join("out.jsonl.partial").exists() {
-        assert!(started.elapsed().as_secs() < 60, "the first run did not start");
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the first run did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     let second = label(d, &["-i", "log.jsonl", "-o", "out.jsonl"]);
-    assert!(first.try_wait().unwrap().is_none(), "the first run waits for its input");
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first run waits for its input"
+    );
     assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
-    assert!(stderr(&second).contains("locked by another run"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("locked by another run"),
+        "{}",
+        stderr(&second)
+    );
     let resume = label(d, &["-i", "log.jsonl", "-o", "out.jsonl", "--resume"]);
     assert_eq!(resume.status.code(), Some(2), "{}", stderr(&resume));
     feed.write_all(tail.as_bytes()).unwrap();
     drop(feed);
     assert_eq!(first.wait().unwrap().code(), Some(1));
-    assert!(std::fs::read(d.join("out.jsonl")).unwrap() == std::fs::read(d.join("clean.jsonl")).unwrap());
+    assert!(
+        std::fs::read(d.join("out.jsonl")).unwrap()
+            == std::fs::read(d.join("clean.jsonl")).unwrap()
+    );
 }
 
 #[test]
 fn csv_unterminated_quote_is_an_error_record_not_swallowed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("log.csv"), "id,text\n1,plan a trip\n2,\"why is\n3,this\n4,swallowed\n").unwrap();
+    std::fs::write(
+        d.join("log.csv"),
+        "id,text\n1,plan a trip\n2,\"why is\n3,this\n4,swallowed\n",
+    )
+    .unwrap();
     let o = bin()
         .current_dir(d)
         .args(["label", "--quiet", "-i", "log.csv", "-o", "-"])
@@ -359,7 +489,10 @@ fn csv_unterminated_quote_is_an_error_record_not_swallowed() {
     let out = String::from_utf8(o.stdout).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[1].starts_with("{\"line\":3,\"error\":\"bad_csv_row\""), "{out}");
+    assert!(
+        lines[1].starts_with("{\"line\":3,\"error\":\"bad_csv_row\""),
+        "{out}"
+    );
     assert!(lines[1].contains("unterminated quoted field"), "{out}");
 }
 
@@ -377,7 +510,10 @@ fn csv_error_records_after_blank_lines_and_crlf_carry_their_line() {
         })
         .unwrap();
     let out = String::from_utf8(o.stdout).unwrap();
-    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("{\"line\":")).collect();
+    let errors: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("{\"line\":"))
+        .collect();
     assert_eq!(errors.len(), 2, "{out}");
     assert!(errors[0].starts_with("{\"line\":5,"), "{out}");
     assert!(errors[1].starts_with("{\"line\":10,"), "{out}");
@@ -388,20 +524,46 @@ fn jsonl_repeated_text_key_counts_at_its_last_occurrence() {
     let mut out = Vec::new();
     let log = "{\"text\":\"plan a trip\",\"text\":7}\n{\"text\":7,\"text\":\"plan a trip\"}\n";
     let labeler = RouterLabeler::new(&Router::new().unwrap());
-    let s = batch::run(Input::reader(log.as_bytes()), Output::writer(&mut out), &RunOptions::new(Format::Jsonl), &labeler, &mut |_| {}).unwrap();
+    let s = batch::run(
+        Input::reader(log.as_bytes()),
+        Output::writer(&mut out),
+        &RunOptions::new(Format::Jsonl),
+        &labeler,
+        &mut |_| {},
+    )
+    .unwrap();
     let out = String::from_utf8(out).unwrap();
     assert_eq!((s.counts.labelled, s.counts.error_total()), (1, 1), "{out}");
-    assert!(out.lines().next().unwrap().contains("\"error\":\"not_a_string\""), "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("\"error\":\"not_a_string\""),
+        "{out}"
+    );
 }
 
 #[test]
 fn field_path_can_address_a_key_with_a_dot() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("log.jsonl"), "{\"meta.v2\":{\"text\":\"plan a trip\"}}\n").unwrap();
+    std::fs::write(
+        d.join("log.jsonl"),
+        "{\"meta.v2\":{\"text\":\"plan a trip\"}}\n",
+    )
+    .unwrap();
     let o = bin()
         .current_dir(d)
-        .args(["label", "--quiet", "-i", "log.jsonl", "-o", "-", "--field", r"meta\.v2.text"])
+        .args([
+            "label",
+            "--quiet",
+            "-i",
+            "log.jsonl",
+            "-o",
+            "-",
+            "--field",
+            r"meta\.v2.text",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -423,11 +585,18 @@ fn gzip_inputs_are_read_whatever_their_name() {
     std::fs::write(d.join("log.csv.gz"), gz(&ragged_csv(40))).unwrap();
     std::fs::write(d.join("log.csv"), ragged_csv(40)).unwrap();
     std::fs::write(d.join("hidden.jsonl"), gz(&jsonl(60))).unwrap();
-    for (plain, compressed) in [("log.jsonl", "log.jsonl.gz"), ("log.csv", "log.csv.gz"), ("log.jsonl", "hidden.jsonl")] {
+    for (plain, compressed) in [
+        ("log.jsonl", "log.jsonl.gz"),
+        ("log.csv", "log.csv.gz"),
+        ("log.jsonl", "hidden.jsonl"),
+    ] {
         let a = label(d, &["-i", plain, "-o", "a.jsonl"]);
         let b = label(d, &["-i", compressed, "-o", "b.jsonl"]);
         assert_eq!(a.status.code(), b.status.code(), "{}", stderr(&b));
-        assert!(std::fs::read(d.join("a.jsonl")).unwrap() == std::fs::read(d.join("b.jsonl")).unwrap(), "{compressed}");
+        assert!(
+            std::fs::read(d.join("a.jsonl")).unwrap() == std::fs::read(d.join("b.jsonl")).unwrap(),
+            "{compressed}"
+        );
     }
 }
 
@@ -439,8 +608,15 @@ fn failed_run_without_progress_leaves_no_files_behind() {
     let o = label(d, &["-i", "log.csv", "-o", "out.jsonl"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("no such column"), "{}", stderr(&o));
-    let left: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(left, ["log.csv"], "a run that could not start leaves nothing");
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        ["log.csv"],
+        "a run that could not start leaves nothing"
+    );
 }
 
 #[test]
@@ -450,7 +626,16 @@ fn closed_stdout_is_not_a_silent_success() {
     std::fs::write(d.join("log.jsonl"), jsonl(200_000)).unwrap();
     let mut child = bin()
         .current_dir(d)
-        .args(["label", "--quiet", "--chunk-kib", "16", "-i", "log.jsonl", "-o", "-"])
+        .args([
+            "label",
+            "--quiet",
+            "--chunk-kib",
+            "16",
+            "-i",
+            "log.jsonl",
+            "-o",
+            "-",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -460,7 +645,11 @@ fn closed_stdout_is_not_a_silent_success() {
     drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(141), "{}", stderr(&o));
-    assert!(stderr(&o).contains("standard output was closed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("standard output was closed"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -469,7 +658,10 @@ fn full_device_on_standard_output_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("log.jsonl"), jsonl(100)).unwrap();
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
     let o = bin()
         .current_dir(d)
         .args(["label", "--quiet", "-i", "log.jsonl", "-o", "-"])
@@ -479,7 +671,10 @@ fn full_device_on_standard_output_names_it() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("writing standard output") && e.contains("No space left"), "{e}");
+    assert!(
+        e.contains("writing standard output") && e.contains("No space left"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -499,12 +694,19 @@ fn input_from_a_fifo_is_read_once_as_a_stream() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
     let fifo = d.join("in.fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, jsonl(500)).unwrap())
     };
-    let o = label(&d, &["--format", "jsonl", "-i", "in.fifo", "-o", "out.jsonl"]);
+    let o = label(
+        &d,
+        &["--format", "jsonl", "-i", "in.fifo", "-o", "out.jsonl"],
+    );
     writer.join().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = std::fs::read_to_string(d.join("out.jsonl")).unwrap();

@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use proptest::prelude::*;
 use promptyard::catalog::Catalog;
 use promptyard::policy::Policy;
 use promptyard::{Error, Label, Probs};
+use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 struct M {

@@ -231,8 +231,8 @@ impl Checkpoint {
         struct Version {
             version: u32,
         }
-        let v: Version = serde_json::from_str(body)
-            .map_err(|e| unreadable(format!("no version: {e}")))?;
+        let v: Version =
+            serde_json::from_str(body).map_err(|e| unreadable(format!("no version: {e}")))?;
         if v.version != VERSION {
             return Err(Error::CheckpointVersion {
                 path: path.to_path_buf(),
@@ -296,7 +296,7 @@ impl Checkpoint {
         };
         let show = |p: &PathBuf| p.display().to_string();
         let bytes = |n: u64| format!("{n} bytes");
-        let time = |t: Option<u64>| t.map_or("unknown".to_owned(), |t| format!("{t} ns")); 
+        let time = |t: Option<u64>| t.map_or("unknown".to_owned(), |t| format!("{t} ns"));
         let quoted = |f: &str| format!("`{f}`");
         if self.input != now.input {
             return mismatch("input", show(&self.input), show(&now.input));
@@ -373,10 +373,16 @@ mod tests {
         let bytes = ck.to_bytes();
         let p = Path::new("out.checkpoint");
         assert_eq!(Checkpoint::parse(&bytes, p).unwrap(), ck);
-        let edited = String::from_utf8(bytes).unwrap().replace("\"input_len\":10", "\"input_len\":11");
-        let e = Checkpoint::parse(edited.as_bytes(), p).unwrap_err().to_string();
+        let edited = String::from_utf8(bytes)
+            .unwrap()
+            .replace("\"input_len\":10", "\"input_len\":11");
+        let e = Checkpoint::parse(edited.as_bytes(), p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("checksum does not match"), "{e}");
-        let e = Checkpoint::parse(b"{\"version\":1}", p).unwrap_err().to_string();
+        let e = Checkpoint::parse(b"{\"version\":1}", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("damaged, was edited"), "{e}");
     }
 }

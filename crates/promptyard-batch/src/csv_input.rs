@@ -276,7 +276,10 @@ impl<'a> CsvChunks<'a> {
                             end - start
                         ))
                     } else if record.len() != width {
-                        Err(format!("row has {} fields, the header has {width}", record.len()))
+                        Err(format!(
+                            "row has {} fields, the header has {width}",
+                            record.len()
+                        ))
                     } else {
                         Ok(record)
                     };

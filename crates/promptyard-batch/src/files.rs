@@ -56,14 +56,16 @@ pub(crate) fn open_at(path: &Path, offset: u64) -> Result<Box<dyn Read + Send + 
         let mut read: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(
             std::io::BufReader::with_capacity(1 << 16, file),
         ));
-        let skipped = std::io::copy(&mut (&mut read).take(offset), &mut std::io::sink())
-            .map_err(io)?;
+        let skipped =
+            std::io::copy(&mut (&mut read).take(offset), &mut std::io::sink()).map_err(io)?;
         if skipped < offset {
             return Err(Error::io(
                 path,
                 std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
-                    format!("the input ends after {skipped} bytes, before the resume point {offset}"),
+                    format!(
+                        "the input ends after {skipped} bytes, before the resume point {offset}"
+                    ),
                 ),
             ));
         }

@@ -32,12 +32,7 @@ impl Format {
             Some(ext) if ext.eq_ignore_ascii_case("gz") => Path::new(path.file_stem()?),
             _ => path,
         };
-        match path
-            .extension()?
-            .to_str()?
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "parquet" | "pq" => Some(Format::Parquet),

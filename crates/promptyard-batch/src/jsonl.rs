@@ -328,7 +328,7 @@ impl<'de> Visitor<'de> for Nav<'_> {
             Some((head, rest)) => {
                 while let Some(key) = map.next_key_seed(Key)? {
                     if key == head.as_str() {
-                // A repeated key: the last occurrence counts, as in common JSON parsers.
+                        // A repeated key: the last occurrence counts, as in common JSON parsers.
                         found = Some(map.next_value_seed(Nav(rest))?);
                     } else {
                         map.next_value::<IgnoredAny>()?;

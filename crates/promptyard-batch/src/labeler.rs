@@ -74,7 +74,10 @@ pub trait Labeler: Sync {
 /// The identity of a router-made decision: catalog and classifier fingerprints.
 fn router_identity(policy: &Policy, classifier: &Classifier) -> Vec<(&'static str, String)> {
     vec![
-        ("catalog", format!("{:016x}", policy.catalog().fingerprint())),
+        (
+            "catalog",
+            format!("{:016x}", policy.catalog().fingerprint()),
+        ),
         ("classifier", classifier.fingerprint().to_owned()),
     ]
 }

@@ -107,7 +107,12 @@ pub mod fuzzing {
             1,
             line,
             &field,
-            |_| Err(crate::RecordError::new(crate::RecordErrorKind::RouteFailed, "x")),
+            |_| {
+                Err(crate::RecordError::new(
+                    crate::RecordErrorKind::RouteFailed,
+                    "x",
+                ))
+            },
             &mut tally,
         );
         assert!(out.ends_with(b"\n"));
@@ -159,7 +164,12 @@ pub mod fuzzing {
                     &mut out,
                     row,
                     columns,
-                    |_| Err(crate::RecordError::new(crate::RecordErrorKind::RouteFailed, "x")),
+                    |_| {
+                        Err(crate::RecordError::new(
+                            crate::RecordErrorKind::RouteFailed,
+                            "x",
+                        ))
+                    },
                     &mut tally,
                 );
                 assert!(out.ends_with(b"\n"));
@@ -179,7 +189,8 @@ pub mod fuzzing {
             .into_iter()
             .chain(body.and_then(|b| Checkpoint::parse_body(b, path).ok()));
         for ck in parsed {
-            let again = Checkpoint::parse(&ck.to_bytes(), path).expect("a written checkpoint reads back");
+            let again =
+                Checkpoint::parse(&ck.to_bytes(), path).expect("a written checkpoint reads back");
             assert_eq!(again, ck);
         }
     }

@@ -105,23 +105,39 @@ mod tests {
 
     fn write(path: &std::path::Path, rows: usize) {
         let schema = Arc::new(
-            parse_message_type("message log { REQUIRED INT64 id; REQUIRED BYTE_ARRAY text (UTF8); }")
-                .unwrap(),
+            parse_message_type(
+                "message log { REQUIRED INT64 id; REQUIRED BYTE_ARRAY text (UTF8); }",
+            )
+            .unwrap(),
         );
         let props = Arc::new(WriterProperties::builder().build());
-        let mut w = SerializedFileWriter::new(std::fs::File::create(path).unwrap(), schema, props).unwrap();
+        let mut w =
+            SerializedFileWriter::new(std::fs::File::create(path).unwrap(), schema, props).unwrap();
         for group in 0..4 {
             let ids: Vec<i64> = (0..rows as i64).map(|i| i + group * rows as i64).collect();
             let texts: Vec<ByteArray> = ids
                 .iter()
-                .map(|i| ByteArray::from(if i % 17 == 0 { " ".to_string() } else { format!("plan step {i}") }.as_str()))
+                .map(|i| {
+                    ByteArray::from(
+                        if i % 17 == 0 {
+                            " ".to_string()
+                        } else {
+                            format!("plan step {i}")
+                        }
+                        .as_str(),
+                    )
+                })
                 .collect();
             let mut rg = w.next_row_group().unwrap();
             let mut col = rg.next_column().unwrap().unwrap();
-            col.typed::<Int64Type>().write_batch(&ids, None, None).unwrap();
+            col.typed::<Int64Type>()
+                .write_batch(&ids, None, None)
+                .unwrap();
             col.close().unwrap();
             let mut col = rg.next_column().unwrap().unwrap();
-            col.typed::<ByteArrayType>().write_batch(&texts, None, None).unwrap();
+            col.typed::<ByteArrayType>()
+                .write_batch(&texts, None, None)
+                .unwrap();
             col.close().unwrap();
             rg.close().unwrap();
         }
@@ -145,7 +161,10 @@ mod tests {
                 output_tokens: 1,
             })
         }
-        fn label_batch<'a>(&'a self, texts: &[&str]) -> crate::Result<Vec<crate::Result<Labelled<'a>>>> {
+        fn label_batch<'a>(
+            &'a self,
+            texts: &[&str],
+        ) -> crate::Result<Vec<crate::Result<Labelled<'a>>>> {
             if self.calls.fetch_add(1, Ordering::SeqCst) >= self.limit {
                 return Err(Error::io("<device>", std::io::Error::other("interrupted")));
             }
@@ -171,7 +190,13 @@ mod tests {
         let mut opts = RunOptions::new(Format::Parquet);
         opts.chunk_bytes = 2048;
         let go = |out: &str, opts: &RunOptions, l: &Stopping| {
-            run(Input::Path(input.clone()), Output::Path(dir.path().join(out)), opts, l, &mut |_| {})
+            run(
+                Input::Path(input.clone()),
+                Output::Path(dir.path().join(out)),
+                opts,
+                l,
+                &mut |_| {},
+            )
         };
         go("clean.jsonl", &opts, &stopping(usize::MAX)).unwrap();
         let clean = std::fs::read(dir.path().join("clean.jsonl")).unwrap();
@@ -184,7 +209,10 @@ mod tests {
             let mut resume = opts.clone();
             resume.resume = true;
             go(&out, &resume, &stopping(usize::MAX)).unwrap();
-            assert!(std::fs::read(dir.path().join(&out)).unwrap() == clean, "stopped after {stop}");
+            assert!(
+                std::fs::read(dir.path().join(&out)).unwrap() == clean,
+                "stopped after {stop}"
+            );
             resumed_any = true;
         }
         assert!(resumed_any);
@@ -196,7 +224,12 @@ mod tests {
         bytes[at] = b'P';
         let before = std::fs::metadata(&input).unwrap().modified().unwrap();
         std::fs::write(&input, bytes).unwrap();
-        std::fs::File::options().write(true).open(&input).unwrap().set_modified(before).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&input)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
         let mut resume = opts.clone();
         resume.resume = true;
         let e = go("edited.jsonl", &resume, &stopping(usize::MAX)).unwrap_err();

@@ -15,9 +15,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::checkpoint::{beside, Checkpoint, RunIdentity};
-use crate::files::{self, Prefix};
 use crate::chunk::{Chunk, Position, Records};
 use crate::error::{Error, Result};
+use crate::files::{self, Prefix};
 use crate::format::{Format, RunOptions};
 use crate::labeler::{Labeler, Labelled};
 use crate::record::{Counts, RecordError, RecordErrorKind, Tally};
@@ -322,6 +322,7 @@ fn too_long(out: &mut Vec<u8>, line_no: u64, bytes: u64, opts: &RunOptions, tall
 }
 
 /// The output side: a partial file with an optional checkpoint, or a stream.
+#[allow(clippy::large_enum_variant)] // one per run
 enum Writer<'a> {
     Stream {
         out: Box<dyn Write + Send + 'a>,
@@ -572,7 +573,8 @@ fn open_output<'a>(
     };
     let prefix = |path: &Path| -> Result<Prefix> { Prefix::open(path) };
     let Some(id) = fresh else {
-        file.set_len(0).map_err(|e| undo(Error::write(&partial, e)))?;
+        file.set_len(0)
+            .map_err(|e| undo(Error::write(&partial, e)))?;
         return Ok(streaming(Writer::File {
             file,
             partial,
@@ -581,7 +583,10 @@ fn open_output<'a>(
             prefix: None,
         }));
     };
-    let input_path = file_input.as_ref().map(|f| f.0.clone()).expect("a file input");
+    let input_path = file_input
+        .as_ref()
+        .map(|f| f.0.clone())
+        .expect("a file input");
     if opts.resume {
         if let Some(saved) = Checkpoint::load(&ck_path).map_err(undo)? {
             let now = Checkpoint::new(id, String::new());
@@ -641,7 +646,8 @@ fn open_output<'a>(
             });
         }
     }
-    file.set_len(0).map_err(|e| undo(Error::write(&partial, e)))?;
+    file.set_len(0)
+        .map_err(|e| undo(Error::write(&partial, e)))?;
     let (prefix, hash) = if opts.format == Format::Parquet {
         let mut whole = prefix(&input_path).map_err(undo)?;
         whole.advance_to(u64::MAX).map_err(undo)?;

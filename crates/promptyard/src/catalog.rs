@@ -234,13 +234,13 @@ impl Catalog {
             lines: &lines,
             path: &path,
         }
-            .build(raw)
-            .map(|(settings, models)| Catalog {
-                fingerprint: fnv1a64(text.as_bytes()),
-                path,
-                settings,
-                models,
-            })
+        .build(raw)
+        .map(|(settings, models)| Catalog {
+            fingerprint: fnv1a64(text.as_bytes()),
+            path,
+            settings,
+            models,
+        })
     }
 
     /// Where the catalog came from (as given to [`Catalog::load`] or [`Catalog::parse`]).

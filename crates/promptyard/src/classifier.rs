@@ -155,7 +155,11 @@ impl Classifier {
             }
             let mut out = [0f32; 4];
             for (k, o) in out.iter_mut().take(NUM_LABELS).enumerate() {
-                *o = row.iter().zip(&w[k * dim..(k + 1) * dim]).map(|(a, b)| a * b).sum();
+                *o = row
+                    .iter()
+                    .zip(&w[k * dim..(k + 1) * dim])
+                    .map(|(a, b)| a * b)
+                    .sum();
                 finite &= o.is_finite();
             }
             table.push(out);
@@ -306,8 +310,8 @@ fn check_logit_range(
                 Label::ALL[k]
             ));
         }
-        worst_logit = worst_logit
-            .max((r[k] + f64::from(bias[k].abs())) * f64::from(inv_temperature));
+        worst_logit =
+            worst_logit.max((r[k] + f64::from(bias[k].abs())) * f64::from(inv_temperature));
     }
     if 2.0 * worst_logit > limit {
         return Err(format!(

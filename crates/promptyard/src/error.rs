@@ -145,7 +145,12 @@ fn no_adequate_model_line(
             "with too small a context window",
         ),
         (
-            count(|r| matches!(r, Rejection::Disabled | Rejection::NotAllowed | Rejection::Denied)),
+            count(|r| {
+                matches!(
+                    r,
+                    Rejection::Disabled | Rejection::NotAllowed | Rejection::Denied
+                )
+            }),
             "disabled or excluded by allow/deny",
         ),
     ];

@@ -451,9 +451,8 @@ impl Policy {
     /// `needed` tokens of context: why each model was passed over. Off the hot path.
     fn no_adequate_model(&self, required: u8, needed: u64) -> Error {
         let settings = self.catalog.settings();
-        let listed = |list: &[String], m: &ModelSpec| {
-            list.iter().any(|s| *s == m.id || *s == m.provider)
-        };
+        let listed =
+            |list: &[String], m: &ModelSpec| list.iter().any(|s| *s == m.id || *s == m.provider);
         let required_labels: Vec<Label> = Label::ALL
             .into_iter()
             .filter(|l| required & (1 << l.index()) != 0)
