@@ -137,7 +137,7 @@ fn checkpoint_that_cannot_be_written_stops_the_run_and_resume_recovers() {
     std::fs::write(d.join("log.jsonl"), jsonl(150_000)).unwrap();
     let clean = label(d, "log.jsonl", "clean.jsonl", &[]).output().unwrap();
     let ck = d.join("out.jsonl.checkpoint");
-    let mut child = label(d, "log.jsonl", "out.jsonl", &[]).spawn().unwrap();
+    let child = label(d, "log.jsonl", "out.jsonl", &[]).spawn().unwrap();
     while checkpointed(&ck) < 100_000 {
         std::thread::sleep(Duration::from_micros(300));
     }
