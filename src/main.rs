@@ -3,7 +3,10 @@
 //! Exit codes: 0 success; 1 some records failed (batch labelling), `catalog check` found
 //! warnings or `data check` found problems; 2 could not run (including `route` given an empty
 //! or whitespace-only prompt, and `train --out` into the bundled model's directory without
-//! `--force`).
+//! `--force`); 141 standard output was closed before all output was written
+//! (`promptyard label … | head`): the status a shell reports for a process killed by
+//! SIGPIPE, with a one-line note on stderr, so a pipeline that lost output never reads as
+//! a success.
 
 mod chart;
 mod cli;
@@ -18,7 +21,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
+                eprintln!("promptyard: standard output was closed early; the output is incomplete");
+                return ExitCode::from(141);
             }
             eprintln!("promptyard: error: {}", error_chain(&err));
             ExitCode::from(2)
@@ -43,7 +47,7 @@ fn error_chain(err: &anyhow::Error) -> String {
     out
 }
 
-/// A closed stdout (`promptyard label … | head`) is not an error worth reporting.
+/// A closed stdout (`promptyard label … | head`): exit 141 rather than a full error report.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()

@@ -2,7 +2,18 @@
 //!
 //! Exit status: 0 every record labelled; 1 some records became error records; 2 the run
 //! could not complete (unreadable input, bad CSV header, bad model or catalog, a device
-//! this build cannot use, …).
+//! this build cannot use, a full disk, …) or was refused (the output is the input, another
+//! run holds the output's lock, `--resume` with a checkpoint from another run); 141 the
+//! output was standard output and it was closed early.
+//!
+//! Files: OUTPUT is written as OUTPUT.partial (locked while the run lasts) with
+//! OUTPUT.checkpoint beside it, and renamed when complete. A run that exits 2 keeps both
+//! only when the checkpoint records progress, so `--resume` can continue; otherwise it
+//! removes them. A refused run touches neither. An OUTPUT that is a device, FIFO or
+//! socket (`-o /dev/null`) is written in place, without either file, and cannot be resumed.
+//!
+//! Inputs compressed with gzip (`.jsonl.gz`, `.csv.gz`, or any file or standard input that
+//! starts with the gzip magic bytes) are decompressed on the fly.
 //!
 //! Without `--device`, the plain-Rust classifier labels one prompt at a time on every core.
 //! With `--device cpu|cuda`, candle runs the classifier a chunk at a time on that device
@@ -30,10 +41,13 @@ pub struct Args {
     /// OUTPUT.partial and renamed when complete.
     #[arg(long, short)]
     output: PathBuf,
-    /// The prompt: a JSON key or dotted path (`messages.0.content`), or a CSV column.
+    /// The prompt: a JSON key or dotted path (`messages.0.content`; `\.` is a dot inside
+    /// a key, `\\` a backslash; a repeated key counts at its last occurrence), or a CSV
+    /// column name (used whole).
     #[arg(long, default_value = "text")]
     field: String,
-    /// Input format; by default from the extension (.jsonl/.ndjson/.json, .csv, .parquet).
+    /// Input format; by default from the extension (.jsonl/.ndjson/.json, .csv, .parquet,
+    /// also with .gz).
     #[arg(long, value_parser = ["jsonl", "csv", "parquet"])]
     format: Option<String>,
     /// Model catalog (TOML); default: the bundled one.
@@ -148,6 +162,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         | batch::Error::PartialTooShort { .. } => {
             anyhow::anyhow!("{e}; run without --resume to start over")
         }
+        batch::Error::ResumeNeedsFile { .. } => anyhow::anyhow!("--resume: {e}"),
         batch::Error::ParquetNotCompiled { .. } => {
             anyhow::anyhow!("{e}; rebuild with `cargo install --features parquet`")
         }

@@ -155,6 +155,6 @@ fn checkpointed_output(path: &Path) -> u64 {
     std::fs::read(path)
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["output_len"].as_u64())
+        .and_then(|v| v["body"]["output_len"].as_u64())
         .unwrap_or(0)
 }

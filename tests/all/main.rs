@@ -2,6 +2,8 @@
 
 mod batch_api;
 mod batch_device;
+mod batch_faults;
+mod batch_hardening;
 mod batch_parquet;
 mod batch_records;
 mod batch_resume;
@@ -19,6 +21,7 @@ mod data_rebuild;
 mod decimal_output;
 mod empty_prompt;
 mod gateway_dev_format;
+mod hardening_runtime;
 mod hub_resolve;
 mod outcomes_calibrate;
 mod policy_cases;

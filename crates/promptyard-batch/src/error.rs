@@ -25,6 +25,42 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Writing the output, the partial file or the checkpoint failed (a full disk, a closed
+    /// pipe): the message names what was being written.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file written; `standard output` or `<writer>` for a stream.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The input and the output (or its `.partial` or `.checkpoint` file) are the same file:
+    /// writing would destroy the input. Refused before anything is opened for writing.
+    #[error("{output} is the input file {input}; choose another output")]
+    SameFile {
+        /// The input as given.
+        input: PathBuf,
+        /// The output file (or its `.partial`/`.checkpoint`) that is the same file.
+        output: PathBuf,
+    },
+
+    /// The output names a directory.
+    #[error("{path} is a directory; the output must be a file")]
+    OutputIsDirectory {
+        /// The output as given.
+        path: PathBuf,
+    },
+
+    /// Another run holds the lock on this output's partial file: two runs on one output
+    /// would interleave their records.
+    #[error("{path} is locked by another run writing the same output; wait for it to finish")]
+    OutputLocked {
+        /// The partial file that is locked.
+        path: PathBuf,
+    },
+
     /// A format name other than `jsonl`, `ndjson`, `csv` or `parquet`.
     #[error("unknown format {name:?} (expected jsonl, csv or parquet)")]
     UnknownFormat {
@@ -39,8 +75,15 @@ pub enum Error {
         path: String,
     },
 
+    /// A field path with a backslash not followed by `.` or `\\`.
+    #[error("the field path {path:?} has a bad escape (write `\\.` for a dot in a key, `\\\\` for a backslash)")]
+    FieldPathEscape {
+        /// The path as given.
+        path: String,
+    },
+
     /// Resume was asked for with an end that is not a file: a checkpoint records file
-    /// offsets, so both the input and the output must be files.
+    /// offsets, so both the input and the output must be regular files.
     #[error("resume needs an {end} file, not {given}")]
     ResumeNeedsFile {
         /// `input` or `output`.
@@ -71,13 +114,15 @@ pub enum Error {
         expected: u32,
     },
 
-    /// A checkpoint written for a different input, format or field path.
+    /// A checkpoint written for a different input, input contents, option or labeller.
     #[error("checkpoint {path}: written for another run ({setting} was {was}, now {now})")]
     CheckpointMismatch {
         /// The checkpoint file.
         path: PathBuf,
-        /// The setting that differs: `input`, `input size`, `format` or `field path`.
-        setting: &'static str,
+        /// What differs: `input`, `input size`, `input modification time`, `input contents`,
+        /// `format`, `field path`, `record size limit`, or a key of the labeller's
+        /// [identity](crate::Labeler::identity) (`catalog`, `classifier`, `device`).
+        setting: String,
         /// Its value in the checkpoint.
         was: String,
         /// Its value in this run.
@@ -196,6 +241,14 @@ impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Wraps an error writing `path`.
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Write {
             path: path.into(),
             source,
         }

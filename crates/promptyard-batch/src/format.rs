@@ -24,15 +24,15 @@ pub enum Format {
 
 impl Format {
     /// Guesses the format from a file extension (`.jsonl`, `.ndjson`, `.json`, `.csv`,
-    /// `.parquet`, `.pq`).
+    /// `.parquet`, `.pq`), looking through a `.gz` (`log.jsonl.gz` is JSONL; a run
+    /// decompresses gzip inputs whatever their name).
     pub fn from_path(path: impl AsRef<Path>) -> Option<Format> {
-        match path
-            .as_ref()
-            .extension()?
-            .to_str()?
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        let path = path.as_ref();
+        let path = match path.extension() {
+            Some(ext) if ext.eq_ignore_ascii_case("gz") => Path::new(path.file_stem()?),
+            _ => path,
+        };
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "parquet" | "pq" => Some(Format::Parquet),
@@ -66,7 +66,11 @@ impl FromStr for Format {
 }
 
 /// Where the prompt is: a JSON key, a dotted path into nested objects and arrays
-/// (`messages.0.content`), or a CSV column name (used whole, dots included).
+/// (`messages.0.content`), or a CSV column name (used whole, dots and backslashes included).
+///
+/// In a JSON path, `\.` is a dot inside a key and `\\` a backslash: `meta\.v2.text` is
+/// the key `text` of the key `meta.v2`. When an object repeats a key, the last occurrence
+/// counts (as in JavaScript's `JSON.parse` and Python's `json`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldPath {
     raw: String,
@@ -97,7 +101,18 @@ impl Default for FieldPath {
 impl FromStr for FieldPath {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        let segments: Vec<String> = s.split('.').map(str::to_owned).collect();
+        let mut segments = vec![String::new()];
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '.' => segments.push(String::new()),
+                '\\' => match chars.next() {
+                    Some(e @ ('.' | '\\')) => segments.last_mut().expect("non-empty").push(e),
+                    _ => return Err(Error::FieldPathEscape { path: s.to_owned() }),
+                },
+                c => segments.last_mut().expect("non-empty").push(c),
+            }
+        }
         if segments.iter().any(String::is_empty) {
             return Err(Error::EmptyFieldSegment { path: s.to_owned() });
         }

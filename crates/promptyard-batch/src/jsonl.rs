@@ -242,7 +242,8 @@ impl<'de> Visitor<'de> for Top<'_> {
         let mut collides = false;
         while let Some(key) = map.next_key_seed(Key)? {
             collides |= OUTPUT_KEYS.contains(&key.as_ref());
-            if found.is_none() && key == head.as_str() {
+            if key == head.as_str() {
+                // A repeated key: the last occurrence counts, as in common JSON parsers.
                 found = Some(map.next_value_seed(Nav(rest))?);
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -326,7 +327,8 @@ impl<'de> Visitor<'de> for Nav<'_> {
         match self.0.split_first() {
             Some((head, rest)) => {
                 while let Some(key) = map.next_key_seed(Key)? {
-                    if found.is_none() && key == head.as_str() {
+                    if key == head.as_str() {
+                        // A repeated key: the last occurrence counts, as in common JSON parsers.
                         found = Some(map.next_value_seed(Nav(rest))?);
                     } else {
                         map.next_value::<IgnoredAny>()?;
@@ -408,6 +410,32 @@ impl<'de> Visitor<'de> for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_key_takes_the_last_value() {
+        assert_eq!(
+            get(r#"{"text":"first","text":"last"}"#, "text"),
+            Ok(("last".into(), false))
+        );
+        assert_eq!(
+            get(r#"{"m":{"t":"a","t":"b"}}"#, "m.t"),
+            Ok(("b".into(), false))
+        );
+        assert_eq!(
+            get(r#"{"text":"a","text":7}"#, "text"),
+            Err(RecordErrorKind::NotAString)
+        );
+    }
+
+    #[test]
+    fn an_escaped_dot_addresses_a_key_with_a_dot() {
+        let line = r#"{"a.b":"dotted","a":{"b":"nested"},"c\\d":"slash"}"#;
+        assert_eq!(get(line, r"a\.b"), Ok(("dotted".into(), false)));
+        assert_eq!(get(line, "a.b"), Ok(("nested".into(), false)));
+        assert_eq!(get(line, r"c\\d"), Ok(("slash".into(), false)));
+        assert!(r"a\x".parse::<FieldPath>().is_err());
+        assert!(r"a\".parse::<FieldPath>().is_err());
+    }
 
     fn get(line: &str, field: &str) -> Result<(String, bool), RecordErrorKind> {
         let field: FieldPath = field.parse().unwrap();

@@ -61,6 +61,25 @@ pub trait Labeler: Sync {
     fn prefers_batches(&self) -> bool {
         false
     }
+
+    /// What identifies this labeller's decisions, as `(name, value)` pairs recorded in a
+    /// resume checkpoint: a resume whose labeller differs in any of them is refused, so one
+    /// output never mixes two catalogs or two models. Default: nothing (a closure cannot be
+    /// told apart from another).
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// The identity of a router-made decision: catalog and classifier fingerprints.
+fn router_identity(policy: &Policy, classifier: &Classifier) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "catalog",
+            format!("{:016x}", policy.catalog().fingerprint()),
+        ),
+        ("classifier", classifier.fingerprint().to_owned()),
+    ]
 }
 
 impl<F, E> Labeler for F
@@ -115,6 +134,10 @@ impl Labeler for RouterLabeler {
     fn label<'a>(&'a self, text: &str) -> Result<Labelled<'a>> {
         decide(&self.policy, self.classifier.predict(text), text)
     }
+
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        router_identity(&self.policy, &self.classifier)
+    }
 }
 
 #[cfg(feature = "candle")]
@@ -140,6 +163,7 @@ mod engine {
     pub struct EngineLabeler {
         engine: BatchEngine,
         policy: Policy,
+        classifier: std::sync::Arc<promptyard::classifier::Classifier>,
         device: String,
     }
 
@@ -147,9 +171,11 @@ mod engine {
         /// Uploads `router`'s classifier to the device named `cpu` or `cuda` (`cuda` needs
         /// the `cuda` cargo feature of `promptyard`; without it this is an error).
         pub fn new(router: &Router, device: &str) -> Result<Self> {
-            let engine = BatchEngine::new(&router.classifier(), &device_from_name(device)?)?;
+            let classifier = router.classifier();
+            let engine = BatchEngine::new(&classifier, &device_from_name(device)?)?;
             Ok(EngineLabeler {
                 engine,
+                classifier,
                 policy: Policy::new(router.catalog()),
                 device: device.to_owned(),
             })
@@ -183,6 +209,12 @@ mod engine {
 
         fn prefers_batches(&self) -> bool {
             true
+        }
+
+        fn identity(&self) -> Vec<(&'static str, String)> {
+            let mut id = super::router_identity(&self.policy, &self.classifier);
+            id.push(("device", self.device.clone()));
+            id
         }
     }
 }

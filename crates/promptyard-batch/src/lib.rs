@@ -62,6 +62,7 @@ mod checkpoint;
 mod chunk;
 mod csv_input;
 pub mod error;
+mod files;
 pub mod format;
 mod in_memory;
 mod jsonl;
@@ -81,3 +82,116 @@ pub use labeler::EngineLabeler;
 pub use labeler::{Labeler, Labelled, RouterLabeler};
 pub use pipeline::{run, Input, Output, RunProgress, RunSummary};
 pub use record::{Counts, RecordError, RecordErrorKind, OUTPUT_KEYS};
+
+/// Entry points for the fuzz targets in `fuzz/` (not a stable API): the record readers and
+/// the checkpoint parser without threads or files, so a fuzzer runs them fast.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
+
+    use crate::chunk::Position;
+
+    /// Parses `field` as a field path and extracts the prompt of one JSONL line; checks that
+    /// a found prompt is non-empty text.
+    pub fn jsonl_line(line: &[u8], field: &str) {
+        let Ok(field) = field.parse::<crate::FieldPath>() else {
+            return;
+        };
+        if let Ok(x) = crate::output::jsonl_prompt(line, &field) {
+            assert!(!x.text.trim().is_empty());
+        }
+        let mut out = Vec::new();
+        let mut tally = crate::record::Tally::default();
+        crate::output::jsonl_record(
+            &mut out,
+            1,
+            line,
+            &field,
+            |_| {
+                Err(crate::RecordError::new(
+                    crate::RecordErrorKind::RouteFailed,
+                    "x",
+                ))
+            },
+            &mut tally,
+        );
+        assert!(out.ends_with(b"\n"));
+    }
+
+    /// Cuts `data` into JSONL chunks of `target` bytes and checks every byte is accounted for.
+    pub fn jsonl_chunks(data: &[u8], target: usize, max_line: usize) {
+        let mut r = crate::jsonl::LineChunks::new(
+            Box::new(data),
+            Path::new("fuzz"),
+            Position::START,
+            target,
+            max_line,
+        );
+        let mut last = Position::START;
+        while let Some(c) = r.next_chunk().expect("reading a slice cannot fail") {
+            assert_eq!(c.first, last);
+            assert!(c.next.offset > last.offset);
+            last = c.next;
+        }
+        assert_eq!(last.offset, data.len() as u64);
+    }
+
+    /// Reads `data` as CSV with the prompt in column `field`, in chunks of `target` bytes,
+    /// and formats every row as an output record; line numbers must not go backwards.
+    pub fn csv(data: &[u8], field: &str, target: usize) {
+        let Ok(mut r) = crate::csv_input::CsvChunks::new(
+            Box::new(data),
+            Path::new("fuzz"),
+            field,
+            Position::START,
+            None,
+            target,
+        ) else {
+            return;
+        };
+        let mut line = 0;
+        while let Ok(Some(c)) = r.next_chunk() {
+            let crate::chunk::Records::Csv { columns, rows } = &c.records else {
+                unreachable!("a CSV reader makes CSV chunks")
+            };
+            for row in rows {
+                // Lines count `\n` breaks: rows ended by a lone `\r` share a line number.
+                assert!(row.line >= line.max(1), "line {} after {line}", row.line);
+                line = row.line;
+                let mut out = Vec::new();
+                let mut tally = crate::record::Tally::default();
+                crate::output::csv_record(
+                    &mut out,
+                    row,
+                    columns,
+                    |_| {
+                        Err(crate::RecordError::new(
+                            crate::RecordErrorKind::RouteFailed,
+                            "x",
+                        ))
+                    },
+                    &mut tally,
+                );
+                assert!(out.ends_with(b"\n"));
+            }
+            assert!(c.next.offset <= data.len() as u64);
+        }
+    }
+
+    /// Parses checkpoint bytes; whatever it accepts must write back to bytes it accepts.
+    /// The body is parsed on its own too, so the fuzzer gets past the checksum.
+    pub fn checkpoint(data: &[u8]) {
+        use crate::checkpoint::Checkpoint;
+        let path = Path::new("fuzz.checkpoint");
+        let body = std::str::from_utf8(data).ok();
+        let parsed = Checkpoint::parse(data, path)
+            .ok()
+            .into_iter()
+            .chain(body.and_then(|b| Checkpoint::parse_body(b, path).ok()));
+        for ck in parsed {
+            let again =
+                Checkpoint::parse(&ck.to_bytes(), path).expect("a written checkpoint reads back");
+            assert_eq!(again, ck);
+        }
+    }
+}

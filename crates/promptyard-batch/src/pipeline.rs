@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::checkpoint::{beside, Checkpoint};
+use crate::checkpoint::{beside, Checkpoint, RunIdentity};
 use crate::chunk::{Chunk, Position, Records};
 use crate::error::{Error, Result};
+use crate::files::{self, Prefix};
 use crate::format::{Format, RunOptions};
 use crate::labeler::{Labeler, Labelled};
 use crate::record::{Counts, RecordError, RecordErrorKind, Tally};
@@ -28,6 +29,8 @@ pub enum Input<'a> {
     /// Standard input (JSONL or CSV; cannot be resumed).
     Stdin,
     /// A file: the only input that can be resumed, and the only one Parquet can be read from.
+    /// Gzip is decompressed (any input starting with the gzip magic bytes); a FIFO or device
+    /// is read once, as a stream.
     Path(PathBuf),
     /// A caller's stream (JSONL or CSV; cannot be resumed), e.g. `&[u8]` or a socket.
     Reader(Box<dyn Read + Send + 'a>),
@@ -38,8 +41,10 @@ pub enum Input<'a> {
 pub enum Output<'a> {
     /// Standard output, flushed after each chunk (cannot be resumed).
     Stdout,
-    /// A file, written as `PATH.partial` (with `PATH.checkpoint` beside it when the input is
-    /// a file) and renamed to `PATH` when complete.
+    /// A file, written as `PATH.partial` (locked against a second run, with
+    /// `PATH.checkpoint` beside it when the input is a file) and renamed to `PATH` when
+    /// complete. A `PATH` that is a device, FIFO or socket is written in place instead
+    /// (cannot be resumed); one that is the input, or a directory, is refused.
     Path(PathBuf),
     /// A caller's stream, e.g. `&mut Vec<u8>`, flushed after each chunk (cannot be resumed).
     Writer(Box<dyn Write + Send + 'a>),
@@ -317,18 +322,23 @@ fn too_long(out: &mut Vec<u8>, line_no: u64, bytes: u64, opts: &RunOptions, tall
 }
 
 /// The output side: a partial file with an optional checkpoint, or a stream.
+#[allow(clippy::large_enum_variant)] // one per run
 enum Writer<'a> {
     Stream {
         out: Box<dyn Write + Send + 'a>,
         /// How errors name it.
-        name: &'static str,
+        name: PathBuf,
     },
     File {
+        /// `OUTPUT.partial`, exclusively locked while this handle lives.
         file: File,
         partial: PathBuf,
         target: PathBuf,
         /// Checkpoint path and contents; `None` when the input cannot be resumed (a stream).
         checkpoint: Option<(PathBuf, Checkpoint)>,
+        /// Hashes the input up to each checkpoint; `None` for Parquet (hashed whole at the
+        /// start) and streams.
+        prefix: Option<Prefix>,
     },
 }
 
@@ -337,22 +347,27 @@ impl Writer<'_> {
         match self {
             Writer::Stream { out, name } => {
                 for p in &done.parts {
-                    out.write_all(p).map_err(|e| Error::io(*name, e))?;
+                    out.write_all(p).map_err(|e| Error::write(&*name, e))?;
                 }
-                out.flush().map_err(|e| Error::io(*name, e))
+                out.flush().map_err(|e| Error::write(&*name, e))
             }
             Writer::File {
                 file,
                 partial,
                 checkpoint,
+                prefix,
                 ..
             } => {
                 let mut len = 0;
                 for p in &done.parts {
-                    file.write_all(p).map_err(|e| Error::io(&*partial, e))?;
+                    file.write_all(p).map_err(|e| Error::write(&*partial, e))?;
                     len += p.len() as u64;
                 }
                 if let Some((path, ck)) = checkpoint {
+                    if let Some(prefix) = prefix {
+                        prefix.advance_to(done.next.offset)?;
+                        ck.input_hash = prefix.hash.hex();
+                    }
                     ck.next = done.next;
                     ck.output_len += len;
                     ck.counts = done.counts.clone();
@@ -366,113 +381,301 @@ impl Writer<'_> {
     /// Makes the output durable and visible under its final name.
     fn finish(self) -> Result<()> {
         match self {
-            Writer::Stream { mut out, name } => out.flush().map_err(|e| Error::io(name, e)),
+            Writer::Stream { mut out, name } => out.flush().map_err(|e| Error::write(name, e)),
             Writer::File {
                 file,
                 partial,
                 target,
                 checkpoint,
+                ..
             } => {
-                file.sync_all().map_err(|e| Error::io(&partial, e))?;
+                file.sync_all().map_err(|e| Error::write(&partial, e))?;
                 // Checkpoint first: a kill between the two leaves a complete .partial that
                 // a resume redoes from scratch, never a checkpoint for a finished file.
                 if let Some((path, _)) = checkpoint {
-                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                    std::fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
                 }
-                std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))
+                // Renamed while still locked (the lock follows the file), so no other run
+                // can start on this .partial in between.
+                std::fs::rename(&partial, &target).map_err(|e| Error::write(&target, e))
             }
+        }
+    }
+
+    /// After a failure: keeps `OUTPUT.partial` and `OUTPUT.checkpoint` when the checkpoint
+    /// records progress (a resume continues from it), removes them otherwise.
+    fn abandon(self) {
+        if let Writer::File {
+            file,
+            partial,
+            checkpoint,
+            ..
+        } = self
+        {
+            let resumable = checkpoint
+                .as_ref()
+                .is_some_and(|(_, ck)| ck.next != Position::START);
+            if !resumable {
+                if let Some((path, _)) = &checkpoint {
+                    let _ = std::fs::remove_file(path);
+                    let _ = std::fs::remove_file(beside(path, ".tmp"));
+                }
+                let _ = std::fs::remove_file(&partial);
+            }
+            drop(file);
         }
     }
 }
 
-/// The writer, and, on resume, the input position and counts to continue from; also the
-/// input size when the input is a file.
+/// Where a run starts: the writer, the input position and counts to continue from (the
+/// start, or a checkpoint), and the input size when it is a plain file.
+struct Start<'a> {
+    writer: Writer<'a>,
+    position: Position,
+    counts: Counts,
+    total: Option<u64>,
+}
+
+/// Checks the input and output against each other and opens the output: refuses an output
+/// that is the input (or its `.partial`/`.checkpoint`), a directory, a locked output, and
+/// a resume whose checkpoint was written for another input, contents, options or labeller.
+/// Nothing is opened for writing before the checks that need no lock have passed.
 fn open_output<'a>(
     input: &Input<'_>,
     output: Output<'a>,
     opts: &RunOptions,
-) -> Result<(Writer<'a>, Position, Counts, Option<u64>)> {
-    let total = match input {
-        Input::Path(p) => Some(std::fs::metadata(p).map_err(|e| Error::io(p, e))?.len()),
+    labeler: &dyn Labeler,
+) -> Result<Start<'a>> {
+    // The input file: its metadata, canonical path and whether it is gzip. A FIFO or
+    // device named as the input is read once, as a stream: no checkpoint, no resume.
+    let file_input = match input {
+        Input::Path(p) => {
+            let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+            if meta.is_file() {
+                let canonical = p.canonicalize().map_err(|e| Error::io(p, e))?;
+                let gzip = opts.format != Format::Parquet && files::is_gzip(p)?;
+                Some((p, meta, canonical, gzip))
+            } else if opts.resume {
+                return Err(Error::ResumeNeedsFile {
+                    end: "input",
+                    given: "a device, FIFO or socket",
+                });
+            } else {
+                None
+            }
+        }
         _ => None,
     };
-    let stream = |out: Box<dyn Write + Send + 'a>, name, given| {
+    let total = file_input
+        .as_ref()
+        .and_then(|(_, meta, _, gzip)| (!gzip).then_some(meta.len()));
+    let refuse_resume = |given| {
         if opts.resume {
-            return Err(Error::ResumeNeedsFile {
+            Err(Error::ResumeNeedsFile {
                 end: "output",
                 given,
-            });
+            })
+        } else {
+            Ok(())
         }
-        let writer = Writer::Stream { out, name };
-        Ok((writer, Position::START, Counts::default(), total))
+    };
+    let streaming = |writer| Start {
+        writer,
+        position: Position::START,
+        counts: Counts::default(),
+        total,
     };
     let target = match output {
-        Output::Stdout => return stream(Box::new(std::io::stdout()), "-", "standard output"),
-        Output::Writer(w) => return stream(w, "<writer>", "a writer"),
+        Output::Stdout => {
+            refuse_resume("standard output")?;
+            #[cfg(unix)]
+            if let Some((p, meta, canonical, _)) = &file_input {
+                if files::is_same_file(meta, canonical, Path::new("/dev/stdout")) {
+                    return Err(Error::SameFile {
+                        input: p.to_path_buf(),
+                        output: "standard output".into(),
+                    });
+                }
+            }
+            return Ok(streaming(Writer::Stream {
+                out: Box::new(std::io::stdout()),
+                name: "standard output".into(),
+            }));
+        }
+        Output::Writer(w) => {
+            refuse_resume("a writer")?;
+            return Ok(streaming(Writer::Stream {
+                out: w,
+                name: "<writer>".into(),
+            }));
+        }
         Output::Path(p) => p,
     };
     let partial = beside(&target, ".partial");
-    let fresh = match input {
-        Input::Path(p) => {
-            let canonical = p.canonicalize().map_err(|e| Error::io(p, e))?;
-            let len = total.expect("a file input has a size");
-            let field = opts.field.as_str().to_owned();
-            Some(Checkpoint::new(canonical, len, opts.format, field))
+    let ck_path = beside(&target, ".checkpoint");
+    if let Some((p, meta, canonical, _)) = &file_input {
+        for path in [&target, &partial, &ck_path, &beside(&ck_path, ".tmp")] {
+            if files::is_same_file(meta, canonical, path) {
+                return Err(Error::SameFile {
+                    input: p.to_path_buf(),
+                    output: path.clone(),
+                });
+            }
         }
-        _ if opts.resume => {
+    }
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => return Err(Error::OutputIsDirectory { path: target }),
+        // A device, FIFO or socket: written in place, never replaced by a rename.
+        Ok(m) if !m.is_file() => {
+            refuse_resume("a device, FIFO or socket")?;
+            let out = OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| Error::write(&target, e))?;
+            return Ok(streaming(Writer::Stream {
+                out: Box::new(out),
+                name: target,
+            }));
+        }
+        _ => {}
+    }
+    let fresh = match &file_input {
+        Some((_, meta, canonical, _)) => Some(RunIdentity {
+            input: canonical.clone(),
+            input_len: meta.len(),
+            input_modified_ns: files::modified_ns(meta),
+            format: opts.format,
+            field: opts.field.as_str().to_owned(),
+            max_record_bytes: opts.max_record_bytes as u64,
+            labeler: labeler
+                .identity()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        }),
+        None if opts.resume => {
             return Err(Error::ResumeNeedsFile {
                 end: "input",
                 given: input.kind(),
             })
         }
-        _ => None,
+        None => None,
     };
-    let ck_path = beside(&target, ".checkpoint");
-    if let (true, Some(fresh)) = (opts.resume, &fresh) {
-        if let Some(saved) = Checkpoint::load(&ck_path)? {
-            saved.check_matches(fresh, &ck_path)?;
-            let mut file = OpenOptions::new()
-                .write(true)
-                .open(&partial)
-                .map_err(|e| Error::io(&partial, e))?;
-            let have = file.metadata().map_err(|e| Error::io(&partial, e))?.len();
+
+    let (mut file, created) = files::lock_partial(&partial)?;
+    // From here on a failure must not leave a lock-free half state behind: undo what this
+    // call created.
+    let undo = |e: Error| {
+        if created {
+            let _ = std::fs::remove_file(&partial);
+        }
+        e
+    };
+    let prefix = |path: &Path| -> Result<Prefix> { Prefix::open(path) };
+    let Some(id) = fresh else {
+        file.set_len(0)
+            .map_err(|e| undo(Error::write(&partial, e)))?;
+        return Ok(streaming(Writer::File {
+            file,
+            partial,
+            target,
+            checkpoint: None,
+            prefix: None,
+        }));
+    };
+    let input_path = file_input
+        .as_ref()
+        .map(|f| f.0.clone())
+        .expect("a file input");
+    if opts.resume {
+        if let Some(saved) = Checkpoint::load(&ck_path).map_err(undo)? {
+            let now = Checkpoint::new(id, String::new());
+            saved.check_matches(&now, &ck_path).map_err(undo)?;
+            // The bytes already consumed must be the ones labelled: hash them again.
+            let (prefix, hash) = if opts.format == Format::Parquet {
+                let mut whole = prefix(&input_path).map_err(undo)?;
+                whole.advance_to(u64::MAX).map_err(undo)?;
+                (None, whole.hash.hex())
+            } else {
+                let mut p = prefix(&input_path).map_err(undo)?;
+                p.advance_to(saved.next.offset).map_err(undo)?;
+                let hash = p.hash.hex();
+                (Some(p), hash)
+            };
+            if hash != saved.input_hash {
+                let covered = if opts.format == Format::Parquet {
+                    "the file".to_owned()
+                } else {
+                    format!("the first {} bytes", saved.next.offset)
+                };
+                return Err(undo(Error::CheckpointMismatch {
+                    path: ck_path,
+                    setting: "input contents".into(),
+                    was: format!("hash {} of {covered}", saved.input_hash),
+                    now: format!("hash {hash}"),
+                }));
+            }
+            let have = file
+                .metadata()
+                .map_err(|e| undo(Error::io(&partial, e)))?
+                .len();
             if have < saved.output_len {
-                return Err(Error::PartialTooShort {
-                    path: partial,
+                return Err(undo(Error::PartialTooShort {
+                    path: partial.clone(),
                     found: have,
                     expected: saved.output_len,
-                });
+                }));
             }
             // Drop whatever was written after the last checkpoint.
             file.set_len(saved.output_len)
-                .map_err(|e| Error::io(&partial, e))?;
+                .map_err(|e| Error::write(&partial, e))?;
             file.seek(SeekFrom::End(0))
-                .map_err(|e| Error::io(&partial, e))?;
-            let (next, counts) = (saved.next, saved.counts.clone());
-            let writer = Writer::File {
-                file,
-                partial,
-                target,
-                checkpoint: Some((ck_path, saved)),
-            };
-            return Ok((writer, next, counts, total));
+                .map_err(|e| Error::write(&partial, e))?;
+            let (position, counts) = (saved.next, saved.counts.clone());
+            return Ok(Start {
+                writer: Writer::File {
+                    file,
+                    partial,
+                    target,
+                    checkpoint: Some((ck_path, saved)),
+                    prefix,
+                },
+                position,
+                counts,
+                total,
+            });
         }
     }
-    let file = File::create(&partial).map_err(|e| Error::io(&partial, e))?;
-    let checkpoint = match fresh {
-        Some(ck) => {
-            ck.save(&ck_path)?;
-            Some((ck_path, ck))
-        }
-        None => None,
+    file.set_len(0)
+        .map_err(|e| undo(Error::write(&partial, e)))?;
+    let (prefix, hash) = if opts.format == Format::Parquet {
+        let mut whole = prefix(&input_path).map_err(undo)?;
+        whole.advance_to(u64::MAX).map_err(undo)?;
+        (None, whole.hash.hex())
+    } else {
+        let p = prefix(&input_path).map_err(undo)?;
+        let hash = p.hash.hex();
+        (Some(p), hash)
     };
+    let ck = Checkpoint::new(id, hash);
     let writer = Writer::File {
         file,
         partial,
         target,
-        checkpoint,
+        checkpoint: Some((ck_path.clone(), ck)),
+        prefix,
     };
-    Ok((writer, Position::START, Counts::default(), total))
+    if let Writer::File {
+        checkpoint: Some((path, ck)),
+        ..
+    } = &writer
+    {
+        if let Err(e) = ck.save(path) {
+            writer.abandon();
+            return Err(e);
+        }
+    }
+    Ok(streaming(writer))
 }
 
 /// Labels every record of `input` into `output`, one output record per input record, in
@@ -494,9 +697,20 @@ pub fn run(
     if opts.format == Format::Parquet {
         check_parquet(&input)?;
     }
-    let (writer, start, mut counts, total_bytes) = open_output(&input, output, opts)?;
+    let Start {
+        writer,
+        position: start,
+        mut counts,
+        total: total_bytes,
+    } = open_output(&input, output, opts, labeler)?;
     let resumed_from = counts.read();
-    let (mut reader, rows) = open_reader(input, opts, start)?;
+    let (mut reader, rows) = match open_reader(input, opts, start) {
+        Ok(r) => r,
+        Err(e) => {
+            writer.abandon();
+            return Err(e);
+        }
+    };
     std::thread::scope(|s| -> Result<RunSummary> {
         let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk>>(2);
         s.spawn(move || loop {
@@ -548,8 +762,9 @@ pub fn run(
         }
         drop(chunk_rx);
         drop(done_tx);
-        let writer = writing.join().expect("the writer thread does not panic")?;
-        if let Some(e) = failure {
+        let (writer, written) = writing.join().expect("the writer thread does not panic");
+        if let Some(e) = written.err().or(failure) {
+            writer.abandon();
             return Err(e);
         }
         writer.finish()?;
@@ -571,23 +786,21 @@ fn open_reader<'a>(
         return open_parquet(input, opts, start);
     }
     let path = input.name();
+    let gunzip = |r: Box<dyn Read + Send + 'a>| -> Result<Box<dyn Read + Send + 'a>> {
+        files::maybe_gunzip(r)
+            .map(|(r, _)| r)
+            .map_err(|e| Error::io(&path, e))
+    };
     let read: Box<dyn Read + Send + 'a> = match input {
-        Input::Stdin => Box::new(std::io::stdin()),
-        Input::Reader(r) => r,
-        Input::Path(p) => {
-            // No BufReader: the chunk readers read blocks of a MiB or more themselves.
-            let mut file = File::open(&p).map_err(|e| Error::io(&p, e))?;
-            if start != Position::START {
-                file.seek(SeekFrom::Start(start.offset))
-                    .map_err(|e| Error::io(&p, e))?;
-            }
-            Box::new(file)
-        }
+        Input::Stdin => gunzip(Box::new(std::io::stdin()))?,
+        Input::Reader(r) => gunzip(r)?,
+        // No BufReader: the chunk readers read blocks of a MiB or more themselves.
+        Input::Path(p) => files::open_at(&p, start.offset)?,
     };
     let reader = if opts.format == Format::Csv {
         let field = opts.field.as_str();
         let resumed = if start != Position::START {
-            let header = File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let header = files::open_at(&path, 0)?;
             Some(csv_input::CsvChunks::header_columns(header, &path, field)?)
         } else {
             None
@@ -646,10 +859,13 @@ fn open_parquet<'a>(
     }
 }
 
-/// The writer thread: appends chunks in order until the channel closes.
-fn write_all(mut writer: Writer<'_>, chunks: Receiver<Done>) -> Result<Writer<'_>> {
+/// The writer thread: appends chunks in order until the channel closes or a write fails;
+/// hands the writer back either way, to finish or to clean up.
+fn write_all(mut writer: Writer<'_>, chunks: Receiver<Done>) -> (Writer<'_>, Result<()>) {
     for done in chunks {
-        writer.write_chunk(&done)?;
+        if let Err(e) = writer.write_chunk(&done) {
+            return (writer, Err(e));
+        }
     }
-    Ok(writer)
+    (writer, Ok(()))
 }

@@ -81,6 +81,11 @@ pub const BUNDLED_PATH: &str = "models/catalog.toml (bundled)";
 /// Upper bound on `max_fallbacks`, so the policy can rank candidates in a fixed-size buffer.
 pub const MAX_FALLBACKS: usize = 8;
 
+/// Highest price a catalog accepts, USD per million tokens (a dollar a token, far above any
+/// list price). Bounding prices keeps every cost finite: even `u64::MAX` tokens at this
+/// price cost about 1.8e19 USD, so a decision never says `$inf`.
+pub const MAX_USD_PER_MTOK: f64 = 1e6;
+
 /// Fallbacks listed when `max_fallbacks` is not set.
 pub const DEFAULT_MAX_FALLBACKS: usize = 3;
 
@@ -257,7 +262,8 @@ impl Catalog {
         let path = path.as_ref().to_path_buf();
         let raw: RawCatalog = toml::from_str(text).map_err(|e| serde_error(text, &path, &e))?;
         let adequacy_span = raw.policy.get_ref().adequacy.as_ref().map(|a| a.span());
-        let mut catalog = Validator { text, path: &path }
+        let lines = LineIndex::new(text);
+        let mut catalog = Validator { lines: &lines, path: &path }
             .build(raw)
             .map(|(settings, models)| Catalog {
                 fingerprint: fnv1a64(text.as_bytes()),
@@ -270,7 +276,7 @@ impl Catalog {
             let full = catalog.path.parent().unwrap_or(Path::new("")).join(&file);
             let loaded = Adequacy::load(&full).map_err(|e| Error::Catalog {
                 path: catalog.path.clone(),
-                line: line_of(text, span.start),
+                line: lines.line_of(span.start),
                 field: "policy.adequacy".into(),
                 msg: e.to_string(),
             })?;
@@ -453,7 +459,36 @@ fn yes() -> bool {
     true
 }
 
-/// 1-based line of byte offset `at` in `text`.
+/// Byte offsets where each line of a text starts, so the line of any offset is a binary
+/// search: a catalog of n models needs n lookups, and rescanning the text for each would
+/// make loading quadratic.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, c)| c == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line of byte offset `at`.
+    fn line_of(&self, at: usize) -> usize {
+        match self.starts.binary_search(&at) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+/// 1-based line of byte offset `at` in `text` (one lookup: a linear scan is fine).
 fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
     text.as_bytes()[..at]
@@ -466,8 +501,23 @@ fn line_of(text: &str, at: usize) -> usize {
 /// Turns a toml/serde error into [`Error::Catalog`]. The field is the backquoted name of an
 /// `unknown/missing/duplicate field` message, else the key written before the span.
 fn serde_error(text: &str, path: &Path, err: &toml::de::Error) -> Error {
-    let msg = err.message().trim().to_string();
     let span = err.span();
+    let mut msg = err.message().trim().to_string();
+    if msg.is_empty() {
+        // toml gives no message for some lexer errors (a control character in a comment);
+        // say what is at the span instead of printing nothing.
+        let at = span.as_ref().map_or(0, |s| s.start);
+        let c = text.get(at..).and_then(|t| t.chars().next());
+        msg = match c {
+            Some(c) if c.is_control() => format!(
+                "control character U+{:04X} is not allowed in TOML (comments and strings may \
+                 hold tabs, but no other control character)",
+                c as u32
+            ),
+            Some(c) => format!("unexpected character {c:?}"),
+            None => "unexpected end of file".to_string(),
+        };
+    }
     let named = ["unknown field", "missing field", "duplicate field"]
         .iter()
         .any(|p| msg.starts_with(p));
@@ -490,15 +540,32 @@ fn key_before(text: &str, at: usize) -> Option<String> {
     let head = text.get(..at)?;
     let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
     let before_eq = line.trim_end().strip_suffix('=')?.trim_end();
+    // Trimming whole chars keeps the cut on a char boundary whatever precedes the key.
     let start = before_eq
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .len();
     let key = &before_eq[start..];
     (!key.is_empty()).then(|| key.to_string())
 }
 
+/// Why `x` is not a usable price (USD per million tokens), if it is not.
+fn price_problem(x: f64) -> Option<String> {
+    if !(x.is_finite() && x >= 0.0) {
+        Some(format!(
+            "price must be a non-negative number of USD per million tokens, got {x}"
+        ))
+    } else if x > MAX_USD_PER_MTOK {
+        Some(format!(
+            "price {x} USD per million tokens is above the limit of {MAX_USD_PER_MTOK} \
+             (costs would overflow)"
+        ))
+    } else {
+        None
+    }
+}
+
 struct Validator<'a> {
-    text: &'a str,
+    lines: &'a LineIndex,
     path: &'a Path,
 }
 
@@ -506,7 +573,7 @@ impl Validator<'_> {
     fn err(&self, span: Range<usize>, field: impl Into<String>, msg: impl Into<String>) -> Error {
         Error::Catalog {
             path: self.path.to_path_buf(),
-            line: line_of(self.text, span.start),
+            line: self.lines.line_of(span.start),
             field: field.into(),
             msg: msg.into(),
         }
@@ -523,14 +590,9 @@ impl Validator<'_> {
 
     fn price(&self, v: &Spanned<f64>, field: String) -> Result<f64> {
         let x = *v.get_ref();
-        if x.is_finite() && x >= 0.0 {
-            Ok(x)
-        } else {
-            Err(self.err(
-                v.span(),
-                field,
-                format!("price must be a non-negative number of USD per million tokens, got {x}"),
-            ))
+        match price_problem(x) {
+            None => Ok(x),
+            Some(msg) => Err(self.err(v.span(), field, msg)),
         }
     }
 
@@ -546,12 +608,8 @@ impl Validator<'_> {
                 ("input_per_mtok", t.input_per_mtok),
                 ("output_per_mtok", t.output_per_mtok),
             ] {
-                if !(x.is_finite() && x >= 0.0) {
-                    return Err(self.err(
-                        span.clone(),
-                        format!("{field}[{j}].{name}"),
-                        format!("price must be a non-negative number of USD per million tokens, got {x}"),
-                    ));
+                if let Some(msg) = price_problem(x) {
+                    return Err(self.err(span.clone(), format!("{field}[{j}].{name}"), msg));
                 }
             }
             if let Some(prev) = out.last() {
@@ -674,7 +732,7 @@ impl Validator<'_> {
                     format!("duplicate model id {id:?} (first defined on line {line})"),
                 ));
             }
-            first_line.insert(id.clone(), line_of(self.text, m.id.span().start));
+            first_line.insert(id.clone(), self.lines.line_of(m.id.span().start));
             let mut quality = [0.0; NUM_LABELS];
             for label in Label::ALL {
                 match m.quality.get_ref().get(label) {
@@ -817,6 +875,25 @@ impl Validator<'_> {
                     format!("no enabled, allowed model has {label} quality ≥ {need} ({best})"),
                 ));
             }
+            // Every prompt of this label would fail to route if its expected output alone
+            // fills every adequate model's context window.
+            let out = expected_output_tokens[label.index()];
+            let widest = models
+                .iter()
+                .filter(|m| m.eligible && m.quality[label.index()] >= need)
+                .map(|m| m.context_tokens)
+                .max()
+                .unwrap_or(0);
+            if out >= widest {
+                return Err(self.err(
+                    p.expected_output_tokens.get(label).map_or(0..0, |v| v.span()),
+                    format!("policy.expected_output_tokens.{label}"),
+                    format!(
+                        "{out} tokens leave no room for a prompt in the context window of any \
+                         enabled, allowed model adequate for {label} (the largest holds {widest})"
+                    ),
+                ));
+            }
         }
 
         Ok((
@@ -854,5 +931,35 @@ mod tests {
         let at = text.find("\"x\"").unwrap();
         assert_eq!(key_before(text, at).as_deref(), Some("planning"));
         assert_eq!(line_of(text, at), 2);
+    }
+
+    #[test]
+    fn key_before_does_not_cut_inside_a_multibyte_char() {
+        // Regression: `rfind` + 1 sliced inside `→` and panicked.
+        assert_eq!(key_before("# a→=", 7), None);
+        assert_eq!(key_before("é=", 3), None);
+        assert_eq!(key_before("→x = ", 6).as_deref(), Some("x"));
+        let e = Catalog::parse("# a→=\x01", "t.toml").unwrap_err();
+        assert!(matches!(e, Error::Catalog { .. }), "{e}");
+    }
+
+    #[test]
+    fn control_char_in_comment_names_it() {
+        let e = Catalog::parse("[policy]\n# tab\x01 here\n", "t.toml").unwrap_err();
+        eprintln!("{e}");
+        let Error::Catalog { line, msg, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(*line, 2, "{e}");
+        assert!(msg.contains("control character"), "{e}");
+    }
+
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let text = "a\n\nbc\nd";
+        let idx = LineIndex::new(text);
+        for at in 0..=text.len() {
+            assert_eq!(idx.line_of(at), line_of(text, at), "at {at}");
+        }
     }
 }

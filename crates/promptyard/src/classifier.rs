@@ -174,9 +174,16 @@ impl Classifier {
         // A label the model lacks gets logit -inf: probability exactly 0 after the softmax.
         let bias: [f32; NUM_LABELS] =
             std::array::from_fn(|k| file.bias.get(k).copied().unwrap_or(f32::NEG_INFINITY));
+        let inv_temperature = 1.0 / config.temperature;
+        check_logit_range(&table, &bias, inv_temperature, &config.featurizer).map_err(|msg| {
+            Error::Model {
+                path: dir.join(crate::model::WEIGHTS_FILE),
+                msg,
+            }
+        })?;
         Ok(Classifier {
             inner: Arc::new(Inner {
-                inv_temperature: 1.0 / config.temperature,
+                inv_temperature,
                 bias,
                 fingerprint: file.fingerprint(),
                 config,
@@ -268,6 +275,55 @@ impl Classifier {
             self.inner.inv_temperature,
         )
     }
+}
+
+/// Refuses weights whose worst case overflows f32 on the hot path, so
+/// [`Classifier::predict`] can never return NaN or infinity.
+///
+/// With `R_k = max_b |(E Wᵀ)[b][k]|` and at most `n` features per prompt, the sum of a
+/// prompt's rows is bounded by `n R_k` and each logit by `Z_k = (R_k + |b_k|) / T`. The
+/// softmax subtracts the largest logit, so all is finite when `n R_k` and `2 max_k Z_k`
+/// stay below `f32::MAX` (checked with a factor 2 of headroom for rounding). `n` is bounded
+/// from the featurizer's truncation budget: at most 16 features per kept byte.
+fn check_logit_range(
+    table: &[[f32; NUM_LABELS]],
+    bias: &[f32; NUM_LABELS],
+    inv_temperature: f32,
+    featurizer: &crate::features::FeaturizerConfig,
+) -> std::result::Result<(), String> {
+    let limit = f64::from(f32::MAX) / 2.0;
+    if !inv_temperature.is_finite() {
+        return Err("the temperature is so small that 1/temperature overflows f32".into());
+    }
+    let mut r = [0f64; NUM_LABELS];
+    for row in table {
+        for (rk, x) in r.iter_mut().zip(row) {
+            *rk = rk.max(f64::from(x.abs()));
+        }
+    }
+    let max_features =
+        (f64::from(featurizer.head_bytes) + f64::from(featurizer.tail_bytes) + 2.0) * 16.0;
+    let mut worst_logit = 0f64;
+    for k in 0..NUM_LABELS {
+        if r[k] * max_features > limit {
+            return Err(format!(
+                "E·Wᵀ entries up to {:e} (label {}) can overflow f32 when summed over up to \
+                 {max_features} features of one prompt",
+                r[k],
+                Label::ALL[k]
+            ));
+        }
+        // A missing label's bias is -inf on purpose (probability 0); it never sums with others.
+        let b = if bias[k].is_finite() { f64::from(bias[k].abs()) } else { 0.0 };
+        worst_logit = worst_logit.max((r[k] + b) * f64::from(inv_temperature));
+    }
+    if 2.0 * worst_logit > limit {
+        return Err(format!(
+            "logits can reach {worst_logit:e} (E·Wᵀ plus bias, divided by the temperature), \
+             which overflows f32 in the softmax; the weights, bias or temperature are out of range"
+        ));
+    }
+    Ok(())
 }
 
 /// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay

@@ -80,6 +80,17 @@ pub enum Error {
     #[error("empty prompt: nothing to route (the text is empty or only whitespace)")]
     EmptyPrompt,
 
+    /// Probabilities handed to the policy are not a distribution over the labels: an entry
+    /// is NaN, infinite or negative, or they do not sum to 1 (within
+    /// [`PROBS_SUM_TOLERANCE`](crate::policy::PROBS_SUM_TOLERANCE)).
+    #[error("probabilities {probs:?} are not a distribution: {msg}")]
+    InvalidProbs {
+        /// The probabilities as given, in [`Label::ALL`] order.
+        probs: Vec<f32>,
+        /// What is wrong with them.
+        msg: String,
+    },
+
     /// A published model (`hf:ORG/REPO[@REV]`) could not be resolved to a local directory.
     #[error("model {spec}: {msg}")]
     Hub {
@@ -140,7 +151,12 @@ fn no_adequate_model_line(
             "with too small a context window",
         ),
         (
-            count(|r| matches!(r, Rejection::Disabled | Rejection::NotAllowed | Rejection::Denied)),
+            count(|r| {
+                matches!(
+                    r,
+                    Rejection::Disabled | Rejection::NotAllowed | Rejection::Denied
+                )
+            }),
             "disabled or excluded by allow/deny",
         ),
     ];

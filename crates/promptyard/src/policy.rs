@@ -102,6 +102,35 @@ pub fn estimate_input_tokens(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
 }
 
+/// How far from 1 the sum of probabilities handed to the policy may be (float rounding of
+/// a softmax is ~1e-7; this also admits probabilities rounded to a few digits).
+pub const PROBS_SUM_TOLERANCE: f32 = 1e-3;
+
+/// Refuses probabilities that are not a distribution, so a NaN can never pick a label
+/// (every comparison with NaN is false) and a negative or unnormalised vector cannot skew
+/// the plausible-label floor.
+fn check_probs(probs: &Probs) -> Result<()> {
+    let bad = |msg: String| {
+        Err(Error::InvalidProbs {
+            probs: probs.to_vec(),
+            msg,
+        })
+    };
+    for (l, &p) in Label::ALL.iter().zip(probs) {
+        if !p.is_finite() {
+            return bad(format!("{l} is {p}"));
+        }
+        if p < 0.0 {
+            return bad(format!("{l} is negative ({p})"));
+        }
+    }
+    let sum: f32 = probs.iter().sum();
+    if (sum - 1.0).abs() > PROBS_SUM_TOLERANCE {
+        return bad(format!("they sum to {sum}, not 1"));
+    }
+    Ok(())
+}
+
 /// Why a catalog model was passed over for a prompt (in [`Error::NoAdequateModel`]); the
 /// first reason that applies, in the order of the variants.
 #[derive(Clone, Debug, PartialEq)]
@@ -354,7 +383,11 @@ impl Policy {
     }
 
     /// Ranks the adequate models for a prompt of `input_tokens` with probabilities `probs`.
+    ///
+    /// Errors with [`Error::InvalidProbs`] when `probs` is not a distribution, and with
+    /// [`Error::NoAdequateModel`] when nothing is adequate and no default applies.
     pub fn choose(&self, probs: &Probs, input_tokens: u64) -> Result<Choice> {
+        check_probs(probs)?;
         let settings = self.catalog.settings();
         let models = self.catalog.models();
         let (label, required) = self.required(probs);
@@ -546,9 +579,8 @@ impl Policy {
     /// `needed` tokens of context: why each model was passed over. Off the hot path.
     fn no_adequate_model(&self, required: u8, needed: u64) -> Error {
         let settings = self.catalog.settings();
-        let listed = |list: &[String], m: &ModelSpec| {
-            list.iter().any(|s| *s == m.id || *s == m.provider)
-        };
+        let listed =
+            |list: &[String], m: &ModelSpec| list.iter().any(|s| *s == m.id || *s == m.provider);
         let required_labels: Vec<Label> = Label::ALL
             .into_iter()
             .filter(|l| required & (1 << l.index()) != 0)

@@ -121,7 +121,9 @@ impl Router {
     }
 
     /// The policy for probabilities computed elsewhere (e.g. by a batch classifier on GPU).
-    /// Refuses a blank prompt with [`Error::EmptyPrompt`], like [`route`](Self::route).
+    /// Refuses a blank prompt with [`Error::EmptyPrompt`], like [`route`](Self::route), and
+    /// errors with [`Error::InvalidProbs`] when `probs` holds a NaN, infinite or negative entry
+    /// or does not sum to 1.
     pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);

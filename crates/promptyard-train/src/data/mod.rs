@@ -160,6 +160,13 @@ pub fn read_jsonl(path: &Path) -> Result<Loaded> {
             continue;
         };
         let text = text.trim_end_matches('\r');
+        // A byte-order mark before the first line (editors on Windows write one), accepted
+        // as `label` accepts it.
+        let text = if i == 0 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
         if text.trim().is_empty() {
             continue;
         }
