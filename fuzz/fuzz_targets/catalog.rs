@@ -17,10 +17,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let policy = Policy::new(Arc::new(catalog));
     for probs in [
-        [1.0, 0.0, 0.0],
-        [0.0, 1.0, 0.0],
-        [0.0, 0.0, 1.0],
-        [0.4, 0.3, 0.3],
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+        [0.4, 0.3, 0.2, 0.1],
     ] {
         for tokens in [0, 1_000, u32::MAX as u64] {
             if let Ok(choice) = policy.choose(&probs, tokens) {

@@ -55,21 +55,31 @@ struct BuildArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "data")]
     out: PathBuf,
-    /// Folder of mined `*.jsonl` prompts [default: OUT/raw-extra].
-    #[arg(long, value_name = "DIR")]
+    /// Folder of mined `*.jsonl` prompts [default: OUT/raw-extra, which must exist].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_raw_extra")]
     raw_extra: Option<PathBuf>,
+    /// Build without the mined prompts of raw-extra.
+    #[arg(long)]
+    no_raw_extra: bool,
     /// Folder of the `other` data written for this project (handwritten_train.jsonl,
-    /// from_sources.jsonl; its gateway_dev_*.jsonl files are guarded) [default: OUT/other].
-    #[arg(long, value_name = "DIR")]
+    /// from_sources.jsonl; its gateway_dev_*.jsonl files are guarded) [default: OUT/other,
+    /// which must exist].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_other")]
     other: Option<PathBuf>,
+    /// Build without the `other` folder's prompts (and without guarding its dev files).
+    #[arg(long)]
+    no_other: bool,
     /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
     /// not be used in a commercially distributed model; its sources end in `-nc`.
     #[arg(long)]
     include_nc: bool,
     /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl
-    /// and the gateway_dev_*.jsonl files of the `other` folder].
-    #[arg(long, value_name = "FILE")]
+    /// and the gateway_dev_*.jsonl files of the `other` folder; each must exist].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_guard")]
     guard: Vec<PathBuf>,
+    /// Guard no evaluation file (the build may then contain dev-set texts).
+    #[arg(long)]
+    no_guard: bool,
     /// Leave out the template-generated `synth_*` prompts.
     #[arg(long)]
     no_synth: bool,
@@ -158,9 +168,45 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let other_dir = a.other.unwrap_or_else(|| a.out.join("other"));
-    let guard_files = if a.guard.is_empty() {
-        data::default_guard_files(&a.out, &other_dir)
+    // Every input is named or explicitly left out: a default that does not exist (say, a
+    // build into another folder than data/) is an error, never a silently dropped source.
+    let default_dir = |flag: &str, no_flag: &str, sub: &str| -> anyhow::Result<PathBuf> {
+        let dir = a.out.join(sub);
+        if !dir.is_dir() {
+            bail!(
+                "{} does not exist: pass {flag} DIR (the bundled one is data/{sub}) or \
+                 {no_flag} to build without it",
+                dir.display()
+            );
+        }
+        Ok(dir)
+    };
+    let other_dir = match (a.other, a.no_other) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir),
+        (None, false) => Some(default_dir("--other", "--no-other", "other")?),
+    };
+    let raw_extra_dir = match (a.raw_extra, a.no_raw_extra) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir),
+        (None, false) => Some(default_dir("--raw-extra", "--no-raw-extra", "raw-extra")?),
+    };
+    let guard_files = if a.no_guard {
+        Vec::new()
+    } else if a.guard.is_empty() {
+        let mut files = vec![a.out.join("gateway_dev.jsonl")];
+        if let Some(dir) = &other_dir {
+            files = data::default_guard_files(&a.out, dir);
+        }
+        if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+            bail!(
+                "{}: no such file, so its texts could not be kept out of training: pass \
+                 --guard FILE for each evaluation file (the bundled ones are \
+                 data/gateway_dev.jsonl and data/other/gateway_dev_*.jsonl) or --no-guard",
+                missing.display()
+            );
+        }
+        files
     } else {
         for path in &a.guard {
             if !path.is_file() {
@@ -174,8 +220,8 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let opts = BuildOptions {
         guard_files,
-        other_dir: Some(other_dir),
-        raw_extra_dir: Some(a.raw_extra.unwrap_or_else(|| a.out.join("raw-extra"))),
+        other_dir,
+        raw_extra_dir,
         raw_dir: a.raw,
         nc_dir,
         synth: !a.no_synth,

@@ -107,3 +107,41 @@ fn data_check_names_a_repeated_text_with_both_lines() {
         "{stdout}"
     );
 }
+
+/// `data build --out DIR` into a folder without the bundled inputs refuses, naming the flag
+/// to pass, instead of building without the mined stubs, the `other` data and the dev-set
+/// guard (issue 17).
+#[test]
+fn data_build_into_another_folder_names_every_missing_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let build = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["data", "build", "--raw"])
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = build(&[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--other DIR") && err.contains("--no-other"), "{err}");
+    let o = build(&["--no-other"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--raw-extra DIR") && err.contains("--no-raw-extra"), "{err}");
+    let o = build(&["--no-other", "--no-raw-extra"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("gateway_dev.jsonl") && err.contains("--no-guard"), "{err}");
+    // Everything left out explicitly: it gets as far as the raw sources (absent here).
+    let o = build(&["--no-other", "--no-raw-extra", "--no-guard"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("folder missing"), "{err}");
+    assert!(!out.join("train.jsonl").exists());
+}

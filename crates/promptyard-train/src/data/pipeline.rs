@@ -27,17 +27,19 @@ use promptyard::label::{Label, NUM_LABELS};
 pub struct BuildOptions {
     /// The permissive raw folder (`../shared/data/raw`).
     pub raw_dir: PathBuf,
-    /// Folder of mined `*.jsonl` prompts (`data/raw-extra`); absent is fine.
+    /// Folder of mined `*.jsonl` prompts (`data/raw-extra`); `None` leaves them out. A folder
+    /// that is named but missing is an error, so a typo cannot drop a source silently.
     pub raw_extra_dir: Option<PathBuf>,
     /// The non-commercial folder (`../shared/data/raw-nc`), read only when set.
     pub nc_dir: Option<PathBuf>,
     /// Folder of the `other` data written for this project (`data/other`, see
-    /// [`sources::other`]); absent is fine.
+    /// [`sources::other`]); `None` leaves it out; named but missing is an error.
     pub other_dir: Option<PathBuf>,
     /// Include the template-generated prompts of [`crate::data::synth`].
     pub synth: bool,
     /// Labelled files that must stay unseen (`data/gateway_dev.jsonl`): prompts that are
-    /// exact or near duplicates of their texts are dropped. Missing files are skipped.
+    /// exact or near duplicates of their texts are dropped. A missing file is an error: a
+    /// guard that silently guards nothing would let a dev set leak into training.
     pub guard_files: Vec<PathBuf>,
 }
 
@@ -239,6 +241,25 @@ struct Item {
 
 /// Runs the whole pipeline in memory.
 pub fn build(opts: &BuildOptions) -> Result<Dataset> {
+    for (name, dir) in [("raw-extra", &opts.raw_extra_dir), ("other", &opts.other_dir)] {
+        if let Some(dir) = dir.as_ref().filter(|d| !d.is_dir()) {
+            return Err(Error::Source {
+                source_name: name.into(),
+                path: dir.clone(),
+                msg: "folder missing (leave the source out explicitly instead of naming a \
+                      folder that does not exist)"
+                    .into(),
+            });
+        }
+    }
+    if let Some(path) = opts.guard_files.iter().find(|p| !p.is_file()) {
+        return Err(Error::Source {
+            source_name: "guard".into(),
+            path: path.clone(),
+            msg: "guarded evaluation file missing: its texts could not be kept out of training"
+                .into(),
+        });
+    }
     let mut stats = BuildStats::default();
     let mut prompts = Vec::new();
     let mut registry: Vec<Source> = sources::permissive();
@@ -296,7 +317,7 @@ pub fn build(opts: &BuildOptions) -> Result<Dataset> {
     }
 
     let mut guard = Vec::new();
-    for path in opts.guard_files.iter().filter(|p| p.is_file()) {
+    for path in &opts.guard_files {
         guard.extend(
             crate::data::read_jsonl_strict(path)?
                 .into_iter()
@@ -829,6 +850,46 @@ mod tests {
             err.starts_with("source gsm8k:") && err.ends_with("folder missing"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_named_but_missing_input_is_an_error_not_a_dropped_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = BuildOptions {
+            raw_dir: dir.path().to_path_buf(),
+            raw_extra_dir: None,
+            nc_dir: None,
+            other_dir: None,
+            synth: false,
+            guard_files: Vec::new(),
+        };
+        let missing = dir.path().join("nope");
+        for (opts, what) in [
+            (
+                BuildOptions {
+                    raw_extra_dir: Some(missing.clone()),
+                    ..base.clone()
+                },
+                "source raw-extra:",
+            ),
+            (
+                BuildOptions {
+                    other_dir: Some(missing.clone()),
+                    ..base.clone()
+                },
+                "source other:",
+            ),
+            (
+                BuildOptions {
+                    guard_files: vec![missing.join("gateway_dev.jsonl")],
+                    ..base.clone()
+                },
+                "source guard:",
+            ),
+        ] {
+            let err = build(&opts).unwrap_err().to_string();
+            assert!(err.starts_with(what) && err.contains("nope"), "{err}");
+        }
     }
 
     #[test]
