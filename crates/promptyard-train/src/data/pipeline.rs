@@ -694,6 +694,12 @@ const NOT_INCLUDED: &str = "
   are reasoning (see `other/README.md`).
 - Whatever balancing trims: the big reasoning and code sources (GSM8K, MBXP, the mined stubs)
   have far more records than the planning class allows.
+- The hand-written lockbox and confusion-slice files, which the build does not read (yet):
+  `lockbox_dev.jsonl` (330 prompts for final reported figures only, never trained on or tuned
+  on; see `LOCKBOX_DEV.md`), `confusions/train.jsonl` (581 training prompts for four
+  confusion slices) and `confusions/dev.jsonl` (136, never trained on); see
+  `confusions/README.md`. Written by hand for this project; licence: the project's licence,
+  MIT OR Apache-2.0, like `other_handwritten`.
 ";
 
 /// The generated `data/README.md`: sources, licences, cuts and counts from `stats`.
