@@ -81,7 +81,8 @@ AWESOME_ROWS = {
 # computer science/business, MMLU formal logic, OpenTDB maths, SocialIQA, COPA, WSC, RTE,
 # cloze and MultiRC items (multi-step reasoning or licence not verified), LLMRouter `mmlu`
 # (mostly RACE reading passages via MMLU's auxiliary train set: RACE is non-commercial) and
-# `commongen` (a bare keyword list, no request).
+# `commongen` (a bare keyword list, no request), LLMRouter `openbook_qa` and RouterArena
+# ETHICS (commonsense questions and judgements: `reasoning` by the label table).
 ROUTERARENA_OK = [
     (re.compile(r"^MMLUPro_(biology|economics|health|history|philosophy|psychology)$"),
      "MMLU-Pro", "MIT"),
@@ -91,12 +92,10 @@ ROUTERARENA_OK = [
     (re.compile(r"^PubMedQA$"), "PubMedQA", "MIT"),
     (re.compile(r"^MedMCQA$"), "MedMCQA", "MIT"),
     (re.compile(r"^SuperGLUE-QA$"), "BoolQ (SuperGLUE)", "CC-BY-SA-3.0"),
-    (re.compile(r"^Ethics_(commonsense|deontology|justice|virtue)$"), "ETHICS", "MIT"),
 ]
 LLMROUTER_OK = {
     "natural_qa": ("Natural Questions", "CC-BY-SA-3.0"),
     "trivia_qa": ("TriviaQA", "Apache-2.0"),
-    "openbook_qa": ("OpenBookQA", "Apache-2.0"),
 }
 SOURCE_LICENCE = {
     "self-instruct-human": "Apache-2.0",

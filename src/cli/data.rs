@@ -69,12 +69,20 @@ struct BuildArgs {
     /// Build without the `other` folder's prompts (and without guarding its dev files).
     #[arg(long)]
     no_other: bool,
+    /// Folder of the hand-written confusion slices (train.jsonl is read, dev.jsonl guarded)
+    /// [default: OUT/confusions, which must exist].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_confusions")]
+    confusions: Option<PathBuf>,
+    /// Build without the confusion slices (and without guarding their dev file).
+    #[arg(long)]
+    no_confusions: bool,
     /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
     /// not be used in a commercially distributed model; its sources end in `-nc`.
     #[arg(long)]
     include_nc: bool,
-    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl
-    /// and the gateway_dev_*.jsonl files of the `other` folder; each must exist].
+    /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl,
+    /// OUT/lockbox_dev.jsonl, the gateway_dev_*.jsonl files of the `other` folder and the
+    /// confusions dev.jsonl; each must exist].
     #[arg(long, value_name = "FILE", conflicts_with = "no_guard")]
     guard: Vec<PathBuf>,
     /// Guard no evaluation file (the build may then contain dev-set texts).
@@ -191,18 +199,22 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
         (Some(dir), false) => Some(dir),
         (None, false) => Some(default_dir("--raw-extra", "--no-raw-extra", "raw-extra")?),
     };
+    let confusions_dir = match (a.confusions, a.no_confusions) {
+        (_, true) => None,
+        (Some(dir), false) => Some(dir),
+        (None, false) => Some(default_dir("--confusions", "--no-confusions", "confusions")?),
+    };
     let guard_files = if a.no_guard {
         Vec::new()
     } else if a.guard.is_empty() {
-        let mut files = vec![a.out.join("gateway_dev.jsonl")];
-        if let Some(dir) = &other_dir {
-            files = data::default_guard_files(&a.out, dir);
-        }
+        let files =
+            data::default_guard_files(&a.out, other_dir.as_deref(), confusions_dir.as_deref());
         if let Some(missing) = files.iter().find(|f| !f.is_file()) {
             bail!(
                 "{}: no such file, so its texts could not be kept out of training: pass \
                  --guard FILE for each evaluation file (the bundled ones are \
-                 data/gateway_dev.jsonl and data/other/gateway_dev_*.jsonl) or --no-guard",
+                 data/gateway_dev.jsonl, data/lockbox_dev.jsonl, data/other/gateway_dev_*.jsonl \
+                 and data/confusions/dev.jsonl) or --no-guard",
                 missing.display()
             );
         }
@@ -221,6 +233,7 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
     let opts = BuildOptions {
         guard_files,
         other_dir,
+        confusions_dir,
         raw_extra_dir,
         raw_dir: a.raw,
         nc_dir,

@@ -119,17 +119,24 @@ fn a_three_label_model_loads_and_predicts_other_zero() {
     ];
     let engine = BatchEngine::new(&old, &candle_core::Device::Cpu).unwrap();
     let batch = engine.predict(&prompts).unwrap();
+    let mut renormalised = 0;
     for (text, b) in prompts.iter().zip(&batch) {
         let (p3, p4) = (old.predict(text), new.predict(text));
         assert_eq!(p3[Label::Other.index()], 0.0, "{text:?}");
         assert_eq!(b[Label::Other.index()], 0.0, "{text:?} (candle)");
         let rest = 1.0 - p4[Label::Other.index()];
         for k in 0..3 {
-            assert!((p3[k] - p4[k] / rest).abs() < 1e-4, "{text:?}: {p3:?} vs {p4:?}");
+            // Where the four-label model is sure of `other`, dividing by the tiny rest
+            // amplifies f32 rounding: compare only where the rest carries real mass.
+            if rest > 0.05 {
+                assert!((p3[k] - p4[k] / rest).abs() < 1e-4, "{text:?}: {p3:?} vs {p4:?}");
+            }
             assert!((b[k] - p3[k]).abs() < 1e-5, "{text:?}: candle {b:?} vs {p3:?}");
         }
+        renormalised += usize::from(rest > 0.05);
         assert_ne!(Label::argmax(&p3), Label::Other);
     }
+    assert!(renormalised >= 2, "only {renormalised} prompts compared");
 }
 
 #[test]

@@ -43,8 +43,13 @@ fn rebuild_reproduces_committed_data_byte_for_byte() {
         raw_extra_dir: Some(root.join("data/raw-extra")),
         nc_dir: None,
         other_dir: Some(root.join("data/other")),
+        confusions_dir: Some(root.join("data/confusions")),
         synth: true,
-        guard_files: data::default_guard_files(&root.join("data"), &root.join("data/other")),
+        guard_files: data::default_guard_files(
+            &root.join("data"),
+            Some(&root.join("data/other")),
+            Some(&root.join("data/confusions")),
+        ),
     };
     let dataset = data::build(&opts).unwrap();
     for split in Split::ALL {

@@ -90,7 +90,26 @@ fn the_route_output_shown_is_real() {
         .into_iter()
         .find_map(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
         .expect("a json block with the route output");
-    for key in ["label", "model", "provider", "fallbacks", "reason"] {
-        assert_eq!(shown[key], got[key], "README shows a stale `{key}`");
+    let (shown, got) = (shown.as_object().unwrap(), got.as_object().unwrap());
+    assert_eq!(
+        shown.keys().collect::<Vec<_>>(),
+        got.keys().collect::<Vec<_>>(),
+        "README shows stale fields"
+    );
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-4
+    };
+    for (key, value) in got {
+        match key.as_str() {
+            "confidence" => assert!(close(&shown[key], value), "README shows a stale `{key}`"),
+            "probs" => {
+                let (s, g) = (shown[key].as_object().unwrap(), value.as_object().unwrap());
+                assert_eq!(s.keys().collect::<Vec<_>>(), g.keys().collect::<Vec<_>>());
+                for (label, p) in g {
+                    assert!(close(&s[label], p), "README shows a stale probs.{label}");
+                }
+            }
+            _ => assert_eq!(&shown[key], value, "README shows a stale `{key}`"),
+        }
     }
 }

@@ -35,6 +35,9 @@ pub struct BuildOptions {
     /// Folder of the `other` data written for this project (`data/other`, see
     /// [`sources::other`]); `None` leaves it out; named but missing is an error.
     pub other_dir: Option<PathBuf>,
+    /// Folder of the hand-written confusion slices (`data/confusions`: `train.jsonl` is read,
+    /// `dev.jsonl` is guarded); `None` leaves them out; named but missing is an error.
+    pub confusions_dir: Option<PathBuf>,
     /// Include the template-generated prompts of [`crate::data::synth`].
     pub synth: bool,
     /// Labelled files that must stay unseen (`data/gateway_dev.jsonl`): prompts that are
@@ -43,11 +46,21 @@ pub struct BuildOptions {
     pub guard_files: Vec<PathBuf>,
 }
 
-/// The evaluation files a build of `out` guards by default: `out/gateway_dev.jsonl` and the
-/// gateway dev files of the `other` folder ([`sources::other::DEV_FILES`]).
-pub fn default_guard_files(out: &Path, other_dir: &Path) -> Vec<PathBuf> {
-    let mut files = vec![out.join("gateway_dev.jsonl")];
-    files.extend(sources::other::DEV_FILES.iter().map(|f| other_dir.join(f)));
+/// The evaluation files a build of `out` guards by default: `out/gateway_dev.jsonl`,
+/// `out/lockbox_dev.jsonl`, the gateway dev files of the `other` folder
+/// ([`sources::other::DEV_FILES`]) and the confusions dev file, where those folders are read.
+pub fn default_guard_files(
+    out: &Path,
+    other_dir: Option<&Path>,
+    confusions_dir: Option<&Path>,
+) -> Vec<PathBuf> {
+    let mut files = vec![out.join("gateway_dev.jsonl"), out.join("lockbox_dev.jsonl")];
+    if let Some(dir) = other_dir {
+        files.extend(sources::other::DEV_FILES.iter().map(|f| dir.join(f)));
+    }
+    if let Some(dir) = confusions_dir {
+        files.extend(sources::other::CONFUSIONS_DEV_FILES.iter().map(|f| dir.join(f)));
+    }
     files
 }
 
@@ -241,7 +254,11 @@ struct Item {
 
 /// Runs the whole pipeline in memory.
 pub fn build(opts: &BuildOptions) -> Result<Dataset> {
-    for (name, dir) in [("raw-extra", &opts.raw_extra_dir), ("other", &opts.other_dir)] {
+    for (name, dir) in [
+        ("raw-extra", &opts.raw_extra_dir),
+        ("other", &opts.other_dir),
+        ("confusions", &opts.confusions_dir),
+    ] {
         if let Some(dir) = dir.as_ref().filter(|d| !d.is_dir()) {
             return Err(Error::Source {
                 source_name: name.into(),
@@ -310,7 +327,12 @@ pub fn build(opts: &BuildOptions) -> Result<Dataset> {
         prompts.extend(extra.prompts);
     }
     if let Some(dir) = &opts.other_dir {
-        add_other(&mut stats, &mut prompts, dir, &opts.raw_dir)?;
+        let other = sources::read_other(dir)?;
+        add_other(&mut stats, &mut prompts, other, "other", &opts.raw_dir);
+    }
+    if let Some(dir) = &opts.confusions_dir {
+        let confusions = sources::other::read_labelled(dir, &sources::other::CONFUSIONS_TRAIN_FILES)?;
+        add_other(&mut stats, &mut prompts, confusions, "confusions", &opts.raw_dir);
     }
     if opts.synth {
         add_generated(&mut stats, &mut prompts);
@@ -370,15 +392,15 @@ fn process(
 fn add_other(
     stats: &mut BuildStats,
     prompts: &mut Vec<RawPrompt>,
-    dir: &Path,
+    other: sources::other::OtherData,
+    folder: &str,
     raw_dir: &Path,
-) -> Result<()> {
-    let other = sources::read_other(dir)?;
+) {
     for (name, o) in &other.sources {
         let s = stats.sources.entry(name.clone()).or_default();
         s.read += o.rows;
         s.prompts += o.rows;
-        let file = format!("`other/{}`", o.file);
+        let file = format!("`{folder}/{}`", o.file);
         if !s.origin.is_empty() {
             let _ = write!(
                 s.cut,
@@ -412,7 +434,6 @@ fn add_other(
         }
     }
     prompts.extend(other.prompts);
-    Ok(())
 }
 
 /// Adds the template-generated prompts (their own `synth_*` sources).
@@ -848,6 +869,7 @@ mod tests {
             raw_extra_dir: None,
             nc_dir: None,
             other_dir: None,
+            confusions_dir: None,
             synth: false,
             guard_files: Vec::new(),
         };
@@ -866,6 +888,7 @@ mod tests {
             raw_extra_dir: None,
             nc_dir: None,
             other_dir: None,
+            confusions_dir: None,
             synth: false,
             guard_files: Vec::new(),
         };

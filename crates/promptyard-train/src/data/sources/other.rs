@@ -47,14 +47,27 @@ pub struct OtherData {
     pub sources: BTreeMap<String, OtherSource>,
 }
 
+/// Training file of `data/confusions/` (hand-written prompts for the confusions seen on real
+/// traffic, any label; see its README).
+pub const CONFUSIONS_TRAIN_FILES: [&str; 1] = ["train.jsonl"];
+
+/// Evaluation file of `data/confusions/`; never trained on.
+pub const CONFUSIONS_DEV_FILES: [&str; 1] = ["dev.jsonl"];
+
 /// Reads [`TRAIN_FILES`] from `dir`. A missing `dir` yields nothing; a missing file or a bad
 /// row is an error naming file, line and field.
 pub fn read_other(dir: &Path) -> Result<OtherData> {
+    read_labelled(dir, &TRAIN_FILES)
+}
+
+/// Reads hand-written labelled `files` (record format, any label) from `dir`, as
+/// [`read_other`] does.
+pub fn read_labelled(dir: &Path, files: &[&str]) -> Result<OtherData> {
     let mut data = OtherData::default();
     if !dir.is_dir() {
         return Ok(data);
     }
-    for file in TRAIN_FILES {
+    for &file in files {
         let path = dir.join(file);
         for (line, v) in read_json_lines("other", &path)? {
             let bad = |field: &str, msg: String| Error::Record {
