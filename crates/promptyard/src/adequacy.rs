@@ -197,6 +197,15 @@ impl Adequacy {
     /// Reads an adequacy file.
     pub fn load(path: impl AsRef<Path>) -> Result<Adequacy> {
         let path = path.as_ref();
+        // A catalog names this file: a device or FIFO there (`/dev/zero`) must not hang or
+        // exhaust memory in the caller's reload.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(Error::Model {
+                path: path.to_path_buf(),
+                msg: "not a regular file".into(),
+            });
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Adequacy::from_bytes(&bytes, path)
     }
@@ -211,6 +220,13 @@ impl Adequacy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_without_reading_it() {
+        let err = Adequacy::load("/dev/zero").unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
 
     fn small() -> Adequacy {
         let cfg = FeaturizerConfig {
