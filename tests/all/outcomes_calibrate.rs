@@ -116,8 +116,9 @@ fn calibrate_then_label_then_economics_end_to_end() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("measured 2026-01-02 (pilot/big)"), "{text}");
 
-    // Label a log with it: a code prompt goes to `small` (same lower bound as `big` on code,
-    // cheaper), a reasoning prompt to `big` (small's reasoning bound 0 < 0.95 × 0.689).
+    // Label a log with it. The catalog carries a per-prompt model, so `label` decides per
+    // prompt exactly as `route` does; a reasoning prompt goes to `big` (small scored 0 on every
+    // reasoning prompt; per label too, its bound 0 < 0.95 × 0.689).
     let log = dir.path().join("log.jsonl");
     std::fs::write(
         &log,
@@ -142,9 +143,14 @@ fn calibrate_then_label_then_economics_end_to_end() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let model = |v: &serde_json::Value| v.to_string();
-    assert!(model(&lines[0]).contains("\"small\""), "{}", lines[0]);
-    assert!(model(&lines[1]).contains("\"big\""), "{}", lines[1]);
+    for line in &lines {
+        let r = promptyard(&["route", "--catalog", out.to_str().unwrap(), line["text"].as_str().unwrap()]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let routed: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        assert_eq!(routed["model"], line["model"], "{line}");
+        assert!(routed["reason"].as_str().unwrap().ends_with("(per-prompt adequacy)"));
+    }
+    assert_eq!(lines[1]["model"], "big", "{}", lines[1]);
 
     // Measured economics. The split (seed 0) fits on code-2, code-3, reason-4, reason-5 and
     // evaluates the other 4 code and 4 reasoning prompts. Best single model (big): quality 1,
