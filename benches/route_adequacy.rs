@@ -1,9 +1,11 @@
 //! Routing with a per-prompt adequacy model vs the per-label path: `Router::route` on the
 //! bundled catalog, and on the same catalog carrying an adequacy model over all its models
 //! (4,096 buckets, the `calibrate` default; weights are fixed pseudo-random numbers, since
-//! the cost does not depend on their values). The bar: within 2x of `route`.
+//! the cost does not depend on their values). The adequacy model shares the classifier's
+//! featurizer settings, so the router featurizes each prompt once and hands the classifier's
+//! bucket ids to it (`Classifier::predict_then`). The bar: within 2x of `route`.
 //!
-//! `cargo bench --bench route_adequacy`
+//! `cargo bench --bench route_adequacy` (figures in `benchmarks/ECONOMICS.md`)
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! The cost report's SVG chart (plotters): drawing is the binary's job, the numbers are
+//! The cost report's SVG charts (plotters): drawing is the binary's job, the numbers are
 //! `promptyard_batch::report`'s.
 //!
 //! Layout: the report's two headlines and the legend on top (the legend takes no room from
@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use promptyard_batch::report::Report;
+use promptyard_catalog::economics::{FrontierPoint, Measured};
 
 /// Draws cost and quality by label, routed vs baseline, as an SVG file.
 pub fn write_chart(report: &Report, path: &Path) -> anyhow::Result<()> {
@@ -20,6 +21,91 @@ pub fn write_chart(report: &Report, path: &Path) -> anyhow::Result<()> {
     svg::draw(report, path)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("chart {}", path.display()))
+}
+
+/// Measured quality against measured cost: both policies swept over `quality_target` (lines),
+/// the fixed strategies as labelled crosses; used by `economics` and `report --outcomes`.
+pub fn write_frontier(
+    title: &str,
+    rows: &[Measured],
+    frontier: &[FrontierPoint],
+    path: &Path,
+) -> anyhow::Result<()> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => {}
+        _ => bail!("{}: only .svg charts are supported", path.display()),
+    }
+    draw_frontier(title, rows, frontier, path)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("chart {}", path.display()))
+}
+
+fn draw_frontier(
+    title: &str,
+    rows: &[Measured],
+    frontier: &[FrontierPoint],
+    path: &Path,
+) -> Result<(), String> {
+    use plotters::prelude::*;
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let k = 1000.0;
+    let xs = frontier.iter().map(|p| p.cost_usd).chain(rows.iter().map(|m| m.cost_usd));
+    let ys = frontier.iter().map(|p| p.quality).chain(rows.iter().map(|m| m.quality));
+    let xmax = xs.fold(0.0, f64::max) * k * 1.1 + 1e-9;
+    let (ymin, ymax) = ys.fold((1.0f64, 0.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..xmax, (ymin - 0.05).max(0.0)..(ymax + 0.03).min(1.0))
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .x_desc("measured cost, USD per 1,000 prompts")
+        .y_desc("measured quality (mean score)")
+        .draw()
+        .map_err(|x| e(&x))?;
+    for (policy, color) in [("per-label", RGBColor(0x9e, 0x9e, 0x9e)), ("per-prompt", RGBColor(0x1f, 0x77, 0xb4))] {
+        let mut pts: Vec<(f64, f64)> = frontier
+            .iter()
+            .filter(|p| p.policy == policy)
+            .map(|p| (p.cost_usd * k, p.quality))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+            .map_err(|x| e(&x))?
+            .label(format!("{policy} policy, quality_target swept"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
+            .map_err(|x| e(&x))?;
+    }
+    for m in rows {
+        let short: String = m.strategy.split(" (").next().unwrap_or("").to_string();
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((m.cost_usd * k, m.quality))
+                    + Cross::new((0, 0), 5, RED.stroke_width(2))
+                    + Text::new(short, (6, -12), ("sans-serif", 12)),
+            ))
+            .map_err(|x| e(&x))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))?;
+    Ok(())
 }
 
 mod svg {

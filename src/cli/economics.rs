@@ -2,12 +2,12 @@
 //! *measured* quality and cost of each strategy per source, with a frontier chart.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use promptyard_catalog::calibrate::{label_prompts, AdequacyOptions, CalibrateOptions};
-use promptyard_catalog::economics::{evaluate_source, EconomicsOptions, SourceReport};
+use promptyard_catalog::economics::{evaluate_source, EconomicsOptions};
 use promptyard_catalog::Date;
 
 use super::calibrate::OutcomeArgs;
@@ -106,77 +106,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(dir.join("frontier.csv"), &csv)?;
         for r in &reports {
             let path = dir.join(format!("frontier-{}.svg", r.source));
-            draw_frontier(r, &path).map_err(anyhow::Error::msg).with_context(|| format!("chart {}", path.display()))?;
+            let title = format!("{}: measured quality vs measured cost ({})", r.source, r.cost_basis);
+            crate::chart::write_frontier(&title, &r.rows, &r.frontier, &path)?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Measured quality against measured cost: both policies swept over quality_target, and the
-/// fixed strategies as labelled points.
-fn draw_frontier(r: &SourceReport, path: &Path) -> Result<(), String> {
-    use plotters::prelude::*;
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let k = 1000.0;
-    let xs = r.frontier.iter().map(|p| p.cost_usd).chain(r.rows.iter().map(|m| m.cost_usd));
-    let ys = r.frontier.iter().map(|p| p.quality).chain(r.rows.iter().map(|m| m.quality));
-    let xmax = xs.fold(0.0, f64::max) * k * 1.1 + 1e-9;
-    let (ymin, ymax) = ys.fold((1.0f64, 0.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("{}: measured quality vs measured cost ({})", r.source, r.cost_basis),
-            ("sans-serif", 18),
-        )
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(0.0..xmax, (ymin - 0.05).max(0.0)..(ymax + 0.03).min(1.0))
-        .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .x_desc("measured cost, USD per 1,000 prompts")
-        .y_desc("measured quality (mean score)")
-        .draw()
-        .map_err(|x| e(&x))?;
-    for (policy, color) in [("per-label", RGBColor(0x9e, 0x9e, 0x9e)), ("per-prompt", RGBColor(0x1f, 0x77, 0xb4))] {
-        let mut pts: Vec<(f64, f64)> = r
-            .frontier
-            .iter()
-            .filter(|p| p.policy == policy)
-            .map(|p| (p.cost_usd * k, p.quality))
-            .collect();
-        if pts.is_empty() {
-            continue;
-        }
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-        chart
-            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-            .map_err(|x| e(&x))?
-            .label(format!("{policy} policy, quality_target swept"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
-        chart
-            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
-            .map_err(|x| e(&x))?;
-    }
-    for m in &r.rows {
-        let short: String = m.strategy.split(" (").next().unwrap_or("").to_string();
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((m.cost_usd * k, m.quality))
-                    + Cross::new((0, 0), 5, RED.stroke_width(2))
-                    + Text::new(short, (6, -12), ("sans-serif", 12)),
-            ))
-            .map_err(|x| e(&x))?;
-    }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))?;
-    Ok(())
 }

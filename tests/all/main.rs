@@ -1,5 +1,6 @@
 //! The integration tests, in one binary (one link instead of twenty: faster and smaller).
 
+mod adequacy_shared_features;
 mod batch_api;
 mod batch_device;
 mod batch_faults;

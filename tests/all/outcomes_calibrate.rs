@@ -116,8 +116,9 @@ fn calibrate_then_label_then_economics_end_to_end() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("measured 2026-01-02 (pilot/big)"), "{text}");
 
-    // Label a log with it: a code prompt goes to `small` (same lower bound as `big` on code,
-    // cheaper), a reasoning prompt to `big` (small's reasoning bound 0 < 0.95 × 0.689).
+    // Label a log with it. The catalog carries a per-prompt model, so `label` decides per
+    // prompt exactly as `route` does; a reasoning prompt goes to `big` (small scored 0 on every
+    // reasoning prompt; per label too, its bound 0 < 0.95 × 0.689).
     let log = dir.path().join("log.jsonl");
     std::fs::write(
         &log,
@@ -142,9 +143,14 @@ fn calibrate_then_label_then_economics_end_to_end() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let model = |v: &serde_json::Value| v.to_string();
-    assert!(model(&lines[0]).contains("\"small\""), "{}", lines[0]);
-    assert!(model(&lines[1]).contains("\"big\""), "{}", lines[1]);
+    for line in &lines {
+        let r = promptyard(&["route", "--catalog", out.to_str().unwrap(), line["text"].as_str().unwrap()]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let routed: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        assert_eq!(routed["model"], line["model"], "{line}");
+        assert!(routed["reason"].as_str().unwrap().ends_with("(per-prompt adequacy)"));
+    }
+    assert_eq!(lines[1]["model"], "big", "{}", lines[1]);
 
     // Measured economics. The split (seed 0) fits on code-2, code-3, reason-4, reason-5 and
     // evaluates the other 4 code and 4 reasoning prompts. Best single model (big): quality 1,
@@ -198,4 +204,150 @@ fn shared_outcomes_economics_on_routerbench() {
         line.split('|').nth(2).unwrap().trim().parse().unwrap()
     };
     assert!(quality("per-prompt policy") > quality("random mix"), "{md}");
+}
+
+#[test]
+fn calibrate_then_label_then_report_outcomes_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture();
+    let cat = dir.path().join("pilot.toml");
+    let r = promptyard(&[
+        "calibrate", "--outcomes", fx.to_str().unwrap(), "--labels", "given",
+        "--date", "2026-01-02", "--out", cat.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    // The fixture's prompts plus one prompt the outcomes do not know.
+    let log = dir.path().join("log.jsonl");
+    let mut text = std::fs::read_to_string(fx.join("prompts.jsonl")).unwrap();
+    text.push_str("{\"prompt_id\": \"pilot:new-0\", \"text\": \"Sort a list of names in Go.\"}\n");
+    std::fs::write(&log, text).unwrap();
+    let labelled = dir.path().join("labelled.jsonl");
+    let r = promptyard(&[
+        "label", "-i", log.to_str().unwrap(), "-o", labelled.to_str().unwrap(),
+        "--catalog", cat.to_str().unwrap(), "-q",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let chart = dir.path().join("frontier.svg");
+    let r = promptyard(&[
+        "report", "-i", labelled.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
+        "--outcomes", fx.to_str().unwrap(), "--chart", chart.to_str().unwrap(), "--json",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(std::fs::read_to_string(&chart).unwrap().contains("<svg"));
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    // Join: 14 records; 13 match a prompt_id, pilot:new-0 does not. Calibration kept `big`
+    // and `small` (`nocost` was refused); pilot:trivia-0 has an outcome for `big` only, so
+    // it is left out and 12 prompts are scored (6 code, 6 reasoning).
+    assert_eq!(v["quality_kind"], "measured");
+    assert_eq!((v["records"].as_u64(), v["matched"].as_u64()), (Some(14), Some(13)));
+    assert_eq!((v["unmatched"].as_u64(), v["incomplete"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(v["evaluated"].as_u64(), Some(12));
+    assert_eq!(v["unmatched_examples"][0], "pilot:new-0");
+    assert_eq!(v["cost_basis"], "measured");
+    let row = |prefix: &str| -> serde_json::Value {
+        v["strategies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["strategy"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} row in {v}"))
+            .clone()
+    };
+    let f = |s: &serde_json::Value, k: &str| s[k].as_f64().unwrap();
+    // By hand, from outcomes.csv (all costs measured):
+    //   big   scores 1 on all 12; cost 6 × 0.013 + 6 × 0.023 = 0.078 + 0.138 = $0.216.
+    //   small scores 1 on code, 0 on reasoning: quality 6/12 = 0.5;
+    //         cost 6 × 0.0012 + 6 × 0.0022 = 0.0072 + 0.0132 = $0.0204.
+    //   Best single model = big (quality 1), cheapest = small.
+    //   Oracle (cheapest model with the top score): code → small, reasoning → big:
+    //         quality 1, cost 0.0072 + 0.138 = $0.1452; saved 0.216 − 0.1452 = $0.0708,
+    //         0.0708 / 0.216 = 32.777…%.
+    let best = row("always the best single model (big)");
+    assert!(close(f(&best, "measured_quality"), 1.0) && close(f(&best, "measured_cost_usd"), 0.216));
+    assert!(close(f(&best, "savings_usd"), 0.0) && close(f(&best, "savings_pct"), 0.0));
+    let cheap = row("always the cheapest (small)");
+    assert!(close(f(&cheap, "measured_quality"), 0.5) && close(f(&cheap, "measured_cost_usd"), 0.0204));
+    assert!(close(f(&cheap, "savings_usd"), 0.1956) && close(f(&cheap, "quality_vs_best_pct"), 50.0));
+    let oracle = row("per-prompt oracle");
+    assert!(close(f(&oracle, "measured_quality"), 1.0) && close(f(&oracle, "measured_cost_usd"), 0.1452));
+    assert!(close(f(&oracle, "savings_usd"), 0.0708));
+    assert!((f(&oracle, "savings_pct") - 100.0 * 0.0708 / 0.216).abs() < 1e-5);
+    // The log was labelled with this catalog, which carries an adequacy model: its own
+    // choices are the per-prompt policy's at the catalog's target.
+    let logged = row("as labelled");
+    let per_prompt = row("per-prompt policy (target 0.95)");
+    assert_eq!(logged["measured_cost_usd"], per_prompt["measured_cost_usd"]);
+    assert_eq!(logged["measured_quality"], per_prompt["measured_quality"]);
+    row("per-label policy (target 0.95)");
+    // Random mix of big and small at the per-prompt policy's cost C: share of big
+    // f = (C − 0.0204) / (0.216 − 0.0204), quality f · 1 + (1 − f) · 0.5.
+    let c = f(&per_prompt, "measured_cost_usd");
+    let share = ((c - 0.0204) / (0.216 - 0.0204)).clamp(0.0, 1.0);
+    let mix = row("random mix");
+    assert!(close(f(&mix, "measured_quality"), share + (1.0 - share) * 0.5), "{mix}");
+    assert!(close(f(&mix, "measured_cost_usd"), share * 0.216 + (1.0 - share) * 0.0204), "{mix}");
+    let frontier = v["frontier"].as_array().unwrap();
+    assert!(frontier.iter().any(|p| p["policy"] == "per-prompt"));
+    assert!(frontier.iter().any(|p| p["policy"] == "per-label"));
+
+    // The table says "measured" on every figure.
+    let r = promptyard(&[
+        "report", "-i", labelled.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
+        "--outcomes", fx.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(out.contains("13 matched an outcome prompt_id, 1 did not (e.g. pilot:new-0)"), "{out}");
+    assert!(out.contains("| always the best single model (big) | 1.000 | 100.0% | $0.2160 | $0.0000 (0.0%) |"), "{out}");
+    assert!(out.contains("| per-prompt oracle (cheapest correct) | 1.000 | 100.0% | $0.1452 | $0.0708 (32.8%) |"), "{out}");
+    assert!(out.contains("| strategy | measured quality | vs best | measured cost | measured saved vs best |"), "{out}");
+}
+
+#[test]
+fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/catalog.toml");
+    let report = |log: &str| {
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, log).unwrap();
+        let r = promptyard(&[
+            "report", "-i", path.to_str().unwrap(), "--catalog", catalog.to_str().unwrap(),
+            "--outcomes", fx.to_str().unwrap(),
+        ]);
+        assert!(!r.status.success());
+        String::from_utf8_lossy(&r.stderr).to_string()
+    };
+    // The bundled catalog has none of the fixture's models.
+    let err = report("{\"prompt_id\": \"pilot:code-0\", \"model\": \"x\"}\n");
+    assert!(err.contains("no eligible model of catalog"), "{err}");
+    // With a catalog that knows them: a record without its prompt id.
+    let dir2 = tempfile::tempdir().unwrap();
+    let cat = dir2.path().join("pilot.toml");
+    let r = promptyard(&[
+        "calibrate", "--outcomes", fx.to_str().unwrap(), "--labels", "given", "--no-per-prompt",
+        "--out", cat.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let report = |log: &str| {
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, log).unwrap();
+        let r = promptyard(&[
+            "report", "-i", path.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
+            "--outcomes", fx.to_str().unwrap(),
+        ]);
+        assert!(!r.status.success());
+        String::from_utf8_lossy(&r.stderr).to_string()
+    };
+    let rec = |id: &str, model: &str| {
+        format!("{{\"prompt_id\": \"{id}\", \"label\": \"reasoning\", \"probs\": {{\"planning\": 0, \"reasoning\": 1, \"code_completion\": 0, \"other\": 0}}, \"model\": \"{model}\"}}\n")
+    };
+    let err = report(&format!("{}{{\"text\": \"no id\"}}\n", rec("pilot:reason-0", "big")));
+    assert!(err.contains("log.jsonl:2: prompt_id: missing"), "{err}");
+    let err = report(&rec("pilot:reason-0", "gpt-9"));
+    assert!(err.contains("log.jsonl:1: model: \"gpt-9\" is not in catalog"), "{err}");
+    let err = report(&format!("{}{}", rec("pilot:reason-0", "big"), rec("pilot:reason-0", "small")));
+    assert!(err.contains("log.jsonl:2: prompt_id: \"pilot:reason-0\" repeats line 1"), "{err}");
+    let err = report(&rec("elsewhere:1", "big"));
+    assert!(err.contains("none of the 1 labelled record(s) matched a prompt_id"), "{err}");
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use promptyard::catalog::Catalog;
 use promptyard::classifier::Classifier;
 use promptyard::label::{Label, Probs};
-use promptyard::policy::{estimate_input_tokens, Policy};
+use promptyard::policy::Policy;
 use promptyard::router::Router;
 
 use crate::error::{Error, Result};
@@ -92,9 +92,17 @@ where
     }
 }
 
-/// The policy's choice for `probs` as the fields of an output record; no allocation.
+/// The policy's choice for `probs` (per prompt when the catalog carries an adequacy model)
+/// as the fields of an output record; no allocation.
 fn decide<'p>(policy: &'p Policy, probs: Probs, text: &str) -> Result<Labelled<'p>> {
-    let choice = policy.choose(&probs, estimate_input_tokens(text))?;
+    labelled(policy, probs, policy.choose_for(&probs, text)?)
+}
+
+fn labelled<'p>(
+    policy: &'p Policy,
+    probs: Probs,
+    choice: promptyard::policy::Choice,
+) -> Result<Labelled<'p>> {
     let pick = choice.pick();
     Ok(Labelled {
         label: choice.label,
@@ -113,14 +121,19 @@ fn decide<'p>(policy: &'p Policy, probs: Probs, text: &str) -> Result<Labelled<'
 pub struct RouterLabeler {
     classifier: Arc<Classifier>,
     policy: Policy,
+    /// The adequacy model reads the classifier's bucket ids: featurize once, as the router.
+    shared_features: bool,
 }
 
 impl RouterLabeler {
     /// Snapshots `router`'s classifier and catalog.
     pub fn new(router: &Router) -> Self {
+        let classifier = router.classifier();
+        let policy = Policy::new(router.catalog());
         RouterLabeler {
-            classifier: router.classifier(),
-            policy: Policy::new(router.catalog()),
+            shared_features: policy.reads_features_of(classifier.featurizer().config()),
+            classifier,
+            policy,
         }
     }
 
@@ -132,7 +145,13 @@ impl RouterLabeler {
 
 impl Labeler for RouterLabeler {
     fn label<'a>(&'a self, text: &str) -> Result<Labelled<'a>> {
-        decide(&self.policy, self.classifier.predict(text), text)
+        if !self.shared_features {
+            return decide(&self.policy, self.classifier.predict(text), text);
+        }
+        self.classifier.predict_then(text, |probs, ids| {
+            let choice = self.policy.choose_for_features(&probs, text, ids)?;
+            labelled(&self.policy, probs, choice)
+        })
     }
 
     fn identity(&self) -> Vec<(&'static str, String)> {

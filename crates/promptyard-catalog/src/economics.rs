@@ -19,11 +19,14 @@
 //! Both policies are also swept over `quality_target` (the frontier).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use promptyard::adequacy::Adequacy;
-use promptyard::catalog::Catalog;
+use serde::Serialize;
+
+use promptyard::catalog::{Catalog, ModelSpec};
 use promptyard::policy::{estimate_input_tokens, Policy};
-use promptyard::{Classifier, Label};
+use promptyard::{Classifier, Label, Probs};
 
 use crate::calibrate::{
     calibrate, train_adequacy, AdequacyOptions, CalibrateOptions, Labelling,
@@ -72,8 +75,14 @@ pub struct Measured {
     pub cost_usd: f64,
 }
 
+impl Measured {
+    fn new(strategy: String, quality: f64, cost_usd: f64) -> Measured {
+        Measured { strategy, quality, cost_usd }
+    }
+}
+
 /// One point of the frontier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FrontierPoint {
     /// `per-label` or `per-prompt`.
     pub policy: &'static str,
@@ -119,6 +128,148 @@ impl SourceReport {
     }
 }
 
+/// The prompts a strategy comparison is scored on: per prompt its text, label probabilities
+/// and the measured `(score, cost_usd)` of every catalog model (indexed like
+/// [`Catalog::models`]; every eligible model answered every prompt kept here).
+struct Scored<'a> {
+    /// The catalog routed with (with its adequacy model, if any).
+    catalog: &'a Catalog,
+    /// Eligible catalog models: the candidates of every strategy.
+    columns: Vec<usize>,
+    prompts: Vec<ScoredPrompt<'a>>,
+}
+
+struct ScoredPrompt<'a> {
+    text: &'a str,
+    probs: Probs,
+    /// `(score, cost_usd)` per catalog model; `(0, 0)` outside `columns`.
+    cells: Vec<(f64, f64)>,
+}
+
+impl Scored<'_> {
+    /// Mean measured score and cost per prompt when prompt `i` goes to model `pick(i)`.
+    fn mean(&self, pick: &dyn Fn(usize) -> usize) -> (f64, f64) {
+        let (mut q, mut c) = (0.0, 0.0);
+        for (i, p) in self.prompts.iter().enumerate() {
+            let (s, k) = p.cells[pick(i)];
+            q += s;
+            c += k;
+        }
+        let n = self.prompts.len().max(1) as f64;
+        (q / n, c / n)
+    }
+
+    /// Each prompt's pick by the per-label (`per_prompt` false) or per-prompt policy at
+    /// `target`; `fallback` where the policy errs.
+    fn picks(&self, target: Option<f64>, per_prompt: bool, fallback: usize) -> Result<Vec<usize>> {
+        let catalog = match target {
+            Some(t) => self.catalog.clone().with_quality_target(t)?,
+            None => self.catalog.clone(),
+        };
+        let catalog = if per_prompt { catalog } else { catalog.without_adequacy() };
+        let policy = Policy::new(Arc::new(catalog));
+        let mut success = Vec::new();
+        Ok(self
+            .prompts
+            .iter()
+            .map(|p| {
+                let tokens = estimate_input_tokens(p.text);
+                let choice = if per_prompt {
+                    policy.success_probs(&p.probs, p.text, &mut success);
+                    policy.choose_per_prompt(&p.probs, tokens, &success)
+                } else {
+                    policy.choose(&p.probs, tokens)
+                };
+                choice.map_or(fallback, |c| c.pick().model)
+            })
+            .collect())
+    }
+
+    /// The cheapest model with the prompt's top score (the cheapest when none scored).
+    fn oracle(&self, i: usize, fallback: usize) -> usize {
+        let cells = &self.prompts[i].cells;
+        let top = self.columns.iter().map(|&c| cells[c].0).fold(0.0, f64::max);
+        self.columns
+            .iter()
+            .copied()
+            .filter(|&c| top <= 0.0 || cells[c].0 >= top)
+            .min_by(|&a, &b| cells[a].1.total_cmp(&cells[b].1))
+            .unwrap_or(fallback)
+    }
+
+    /// The strategy rows (best single model first) and the frontier, `best` and `cheapest`
+    /// being catalog model indices chosen by the caller.
+    fn measure(
+        &self,
+        best: usize,
+        cheapest: usize,
+        target: Option<f64>,
+        sweep: &[f64],
+    ) -> Result<(Vec<Measured>, Vec<FrontierPoint>)> {
+        let models = self.catalog.models();
+        let per_prompt = self.catalog.adequacy().is_some();
+        let at = match target.or(self.catalog.settings().quality_target) {
+            Some(t) => format!("target {t}"),
+            None => "no quality_target".to_string(),
+        };
+        let policy_mean = |t: Option<f64>, pp: bool| -> Result<(f64, f64)> {
+            let picks = self.picks(t, pp, best)?;
+            Ok(self.mean(&|i| picks[i]))
+        };
+        let (qb, cb) = self.mean(&|_| best);
+        let (qc, cc) = self.mean(&|_| cheapest);
+        let mut rows = vec![
+            Measured::new(format!("always the best single model ({})", models[best].id), qb, cb),
+            Measured::new(format!("always the cheapest ({})", models[cheapest].id), qc, cc),
+        ];
+        let (ql, cl) = policy_mean(target, false)?;
+        rows.push(Measured::new(format!("per-label policy ({at})"), ql, cl));
+        let routed = if per_prompt { Some(policy_mean(target, true)?) } else { None };
+        if let Some((qp, cp)) = routed {
+            rows.push(Measured::new(format!("per-prompt policy ({at})"), qp, cp));
+        }
+        // Random mix of best and cheapest at the routed policy's cost: its expected quality.
+        let (_, c_routed) = routed.unwrap_or((ql, cl));
+        let f = if cb > cc { ((c_routed - cc) / (cb - cc)).clamp(0.0, 1.0) } else { 1.0 };
+        rows.push(Measured::new(
+            format!("random mix best/cheapest at equal cost ({:.0}% best)", f * 100.0),
+            f * qb + (1.0 - f) * qc,
+            f * cb + (1.0 - f) * cc,
+        ));
+        let (qo, co) = self.mean(&|i| self.oracle(i, best));
+        rows.push(Measured::new("per-prompt oracle (cheapest correct)".into(), qo, co));
+        let mut frontier = Vec::new();
+        for &t in sweep {
+            let (q, c) = policy_mean(Some(t.max(1e-6)), false)?;
+            frontier.push(FrontierPoint { policy: "per-label", target: t, quality: q, cost_usd: c });
+            if per_prompt {
+                let (q, c) = policy_mean(Some(t.max(1e-6)), true)?;
+                frontier.push(FrontierPoint { policy: "per-prompt", target: t, quality: q, cost_usd: c });
+            }
+        }
+        Ok((rows, frontier))
+    }
+}
+
+/// Cost of outcome row `r` on catalog model `m`: measured `cost_usd`, else list prices ×
+/// chars / 4 (the prompt's token estimate and the label's expected output where a length is
+/// missing).
+fn row_cost(outcomes: &Outcomes, r: usize, m: &ModelSpec, catalog: &Catalog, label: Label) -> f64 {
+    let row = &outcomes.rows[r];
+    if let Some(c) = row.cost_usd {
+        return c;
+    }
+    let input = row.in_chars.map_or_else(
+        || estimate_input_tokens(&outcomes.prompts[row.prompt].text),
+        |c| c.div_ceil(4),
+    );
+    let output = row.out_chars.map_or(
+        catalog.settings().expected_output_tokens(label),
+        |c| c.div_ceil(4),
+    );
+    m.cost_usd(input, output)
+}
+
 /// Evaluates one source of `outcomes` (the other sources' prompts are ignored).
 pub fn evaluate_source(
     outcomes: &Outcomes,
@@ -138,14 +289,11 @@ pub fn evaluate_source(
         .collect();
     let eval: Vec<bool> = (0..n).map(|i| ok[i] && !fit[i]).collect();
     let cal = calibrate(outcomes, labels, &fit, base, map, &opts.calibrate)?;
-    let catalog = |target: f64| -> Result<Catalog> {
-        let o = CalibrateOptions {
-            quality_target: Some(target),
-            ..opts.calibrate.clone()
-        };
-        Ok(Catalog::parse(&cal.to_toml(&o, None), format!("calibrated-{source}.toml"))?)
+    let o = CalibrateOptions {
+        quality_target: Some(opts.quality_target),
+        ..opts.calibrate.clone()
     };
-    let base_cat = catalog(opts.quality_target)?;
+    let mut base_cat = Catalog::parse(&cal.to_toml(&o, None), format!("calibrated-{source}.toml"))?;
     let ids: Vec<String> = base_cat.models().iter().map(|m| m.id.clone()).collect();
     let col: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
     let resolved: Vec<Option<String>> = outcomes
@@ -156,27 +304,10 @@ pub fn evaluate_source(
             col.contains_key(id.as_str()).then_some(id)
         })
         .collect();
-
-    // Cost of a row: measured, else list prices × chars / 4.
     let cost_basis_measured = outcomes
         .rows
         .iter()
         .any(|r| ok[r.prompt] && r.cost_usd.is_some());
-    let row_cost = |r: usize, label: Label| -> f64 {
-        let row = &outcomes.rows[r];
-        if let Some(c) = row.cost_usd {
-            return c;
-        }
-        let m = &base_cat.models()[col[resolved[r].as_deref().unwrap_or_default()]];
-        let input = row
-            .in_chars
-            .map_or_else(|| estimate_input_tokens(&outcomes.prompts[row.prompt].text), |c| c.div_ceil(4));
-        let output = row.out_chars.map_or(
-            base_cat.settings().expected_output_tokens(label),
-            |c| c.div_ceil(4),
-        );
-        m.cost_usd(input, output)
-    };
 
     // Per prompt: catalog column → (score, cost).
     let mut table: HashMap<usize, Vec<Option<(f64, f64)>>> = HashMap::new();
@@ -185,7 +316,7 @@ pub fn evaluate_source(
         let Some(id) = &resolved[r] else { continue };
         let c = col[id.as_str()];
         let Some(probs) = labels.probs[row.prompt] else { continue };
-        let cost = row_cost(r, Label::argmax(&probs));
+        let cost = row_cost(outcomes, r, &base_cat.models()[c], &base_cat, Label::argmax(&probs));
         if fit[row.prompt] {
             fit_sum[c].0 += row.score;
             fit_sum[c].1 += cost;
@@ -197,27 +328,14 @@ pub fn evaluate_source(
     }
     let mut prompts: Vec<usize> = table.keys().copied().collect();
     prompts.sort_unstable();
-    let incomplete = eval.iter().filter(|&&e| e).count()
-        - prompts
-            .iter()
-            .filter(|p| table[p].iter().all(Option::is_some))
-            .count();
-    prompts.retain(|p| table[p].iter().all(Option::is_some));
+    let complete = |p: &usize| table[p].iter().all(Option::is_some);
+    let incomplete = eval.iter().filter(|&&e| e).count() - prompts.iter().filter(|p| complete(p)).count();
+    prompts.retain(complete);
     if prompts.is_empty() {
         return Err(Error::Calibrate(format!(
             "{source}: no evaluation prompt was answered by every calibrated model"
         )));
     }
-    let outcome = |p: usize, c: usize| table[&p][c].unwrap_or_default();
-    let mean = |pick: &dyn Fn(usize) -> usize| -> (f64, f64) {
-        let (mut q, mut c) = (0.0, 0.0);
-        for &p in &prompts {
-            let (s, k) = outcome(p, pick(p));
-            q += s;
-            c += k;
-        }
-        (q / prompts.len() as f64, c / prompts.len() as f64)
-    };
     let fit_score = |c: usize| fit_sum[c].0 / fit_sum[c].2.max(1) as f64;
     let fit_cost = |c: usize| fit_sum[c].1 / fit_sum[c].2.max(1) as f64;
     let best = (0..ids.len())
@@ -227,93 +345,31 @@ pub fn evaluate_source(
         .min_by(|&a, &b| fit_cost(a).total_cmp(&fit_cost(b)).then(a.cmp(&b)))
         .unwrap_or(0);
 
-    let input_tokens = |p: usize| estimate_input_tokens(&outcomes.prompts[p].text);
-    let per_label = |target: f64| -> Result<(f64, f64)> {
-        let policy = Policy::new(std::sync::Arc::new(catalog(target)?));
-        let picks: HashMap<usize, usize> = prompts
+    if let Some(a) = &opts.adequacy {
+        let model_of_row: Vec<Option<&str>> = resolved.iter().map(|r| r.as_deref()).collect();
+        let adequacy = train_adequacy(
+            outcomes,
+            &fit,
+            &model_of_row,
+            &ids,
+            classifier.featurizer().config(),
+            a,
+        )?;
+        base_cat = base_cat.with_adequacy(adequacy);
+    }
+    let scored = Scored {
+        catalog: &base_cat,
+        columns: (0..ids.len()).collect(),
+        prompts: prompts
             .iter()
-            .map(|&p| {
-                let probs = labels.probs[p].unwrap_or_default();
-                let pick = policy
-                    .choose(&probs, input_tokens(p))
-                    .map_or(best, |c| c.pick().model);
-                (p, pick)
+            .map(|&p| ScoredPrompt {
+                text: &outcomes.prompts[p].text,
+                probs: labels.probs[p].unwrap_or_default(),
+                cells: table[&p].iter().map(|c| c.unwrap_or_default()).collect(),
             })
-            .collect();
-        Ok(mean(&|p| picks[&p]))
+            .collect(),
     };
-
-    let adequacy: Option<Adequacy> = match &opts.adequacy {
-        Some(a) => {
-            let model_of_row: Vec<Option<&str>> = resolved.iter().map(|r| r.as_deref()).collect();
-            Some(train_adequacy(
-                outcomes,
-                &fit,
-                &model_of_row,
-                &ids,
-                classifier.featurizer().config(),
-                a,
-            )?)
-        }
-        None => None,
-    };
-    let per_prompt = |target: f64| -> Result<Option<(f64, f64)>> {
-        let Some(a) = &adequacy else { return Ok(None) };
-        let policy = Policy::new(std::sync::Arc::new(catalog(target)?.with_adequacy(a.clone())));
-        let mut success = Vec::new();
-        let mut picks = HashMap::new();
-        for &p in &prompts {
-            let probs = labels.probs[p].unwrap_or_default();
-            policy.success_probs(&probs, &outcomes.prompts[p].text, &mut success);
-            let pick = policy
-                .choose_per_prompt(&probs, input_tokens(p), &success)
-                .map_or(best, |c| c.pick().model);
-            picks.insert(p, pick);
-        }
-        Ok(Some(mean(&|p| picks[&p])))
-    };
-
-    let (qb, cb) = mean(&|_| best);
-    let (qc, cc) = mean(&|_| cheapest);
-    let t = opts.quality_target;
-    let mut rows = vec![
-        Measured { strategy: format!("always the best single model ({})", ids[best]), quality: qb, cost_usd: cb },
-        Measured { strategy: format!("always the cheapest ({})", ids[cheapest]), quality: qc, cost_usd: cc },
-    ];
-    let (ql, cl) = per_label(t)?;
-    rows.push(Measured { strategy: format!("per-label policy (target {t})"), quality: ql, cost_usd: cl });
-    let routed = per_prompt(t)?;
-    if let Some((qp, cp)) = routed {
-        rows.push(Measured { strategy: format!("per-prompt policy (target {t})"), quality: qp, cost_usd: cp });
-    }
-    // Random mix of best and cheapest at the routed policy's cost: its expected quality.
-    let (_, c_routed) = routed.unwrap_or((ql, cl));
-    let f = if cb > cc { ((c_routed - cc) / (cb - cc)).clamp(0.0, 1.0) } else { 1.0 };
-    rows.push(Measured {
-        strategy: format!("random mix best/cheapest at equal cost ({:.0}% best)", f * 100.0),
-        quality: f * qb + (1.0 - f) * qc,
-        cost_usd: f * cb + (1.0 - f) * cc,
-    });
-    let oracle = |p: usize| -> usize {
-        let row = &table[&p];
-        let top = row.iter().flatten().map(|o| o.0).fold(0.0, f64::max);
-        (0..ids.len())
-            .filter(|&c| top <= 0.0 || outcome(p, c).0 >= top)
-            .min_by(|&a, &b| outcome(p, a).1.total_cmp(&outcome(p, b).1))
-            .unwrap_or(best)
-    };
-    let (qo, co) = mean(&oracle);
-    rows.push(Measured { strategy: "per-prompt oracle (cheapest correct)".into(), quality: qo, cost_usd: co });
-
-    let mut frontier = Vec::new();
-    for &target in &opts.sweep {
-        let t = target.max(1e-6);
-        let (q, c) = per_label(t)?;
-        frontier.push(FrontierPoint { policy: "per-label", target, quality: q, cost_usd: c });
-        if let Some((q, c)) = per_prompt(t)? {
-            frontier.push(FrontierPoint { policy: "per-prompt", target, quality: q, cost_usd: c });
-        }
-    }
+    let (rows, frontier) = scored.measure(best, cheapest, Some(opts.quality_target), &opts.sweep)?;
     Ok(SourceReport {
         source: source.to_string(),
         cost_basis: if cost_basis_measured { "measured".into() } else { "list prices × chars / 4".into() },
@@ -377,6 +433,390 @@ impl SourceReport {
         }
         for (id, why) in &self.refused {
             s.push_str(&format!("\nRefused {id}: {why}\n"));
+        }
+        s
+    }
+}
+
+/// Settings of [`evaluate_log`].
+#[derive(Clone, Debug)]
+pub struct LogOptions {
+    /// The log field joined with the outcomes' `prompt_id` (`promptyard label` keeps the
+    /// input's fields, so labelling `prompts.jsonl` keeps `prompt_id`).
+    pub id_field: String,
+    /// The headline `quality_target`; `None`: the catalog's own policy.
+    pub quality_target: Option<f64>,
+    /// Targets swept for the frontier.
+    pub sweep: Vec<f64>,
+}
+
+impl Default for LogOptions {
+    fn default() -> Self {
+        LogOptions {
+            id_field: "prompt_id".into(),
+            quality_target: None,
+            sweep: EconomicsOptions::default().sweep,
+        }
+    }
+}
+
+/// One strategy's measured figures on a labelled log, with its savings against always
+/// sending every prompt to the best single model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StrategyLine {
+    /// Strategy name.
+    pub strategy: String,
+    /// Mean measured score (0 to 1).
+    #[serde(serialize_with = "ser_round12")]
+    pub measured_quality: f64,
+    /// `measured_quality` as a percentage of the best single model's.
+    #[serde(serialize_with = "ser_round6")]
+    pub quality_vs_best_pct: f64,
+    /// Measured cost of all evaluated prompts, USD.
+    #[serde(serialize_with = "ser_usd")]
+    pub measured_cost_usd: f64,
+    /// The best single model's measured cost minus this one's, USD (negative: dearer).
+    #[serde(serialize_with = "ser_usd")]
+    pub savings_usd: f64,
+    /// `savings_usd` as a percentage of the best single model's cost.
+    #[serde(serialize_with = "ser_round6")]
+    pub savings_pct: f64,
+}
+
+/// A labelled log joined with measured outcomes: what its routing, each baseline and each
+/// policy measured on the same prompts ([`evaluate_log`]). Every quality and cost in it is
+/// measured (outcome scores; `cost_usd` where recorded, else list prices × chars / 4, see
+/// `cost_basis`), never taken from the catalog's quality numbers.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogReport {
+    /// Always `measured`.
+    pub quality_kind: &'static str,
+    /// The labelled log.
+    pub input: PathBuf,
+    /// Labelled records read.
+    pub records: usize,
+    /// Error records skipped (those with an `error` field).
+    pub error_records: usize,
+    /// Labelled records whose id matched an outcome prompt.
+    pub matched: usize,
+    /// Labelled records whose id matched no outcome prompt.
+    pub unmatched: usize,
+    /// Up to five unmatched ids, for the message.
+    pub unmatched_examples: Vec<String>,
+    /// Matched records left out: some eligible catalog model (or the logged model) has no
+    /// outcome for the prompt, so the strategies could not be scored on the same prompts.
+    pub incomplete: usize,
+    /// Records every strategy is scored on.
+    pub evaluated: usize,
+    /// `measured`, `list prices × chars / 4`, or `measured where recorded, else list prices × chars / 4`.
+    pub cost_basis: String,
+    /// The headline `quality_target` (`None`: the catalog's policy as written).
+    pub quality_target: Option<f64>,
+    /// Highest mean measured score on the evaluated prompts.
+    pub best_model: String,
+    /// Lowest mean measured cost on the evaluated prompts.
+    pub cheapest_model: String,
+    /// The strategies, best single model first.
+    pub strategies: Vec<StrategyLine>,
+    /// Both policies swept over `quality_target`.
+    pub frontier: Vec<FrontierPoint>,
+    /// The same rows as [`Measured`] (per-prompt means), for charts.
+    #[serde(skip)]
+    pub rows: Vec<Measured>,
+}
+
+fn ser_round12<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round_to(*v, 1e12))
+}
+
+fn ser_round6<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round_to(*v, 1e6))
+}
+
+fn ser_usd<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(promptyard::policy::round_usd(*v))
+}
+
+/// `x` rounded to a multiple of `1 / scale`, so JSON carries no float noise.
+fn round_to(x: f64, scale: f64) -> f64 {
+    let scaled = x * scale;
+    if scaled.is_finite() && scaled.abs() < 9.0e15 {
+        scaled.round() / scale
+    } else {
+        x
+    }
+}
+
+/// Joins the labelled log at `log` (the output of `promptyard label --catalog CATALOG`) with
+/// `outcomes` on [`LogOptions::id_field`] = `prompt_id`, and scores, on the records whose
+/// prompt every eligible catalog model answered: the log's own choices, always the best single
+/// model, always the cheapest, the per-label policy, the per-prompt policy (when the catalog
+/// carries an adequacy model), a random mix of best and cheapest at the routed policy's cost,
+/// and the per-prompt oracle; plus the frontier over `quality_target`.
+///
+/// The policies route each prompt from the log's label probabilities and the outcome
+/// prompt's text, so with the catalog the log was labelled with, the per-label or per-prompt
+/// row (whichever the catalog uses) equals the log's own row. Outcome model names are mapped
+/// to catalog ids by `map` ([`ModelMap::resolve`]).
+///
+/// Errors name the log's file, line and field: a record without the id, `label`, `probs` or
+/// `model`, an id given twice, a model the catalog lacks; and the whole log when no record
+/// matches or none can be scored.
+pub fn evaluate_log(
+    log: &Path,
+    catalog: &Catalog,
+    outcomes: &Outcomes,
+    map: &ModelMap,
+    opts: &LogOptions,
+) -> Result<LogReport> {
+    use std::io::BufRead;
+    let models = catalog.models();
+    let bad = |line: usize, field: &str, msg: String| Error::LabelledLog {
+        path: log.to_path_buf(),
+        line,
+        field: field.to_string(),
+        msg,
+    };
+    let index: HashMap<&str, usize> = outcomes
+        .prompts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    // Outcome rows by prompt: (catalog model, row).
+    let mut by_prompt: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (r, row) in outcomes.rows.iter().enumerate() {
+        let id = map.resolve(&outcomes.prompts[row.prompt].source, &row.model, Some(catalog));
+        if let Some(m) = models.iter().position(|m| m.id == id && m.eligible) {
+            by_prompt.entry(row.prompt).or_default().push((m, r));
+        }
+    }
+    let columns: Vec<usize> = (0..models.len()).filter(|&i| models[i].eligible).collect();
+    if by_prompt.is_empty() {
+        let mut names: Vec<&str> = outcomes.rows.iter().map(|r| r.model.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        return Err(bad(0, "model", format!(
+            "no eligible model of catalog {} has outcomes (catalog: {}; outcomes: {}); \
+             calibrate the catalog from these outcomes, or map the names with --map",
+            catalog.path().display(),
+            columns.iter().map(|&c| models[c].id.as_str()).collect::<Vec<_>>().join(", "),
+            names.join(", ")
+        )));
+    }
+
+    let file = std::fs::File::open(log).map_err(|e| Error::io(log, e))?;
+    let reader = std::io::BufReader::new(file);
+    let (mut records, mut error_records, mut unmatched) = (0, 0, 0);
+    let mut unmatched_examples = Vec::new();
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    // (outcome prompt, probs, logged model)
+    let mut joined: Vec<(usize, Probs, usize)> = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let no = i + 1;
+        let line = line.map_err(|e| Error::io(log, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| bad(no, "-", format!("invalid JSON: {e}")))?;
+        if v.get("error").is_some() {
+            error_records += 1;
+            continue;
+        }
+        records += 1;
+        let need = |field: &str| format!("missing: is this the output of `promptyard label`? (field {field})");
+        let id = match v.get(&opts.id_field) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(n @ serde_json::Value::Number(_)) => n.to_string(),
+            Some(other) => {
+                return Err(bad(no, &opts.id_field, format!("must be a string, got {other}")))
+            }
+            None => {
+                return Err(bad(no, &opts.id_field, format!(
+                    "missing: the join needs each record's prompt id (label the outcomes' \
+                     prompts.jsonl, which has prompt_id, or name the field with --id-field)"
+                )))
+            }
+        };
+        let model_id = v
+            .get("model")
+            .and_then(|m| m.as_str())
+            .ok_or_else(|| bad(no, "model", need("model")))?;
+        let model = models.iter().position(|m| m.id == model_id).ok_or_else(|| {
+            bad(no, "model", format!(
+                "{model_id:?} is not in catalog {} (report with the catalog the log was labelled with)",
+                catalog.path().display()
+            ))
+        })?;
+        v.get("label")
+            .and_then(|l| l.as_str())
+            .and_then(|l| l.parse::<Label>().ok())
+            .ok_or_else(|| bad(no, "label", need("label")))?;
+        let probs_v = v.get("probs").ok_or_else(|| bad(no, "probs", need("probs")))?;
+        let mut probs: Probs = [0.0; promptyard::NUM_LABELS];
+        for l in Label::ALL {
+            probs[l.index()] = match probs_v.get(l.as_str()) {
+                Some(p) => p.as_f64().ok_or_else(|| bad(no, "probs", format!("{l}: not a number")))? as f32,
+                None => 0.0,
+            };
+        }
+        let Some(&p) = index.get(id.as_str()) else {
+            unmatched += 1;
+            if unmatched_examples.len() < 5 {
+                unmatched_examples.push(id);
+            }
+            continue;
+        };
+        if let Some(first) = seen.insert(p, no) {
+            return Err(bad(no, &opts.id_field, format!(
+                "{id:?} repeats line {first}: each prompt may be scored once"
+            )));
+        }
+        joined.push((p, probs, model));
+    }
+    let matched = joined.len();
+    if matched == 0 {
+        return Err(bad(0, &opts.id_field, format!(
+            "none of the {records} labelled record(s) matched a prompt_id of the outcomes \
+             (first unmatched: {}; first outcome prompt_id: {})",
+            unmatched_examples.first().map_or("-", String::as_str),
+            outcomes.prompts.first().map_or("-", |p| p.id.as_str())
+        )));
+    }
+
+    let mut scored_prompts = Vec::new();
+    let mut logged = Vec::new();
+    let (mut measured_cost, mut listed_cost) = (false, false);
+    for &(p, probs, model) in &joined {
+        let mut cells: Vec<Option<(f64, f64)>> = vec![None; models.len()];
+        for &(m, r) in by_prompt.get(&p).map_or(&[][..], Vec::as_slice) {
+            let cost = row_cost(outcomes, r, &models[m], catalog, Label::argmax(&probs));
+            cells[m] = Some((outcomes.rows[r].score, cost));
+            measured_cost |= outcomes.rows[r].cost_usd.is_some();
+            listed_cost |= outcomes.rows[r].cost_usd.is_none();
+        }
+        if columns.iter().any(|&c| cells[c].is_none()) || cells[model].is_none() {
+            continue;
+        }
+        logged.push(model);
+        scored_prompts.push(ScoredPrompt {
+            text: &outcomes.prompts[p].text,
+            probs,
+            cells: cells.iter().map(|c| c.unwrap_or_default()).collect(),
+        });
+    }
+    let incomplete = matched - scored_prompts.len();
+    if scored_prompts.is_empty() {
+        return Err(bad(0, "-", format!(
+            "{matched} record(s) matched the outcomes, but none has an outcome for every \
+             eligible catalog model ({}): strategies must be scored on the same prompts",
+            columns.iter().map(|&c| models[c].id.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let scored = Scored { catalog, columns, prompts: scored_prompts };
+    let n = scored.prompts.len() as f64;
+    let col_mean = |c: usize, k: usize| -> f64 {
+        scored.prompts.iter().map(|p| if k == 0 { p.cells[c].0 } else { p.cells[c].1 }).sum::<f64>() / n
+    };
+    let best = scored.columns.iter().copied()
+        .max_by(|&a, &b| col_mean(a, 0).total_cmp(&col_mean(b, 0))
+            .then(col_mean(b, 1).total_cmp(&col_mean(a, 1)))
+            .then(b.cmp(&a)))
+        .unwrap_or(0);
+    let cheapest = scored.columns.iter().copied()
+        .min_by(|&a, &b| col_mean(a, 1).total_cmp(&col_mean(b, 1)).then(a.cmp(&b)))
+        .unwrap_or(0);
+    let (mut rows, frontier) = scored.measure(best, cheapest, opts.quality_target, &opts.sweep)?;
+    let (ql, cl) = scored.mean(&|i| logged[i]);
+    rows.insert(2, Measured::new("as labelled (the log's own choices)".into(), ql, cl));
+    let b = rows[0].clone();
+    let strategies = rows
+        .iter()
+        .map(|r| StrategyLine {
+            strategy: r.strategy.clone(),
+            measured_quality: r.quality,
+            quality_vs_best_pct: if b.quality > 0.0 { 100.0 * r.quality / b.quality } else { 0.0 },
+            measured_cost_usd: r.cost_usd * n,
+            savings_usd: (b.cost_usd - r.cost_usd) * n,
+            savings_pct: if b.cost_usd > 0.0 { 100.0 * (1.0 - r.cost_usd / b.cost_usd) } else { 0.0 },
+        })
+        .collect();
+    Ok(LogReport {
+        quality_kind: "measured",
+        input: log.to_path_buf(),
+        records,
+        error_records,
+        matched,
+        unmatched,
+        unmatched_examples,
+        incomplete,
+        evaluated: scored.prompts.len(),
+        cost_basis: match (measured_cost, listed_cost) {
+            (true, false) => "measured",
+            (false, _) => "list prices × chars / 4",
+            (true, true) => "measured where recorded, else list prices × chars / 4",
+        }
+        .into(),
+        quality_target: opts.quality_target,
+        best_model: models[best].id.clone(),
+        cheapest_model: models[cheapest].id.clone(),
+        strategies,
+        frontier,
+        rows,
+    })
+}
+
+impl LogReport {
+    /// The report as text: the join counts, then one line per strategy. Every figure is
+    /// labelled measured.
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Measured on outcomes: {} labelled record(s) in {}{}; {} matched an outcome prompt_id, {} did not{}.",
+            self.records,
+            self.input.display(),
+            if self.error_records > 0 { format!(" ({} error record(s) skipped)", self.error_records) } else { String::new() },
+            self.matched,
+            self.unmatched,
+            if self.unmatched_examples.is_empty() { String::new() } else { format!(" (e.g. {})", self.unmatched_examples.join(", ")) },
+        );
+        let _ = writeln!(
+            s,
+            "Scored on {} prompt(s) answered by every eligible catalog model ({} matched but left out: an outcome missing). \
+             Quality = mean measured score; cost basis: {}.\n",
+            self.evaluated, self.incomplete, self.cost_basis
+        );
+        let _ = writeln!(
+            s,
+            "| strategy | measured quality | vs best | measured cost | measured saved vs best |\n|---|---:|---:|---:|---:|"
+        );
+        for l in &self.strategies {
+            let _ = writeln!(
+                s,
+                "| {} | {:.3} | {:.1}% | ${:.4} | ${:.4} ({:.1}%) |",
+                l.strategy, l.measured_quality, l.quality_vs_best_pct, l.measured_cost_usd, l.savings_usd, l.savings_pct
+            );
+        }
+        let b = &self.rows[0];
+        for policy in ["per-label", "per-prompt"] {
+            let hit = self
+                .frontier
+                .iter()
+                .filter(|p| p.policy == policy && p.quality >= 0.95 * b.quality)
+                .min_by(|x, y| x.cost_usd.total_cmp(&y.cost_usd));
+            if let Some(p) = hit {
+                let _ = writeln!(
+                    s,
+                    "\nFrontier, {policy}: cheapest swept quality_target with measured quality ≥ 95% of the best \
+                     single model's: {} → measured quality {:.3}, measured {:.1}% saved.",
+                    p.target,
+                    p.quality,
+                    100.0 * (1.0 - p.cost_usd / b.cost_usd.max(1e-300)),
+                );
+            }
         }
         s
     }

@@ -92,6 +92,20 @@ pub enum Error {
         msg: String,
     },
 
+    /// A labelled log (the output of `promptyard label`) cannot be joined with outcomes: a
+    /// record lacks the id, label, probabilities or model, or names a model the catalog lacks.
+    #[error("{path}:{line}: {field}: {msg}")]
+    LabelledLog {
+        /// The labelled log.
+        path: PathBuf,
+        /// 1-based line, 0 when the problem is the whole log.
+        line: usize,
+        /// The field at fault, or `-`.
+        field: String,
+        /// What is wrong, and what to do.
+        msg: String,
+    },
+
     /// Calibration cannot produce a catalog (no model has prices, no outcomes left, …).
     #[error("calibrate: {0}")]
     Calibrate(String),

@@ -11,6 +11,17 @@
 //! `W` is stored bucket-major, so a prompt's features each add one contiguous row of `models`
 //! floats: one pass over the features scores every model.
 //!
+//! **Sharing the classifier's features.** Bucket ids are `mix(h) & (buckets - 1)` for a
+//! feature hash `h` that depends on every featurizer setting but the bucket count
+//! ([`crate::features`], step 5). So when the adequacy model's featurizer equals the
+//! classifier's in everything except `buckets`, and has no more buckets than it (both are
+//! powers of two), a classifier bucket id `b` is the adequacy bucket id `b & (buckets − 1)`
+//! of the same feature ([`Adequacy::reads_features_of`]). The router then featurizes a prompt
+//! once and feeds the classifier's ids to [`Adequacy::predict_features`], which applies
+//! that mask; the probabilities are bit-identical to [`Adequacy::predict_with`]'s, since the
+//! ids arrive in the same order. `promptyard calibrate` writes such models (the classifier's
+//! settings with 4,096 buckets).
+//!
 //! The file is a safetensors file with two tensors, `weight` `[buckets, models]` and `bias`
 //! `[models]` (f32, little endian), and metadata `format` = [`ADEQUACY_FORMAT`], `featurizer`
 //! (the [`FeaturizerConfig`] as JSON: hash, seed, buckets, n-gram ranges) and `models` (JSON
@@ -27,14 +38,23 @@ use crate::features::{FeatureScratch, Featurizer, FeaturizerConfig};
 /// `format` metadata value of an adequacy file this build reads.
 pub const ADEQUACY_FORMAT: &str = "promptyard-adequacy-v1";
 
+/// Floats summed per chunk of a weight row (two SSE or one AVX register).
+const LANES: usize = 8;
+/// Models summed in registers (8 chunks of [`LANES`]); more take a slower loop.
+const MAX_LANES: usize = 64;
+
 /// A trained per-prompt adequacy model: immutable; share it behind an `Arc`.
 #[derive(Clone, Debug)]
 pub struct Adequacy {
     featurizer: Featurizer,
     models: Vec<String>,
-    /// `[buckets, models]`, bucket-major.
+    /// `[buckets, stride]`, bucket-major: each row holds the `models` weights, zero-padded
+    /// to `stride` (a multiple of [`LANES`]) so a row is summed in whole SIMD-width chunks.
     weight: Vec<f32>,
+    stride: usize,
     bias: Vec<f32>,
+    /// `buckets - 1`: maps a finer featurizer's bucket ids onto this model's.
+    mask: u32,
 }
 
 /// Per-thread buffers for [`Adequacy::predict_with`].
@@ -65,10 +85,17 @@ impl Adequacy {
                 ),
             });
         }
+        let stride = m.div_ceil(LANES) * LANES;
+        let mut padded = vec![0.0f32; buckets * stride];
+        for (dst, src) in padded.chunks_exact_mut(stride).zip(weight.chunks_exact(m)) {
+            dst[..m].copy_from_slice(src);
+        }
         Ok(Adequacy {
+            mask: featurizer.config().buckets - 1,
             featurizer,
             models,
-            weight,
+            weight: padded,
+            stride,
             bias,
         })
     }
@@ -83,36 +110,82 @@ impl Adequacy {
         &self.featurizer
     }
 
+    /// True when bucket ids of a featurizer with config `cfg` (e.g. the classifier's) map onto
+    /// this model's by the mask of [`Adequacy::predict_features`]: every setting but `buckets`
+    /// equal, and `cfg.buckets` a multiple of this model's (see the module docs).
+    pub fn reads_features_of(&self, cfg: &FeaturizerConfig) -> bool {
+        let own = self.featurizer.config();
+        cfg.buckets >= own.buckets
+            && FeaturizerConfig {
+                buckets: own.buckets,
+                ..cfg.clone()
+            } == *own
+    }
+
     /// Success probabilities of every model for already featurised ids (with repeats), into
-    /// `out` (`out.len() == models().len()`).
+    /// `out` (`out.len() ≥ models().len()`). Each id is masked to `buckets − 1` first, so the
+    /// ids of a featurizer this model [reads](Adequacy::reads_features_of) can be passed as
+    /// they are, and no id is out of range.
     pub fn predict_features(&self, ids: &[u32], out: &mut [f32]) {
         let m = self.models.len();
         out[..m].copy_from_slice(&self.bias);
         if !ids.is_empty() {
             let scale = 1.0 / (ids.len() as f32).sqrt();
-            let mut acc = [0.0f32; 64];
-            if m <= acc.len() {
-                for &b in ids {
-                    let row = &self.weight[b as usize * m..(b as usize + 1) * m];
-                    for (a, w) in acc[..m].iter_mut().zip(row) {
-                        *a += w;
+            // One monomorphised loop per row width, so the sums stay in registers.
+            let acc = match self.stride / LANES {
+                1 => self.sum_rows::<1>(ids),
+                2 => self.sum_rows::<2>(ids),
+                3 => self.sum_rows::<3>(ids),
+                4 => self.sum_rows::<4>(ids),
+                5 => self.sum_rows::<5>(ids),
+                6 => self.sum_rows::<6>(ids),
+                7 => self.sum_rows::<7>(ids),
+                8 => self.sum_rows::<8>(ids),
+                _ => {
+                    // More than 64 models: straight into `out`.
+                    for &b in ids {
+                        let at = (b & self.mask) as usize * self.stride;
+                        let Some(row) = self.weight.get(at..at + m) else { continue };
+                        for (o, w) in out[..m].iter_mut().zip(row) {
+                            *o += w * scale;
+                        }
                     }
+                    [0.0; MAX_LANES]
                 }
-                for (o, a) in out[..m].iter_mut().zip(&acc[..m]) {
-                    *o += a * scale;
-                }
-            } else {
-                for &b in ids {
-                    let row = &self.weight[b as usize * m..(b as usize + 1) * m];
-                    for (o, w) in out[..m].iter_mut().zip(row) {
-                        *o += w * scale;
-                    }
-                }
+            };
+            for (o, a) in out[..m].iter_mut().zip(&acc) {
+                *o += a * scale;
             }
         }
         for o in &mut out[..m] {
             *o = 1.0 / (1.0 + (-*o).exp());
         }
+    }
+
+    /// Column sums of the rows of `ids` (masked), rows of `C` × [`LANES`] floats.
+    #[inline]
+    fn sum_rows<const C: usize>(&self, ids: &[u32]) -> [f32; MAX_LANES] {
+        let mut acc = [[0.0f32; LANES]; C];
+        let width = C * LANES;
+        for &b in ids {
+            let at = (b & self.mask) as usize * width;
+            let Some(row) = self.weight.get(at..at + width) else { continue };
+            // Fixed-size copies: LLVM unrolls this into C × LANES / 4 vector adds (an
+            // iterator over `chunks_exact` here ran 20x slower: no vectorisation).
+            for (c, a) in acc.iter_mut().enumerate() {
+                let w: [f32; LANES] = row[c * LANES..(c + 1) * LANES]
+                    .try_into()
+                    .unwrap_or([0.0; LANES]);
+                for k in 0..LANES {
+                    a[k] += w[k];
+                }
+            }
+        }
+        let mut out = [0.0; MAX_LANES];
+        for c in 0..C {
+            out[c * LANES..(c + 1) * LANES].copy_from_slice(&acc[c]);
+        }
+        out
     }
 
     /// Success probabilities of every model for `text`, with caller-owned buffers.
@@ -125,7 +198,7 @@ impl Adequacy {
     /// The file's bytes (see the module docs); equal models give equal bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let m = self.models.len();
-        let wbytes = self.weight.len() * 4;
+        let wbytes = self.featurizer.config().buckets as usize * m * 4;
         let mut meta = BTreeMap::new();
         meta.insert("format", ADEQUACY_FORMAT.to_string());
         meta.insert(
@@ -149,7 +222,8 @@ impl Adequacy {
         let mut out = Vec::with_capacity(8 + h.len() + m * 4 + wbytes);
         out.extend_from_slice(&(h.len() as u64).to_le_bytes());
         out.extend_from_slice(&h);
-        for x in self.bias.iter().chain(&self.weight) {
+        let unpadded = self.weight.chunks_exact(self.stride).flat_map(|row| &row[..m]);
+        for x in self.bias.iter().chain(unpadded) {
             out.extend_from_slice(&x.to_le_bytes());
         }
         out

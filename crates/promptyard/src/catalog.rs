@@ -292,6 +292,29 @@ impl Catalog {
         self
     }
 
+    /// This catalog without its per-prompt adequacy model: the policy then decides per label.
+    /// Used to compare the two policies on the same catalog ([`Catalog::fingerprint`] stays
+    /// that of the file).
+    pub fn without_adequacy(mut self) -> Catalog {
+        self.adequacy = None;
+        self
+    }
+
+    /// This catalog with `[policy] quality_target` set to `target`, as if the file said so
+    /// (for sweeping the target); errors like [`Catalog::parse`] unless `0 < target ≤ 1`.
+    pub fn with_quality_target(mut self, target: f64) -> Result<Catalog> {
+        if !(target > 0.0 && target <= 1.0) {
+            return Err(Error::Catalog {
+                path: self.path,
+                line: 0,
+                field: "policy.quality_target".into(),
+                msg: format!("must be in (0, 1], got {target}"),
+            });
+        }
+        self.settings.quality_target = Some(target);
+        Ok(self)
+    }
+
     /// The per-prompt adequacy model, if the catalog carries one.
     pub fn adequacy(&self) -> Option<&Arc<Adequacy>> {
         self.adequacy.as_ref()

@@ -101,6 +101,8 @@ impl fmt::Debug for Classifier {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    /// Buffers of [`Classifier::predict_then`], apart from `SCRATCH` so `then` may classify.
+    static RECORDED: RefCell<(Scratch, Vec<u32>)> = RefCell::default();
 }
 
 static BUNDLED: OnceLock<std::result::Result<Classifier, String>> = OnceLock::new();
@@ -238,6 +240,45 @@ impl Classifier {
         self.finish(sum.acc, sum.n)
     }
 
+    /// [`Classifier::predict`] that also hands the prompt's bucket ids (with repeats, in the
+    /// featurizer's order) to `then`, so a later stage reading the same features (the
+    /// per-prompt adequacy model) need not featurize the prompt again. The ids are those of
+    /// [`Classifier::featurizer`]; [`Classifier::predict_features`] of them gives the same
+    /// probabilities. Uses a thread-local buffer: allocation-free once it has grown.
+    pub fn predict_then<R>(&self, text: &str, mut then: impl FnMut(Probs, &[u32]) -> R) -> R {
+        let recorded = RECORDED.try_with(|cell| {
+            let mut buffers = cell.try_borrow_mut().ok()?;
+            let (scratch, ids) = &mut *buffers;
+            let probs = self.predict_recording(text, scratch, ids);
+            Some(then(probs, ids))
+        });
+        match recorded {
+            Ok(Some(r)) => r,
+            // Re-entered from `then`, or the thread is exiting: fresh buffers.
+            _ => {
+                let mut ids = Vec::new();
+                let probs = self.predict_recording(text, &mut Scratch::default(), &mut ids);
+                then(probs, &ids)
+            }
+        }
+    }
+
+    /// [`Classifier::predict_with`] that also writes the prompt's bucket ids into `ids`
+    /// (cleared first): one featurization for the classifier and whoever reads `ids` next.
+    pub fn predict_recording(&self, text: &str, scratch: &mut Scratch, ids: &mut Vec<u32>) -> Probs {
+        ids.clear();
+        let sum = Recorder {
+            sum: Accumulator {
+                table: &self.inner.table,
+                acc: [0.0; NUM_LABELS],
+                n: 0,
+            },
+            ids,
+        };
+        let sum = self.inner.featurizer.feed(text, &mut scratch.features, sum).sum;
+        self.finish(sum.acc, sum.n)
+    }
+
     /// Probabilities for an already featurised prompt (its bucket ids, with repeats): the
     /// classify half of the hot path, for callers that cache features.
     pub fn predict_features(&self, ids: &[u32]) -> Probs {
@@ -343,5 +384,19 @@ impl FeatureSink for Accumulator<'_> {
             }
         }
         self.n += 1;
+    }
+}
+
+/// An [`Accumulator`] that also keeps the bucket ids it sums.
+struct Recorder<'a, 'b> {
+    sum: Accumulator<'a>,
+    ids: &'b mut Vec<u32>,
+}
+
+impl FeatureSink for Recorder<'_, '_> {
+    #[inline(always)]
+    fn feature(&mut self, bucket: u32) {
+        self.sum.feature(bucket);
+        self.ids.push(bucket);
     }
 }

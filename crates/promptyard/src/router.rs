@@ -54,12 +54,15 @@ struct State {
     classifier: Arc<Classifier>,
     /// The classifier's fingerprint, shared by every decision without copying.
     classifier_fingerprint: Arc<str>,
+    /// The per-prompt adequacy model reads the classifier's bucket ids: featurize once.
+    shared_features: bool,
 }
 
 impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>) -> State {
         State {
             classifier_fingerprint: Arc::from(classifier.fingerprint()),
+            shared_features: policy.reads_features_of(classifier.featurizer().config()),
             policy,
             classifier,
         }
@@ -69,8 +72,14 @@ impl State {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
-        let probs = self.classifier.predict(prompt);
-        let mut decision = self.policy.decide(&probs, prompt)?;
+        let mut decision = if self.shared_features {
+            self.classifier.predict_then(prompt, |probs, ids| {
+                self.policy.decide_features(&probs, prompt, ids)
+            })?
+        } else {
+            let probs = self.classifier.predict(prompt);
+            self.policy.decide(&probs, prompt)?
+        };
         decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
         Ok(decision)
     }

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 
 use super::*;
 use crate::adequacy::{Adequacy, AdequacyScratch};
+use crate::features::FeaturizerConfig;
 
 /// The adequacy model with its columns mapped to catalog indices.
 #[derive(Clone, Debug)]
@@ -46,14 +47,54 @@ impl Policy {
     /// Per-model success probabilities for `prompt`, indexed like [`Catalog::models`], into
     /// `out` (cleared first); empty when the catalog carries no adequacy model.
     pub fn success_probs(&self, probs: &Probs, prompt: &str, out: &mut Vec<f32>) {
+        self.fill_success(probs, out, |model, scratch, cols| {
+            model.predict_with(prompt, scratch, cols)
+        });
+    }
+
+    /// [`Policy::success_probs`] from bucket ids already computed by a featurizer the
+    /// adequacy model [reads](Policy::reads_features_of) (the classifier's, through
+    /// [`Classifier::predict_then`](crate::Classifier::predict_then)): no second featurization.
+    pub fn success_probs_features(&self, probs: &Probs, ids: &[u32], out: &mut Vec<f32>) {
+        self.fill_success(probs, out, |model, _, cols| model.predict_features(ids, cols));
+    }
+
+    /// True when the catalog's adequacy model can score a prompt from the bucket ids of a
+    /// featurizer with config `cfg` ([`Adequacy::reads_features_of`]), so
+    /// [`Policy::decide_features`] gives the same decisions as [`Policy::decide`].
+    pub fn reads_features_of(&self, cfg: &FeaturizerConfig) -> bool {
+        self.per_prompt
+            .as_ref()
+            .is_some_and(|pp| pp.model.reads_features_of(cfg))
+    }
+
+    /// [`Policy::decide`] for a prompt whose bucket ids `ids` (with repeats, in featurizer
+    /// order) come from a featurizer this policy [reads](Policy::reads_features_of): the
+    /// per-prompt path then scores the prompt without featurizing it again. Without an
+    /// adequacy model the ids are not needed and this is [`Policy::decide`].
+    pub fn decide_features(&self, probs: &Probs, prompt: &str, ids: &[u32]) -> Result<Decision> {
+        if self.per_prompt.is_none() {
+            return self.decide(probs, prompt);
+        }
+        self.decide_with_success(probs, prompt, |policy, success| {
+            policy.success_probs_features(probs, ids, success)
+        })
+    }
+
+    /// Runs `predict` on the adequacy model with thread-local buffers and maps its columns
+    /// to catalog models (a model it does not know gets its quality for the predicted label).
+    fn fill_success(
+        &self,
+        probs: &Probs,
+        out: &mut Vec<f32>,
+        predict: impl FnOnce(&Adequacy, &mut AdequacyScratch, &mut [f32]),
+    ) {
         out.clear();
         let Some(pp) = &self.per_prompt else { return };
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            let (scratch, cols, _) = &mut *s;
+        let label = Label::argmax(probs);
+        let fill = |scratch: &mut AdequacyScratch, cols: &mut Vec<f32>, out: &mut Vec<f32>| {
             cols.resize(pp.model.models().len(), 0.0);
-            pp.model.predict_with(prompt, scratch, cols);
-            let label = Label::argmax(probs);
+            predict(&pp.model, scratch, cols);
             out.extend(
                 self.catalog
                     .models()
@@ -61,7 +102,18 @@ impl Policy {
                     .zip(&pp.column)
                     .map(|(m, c)| c.map_or(m.quality(label) as f32, |c| cols[c])),
             );
+        };
+        let mut fill = Some(fill);
+        let _ = SCRATCH.try_with(|s| {
+            if let (Ok(mut s), Some(f)) = (s.try_borrow_mut(), fill.take()) {
+                let (scratch, cols, _) = &mut *s;
+                f(scratch, cols, out);
+            }
         });
+        // Re-entered, or the thread is exiting: fresh buffers.
+        if let Some(f) = fill {
+            f(&mut AdequacyScratch::default(), &mut Vec::new(), out);
+        }
     }
 
     /// Ranks the models adequate for this prompt given per-model success probabilities
@@ -72,6 +124,7 @@ impl Policy {
         input_tokens: u64,
         success: &[f32],
     ) -> Result<Choice> {
+        check_probs(probs)?;
         let settings = self.catalog.settings();
         let models = self.catalog.models();
         let (label, required) = self.required(probs);
@@ -149,15 +202,64 @@ impl Policy {
 
     /// [`Policy::decide`] through the per-prompt path (the catalog carries an adequacy model).
     pub(super) fn decide_per_prompt(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
-        let choice = SCRATCH.with(|s| {
-            let mut success = std::mem::take(&mut s.borrow_mut().2);
-            self.success_probs(probs, prompt, &mut success);
-            let r = self.choose_per_prompt(probs, estimate_input_tokens(prompt), &success);
-            s.borrow_mut().2 = success;
-            r
-        })?;
+        self.decide_with_success(probs, prompt, |policy, success| {
+            policy.success_probs(probs, prompt, success)
+        })
+    }
+
+    /// The choice [`Policy::decide`] makes, without building a [`Decision`]: per prompt when
+    /// the catalog carries an adequacy model ([`Policy::choose_per_prompt`]), else per label
+    /// ([`Policy::choose`]). For batch labelling, which records no reason string.
+    pub fn choose_for(&self, probs: &Probs, prompt: &str) -> Result<Choice> {
+        if self.per_prompt.is_none() {
+            return self.choose(probs, estimate_input_tokens(prompt));
+        }
+        self.choose_with_success(probs, prompt, |policy, success| {
+            policy.success_probs(probs, prompt, success)
+        })
+    }
+
+    /// [`Policy::choose_for`] from the classifier's bucket ids (see
+    /// [`Policy::decide_features`]).
+    pub fn choose_for_features(&self, probs: &Probs, prompt: &str, ids: &[u32]) -> Result<Choice> {
+        if self.per_prompt.is_none() {
+            return self.choose(probs, estimate_input_tokens(prompt));
+        }
+        self.choose_with_success(probs, prompt, |policy, success| {
+            policy.success_probs_features(probs, ids, success)
+        })
+    }
+
+    /// The per-prompt decision, success probabilities from `fill`.
+    fn decide_with_success(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        fill: impl FnOnce(&Policy, &mut Vec<f32>),
+    ) -> Result<Decision> {
+        let choice = self.choose_with_success(probs, prompt, fill)?;
         let mut d = self.decision(probs, &choice);
         d.reason.push_str(" (per-prompt adequacy)");
         Ok(d)
+    }
+
+    /// The per-prompt choice, success probabilities from `fill`, in a reused buffer.
+    fn choose_with_success(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        fill: impl FnOnce(&Policy, &mut Vec<f32>),
+    ) -> Result<Choice> {
+        let mut success = SCRATCH
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut s.2)).unwrap_or_default())
+            .unwrap_or_default();
+        fill(self, &mut success);
+        let choice = self.choose_per_prompt(probs, estimate_input_tokens(prompt), &success);
+        let _ = SCRATCH.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.2 = success;
+            }
+        });
+        choice
     }
 }
