@@ -44,10 +44,12 @@ promptyard label -i prompts.jsonl -o labelled.jsonl --resume || [ $? -eq 1 ]
 promptyard report --input labelled.jsonl --baseline claude-opus-5-5 --chart cost.svg
 test -s cost.svg
 
-echo "== calibrate on outcomes"
+echo "== calibrate, label --catalog, report --outcomes"
 cp -r "$repo/tests/fixtures/outcomes" my-pilot
 promptyard calibrate --outcomes my-pilot/ --catalog models/catalog.toml --out pilot.toml
-promptyard label -i prompts.jsonl -o labelled-pilot.jsonl --catalog pilot.toml || [ $? -eq 1 ]
+promptyard label -i my-pilot/prompts.jsonl -o labelled-pilot.jsonl --catalog pilot.toml
+promptyard report -i labelled-pilot.jsonl --catalog pilot.toml --outcomes my-pilot/ --chart frontier.svg
+test -s frontier.svg
 
 echo "== retrain"
 cat > my.jsonl <<'JSONL'
