@@ -255,11 +255,13 @@ fn run_tiers(
     let share = casc.iter().filter(|c| c.1 != Tier::Fast).count() as f64 / casc.len().max(1) as f64;
     let gold: Vec<Label> = records.iter().map(|r| r.label).collect();
     let refs: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let chosen = format!("cascade:{}", cascade.mode().as_str());
+    let alternative = format!("cascade:{}", other_mode.as_str());
     let tiers: [(&str, &[Probs]); 4] = [
         ("fast", &fast),
         ("encoder", &enc),
-        ("cascade", &casc_p),
-        (other_mode.as_str(), &alt_p),
+        (&chosen, &casc_p),
+        (&alternative, &alt_p),
     ];
     let metrics: Vec<(&str, Metrics)> = tiers
         .iter()
@@ -302,29 +304,28 @@ fn run_tiers(
         cascade.mode().as_str(),
         100.0 * share
     )?;
-    writeln!(out, "\n{:<10} {:>9} {:>9} {:>9}", "tier", "accuracy", "macro-F1", "ECE")?;
+    writeln!(
+        out,
+        "\n{:<16} {:>9} {:>9} {:>9}   ({alternative}: the other mode at the same threshold)",
+        "tier", "accuracy", "macro-F1", "ECE"
+    )?;
     for (name, m) in &metrics {
-        let name = if *name == other_mode.as_str() {
-            format!("({name})")
-        } else {
-            name.to_string()
-        };
         writeln!(
             out,
-            "{name:<10} {:>9.4} {:>9.4} {:>9.4}",
+            "{name:<16} {:>9.4} {:>9.4} {:>9.4}",
             m.accuracy, m.macro_f1, m.ece
         )?;
     }
     if let Some(field) = &args.group_by {
         write!(out, "\n{field:<20} {:>6}", "n")?;
         for (name, _) in &metrics {
-            write!(out, " {name:>9}")?;
+            write!(out, " {name:>15}")?;
         }
         writeln!(out)?;
         for (g, sm) in &metrics[0].1.per_source {
             write!(out, "{g:<20} {:>6}", sm.n)?;
             for (_, m) in &metrics {
-                write!(out, " {:>9.4}", m.per_source[g].accuracy)?;
+                write!(out, " {:>15.4}", m.per_source[g].accuracy)?;
             }
             writeln!(out)?;
         }
@@ -351,7 +352,8 @@ struct Latency {
 }
 
 /// Times every prompt through the fast tier alone and through the cascade (fast tier, then
-/// the encoder when unsure), sequentially, after one warm-up pass.
+/// the encoder when unsure), sequentially; each prompt is classified once untimed first so
+/// both timings see the same warm caches.
 #[cfg(feature = "encoder")]
 fn time_tiers(
     clf: &Classifier,
@@ -365,6 +367,7 @@ fn time_tiers(
     let mut fast = Vec::with_capacity(records.len());
     let mut casc = Vec::with_capacity(records.len());
     for r in records {
+        std::hint::black_box(clf.predict(&r.text));
         let t = Instant::now();
         std::hint::black_box(clf.predict(&r.text));
         fast.push(t.elapsed().as_secs_f64() * 1e6);
