@@ -199,7 +199,10 @@ mod with_encoder {
             train.extend(read_jsonl_strict(f)?);
         }
         let train = every_kth(train, args.max_train);
-        let valid = every_kth(read_split(&args.data, Split::Valid)?.records, args.max_valid);
+        let valid = every_kth(
+            read_split(&args.data, Split::Valid)?.records,
+            args.max_valid,
+        );
         let x_train = embed_records(&mut cache, &encoder, &train, "train")?;
         let x_valid = embed_records(&mut cache, &encoder, &valid, "valid")?;
         let y_train: Vec<Label> = train.iter().map(|r| r.label).collect();

@@ -41,7 +41,12 @@ pub struct Args {
     #[arg(long, value_name = "N", requires = "encoder")]
     pub sample: Option<usize>,
     /// With --encoder: embedding cache directory (per encoder fingerprint and text).
-    #[arg(long, value_name = "DIR", default_value = ".cache/embeddings", requires = "encoder")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".cache/embeddings",
+        requires = "encoder"
+    )]
     pub embedding_cache: PathBuf,
     #[command(flatten)]
     pub encoder: super::encoder::EncoderFlags,
@@ -233,9 +238,7 @@ fn run_tiers(
         None => vec!["all".to_string(); records.len()],
     };
     let keep: Vec<usize> = match args.sample {
-        Some(m) if m > 0 && records.len() > m => {
-            (0..m).map(|i| i * records.len() / m).collect()
-        }
+        Some(m) if m > 0 && records.len() > m => (0..m).map(|i| i * records.len() / m).collect(),
         _ => (0..records.len()).collect(),
     };
     let sampled = keep.len() < records.len();

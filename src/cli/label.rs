@@ -126,7 +126,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let cascade = cascade_of(&args)?;
     if cascade.is_some() && args.device.is_some() {
-        anyhow::bail!("--encoder with --device: the cascade runs the fast tier in plain Rust; drop --device");
+        anyhow::bail!(
+            "--encoder with --device: the cascade runs the fast tier in plain Rust; drop --device"
+        );
     }
     let router = builder.build()?;
     let labeler: &dyn Labeler = &*match (&args.device, cascade) {
@@ -230,8 +232,14 @@ impl Labeler for CascadeLabeler<'_> {
 
     fn identity(&self) -> Vec<(&'static str, String)> {
         let mut id = vec![
-            ("catalog", format!("{:016x}", self.router.catalog().fingerprint())),
-            ("classifier", self.router.classifier().fingerprint().to_owned()),
+            (
+                "catalog",
+                format!("{:016x}", self.router.catalog().fingerprint()),
+            ),
+            (
+                "classifier",
+                self.router.classifier().fingerprint().to_owned(),
+            ),
         ];
         if let Some(c) = self.router.cascade() {
             id.push(("cascade", cascade_identity(&c)));

@@ -87,14 +87,19 @@ fn the_router_sends_unsure_prompts_to_the_encoder() {
     assert_eq!(d.tier, unsure_tier);
     assert_eq!(d.label, promptyard::Label::CodeCompletion);
     let batch = always.route_batch(&["Plan a product launch for next quarter", "hi there"]);
-    assert!(batch.iter().all(|d| d.as_ref().unwrap().tier == unsure_tier));
+    assert!(batch
+        .iter()
+        .all(|d| d.as_ref().unwrap().tier == unsure_tier));
 
     let never = Router::builder()
         .encoder(&dir)
         .cascade_threshold(0.0)
         .build()
         .unwrap();
-    assert_eq!(never.route("Plan a product launch").unwrap().tier, Tier::Fast);
+    assert_eq!(
+        never.route("Plan a product launch").unwrap().tier,
+        Tier::Fast
+    );
     // A reload of the encoder keeps the threshold the router was built with.
     never.reload_encoder(&dir).unwrap();
     assert_eq!(never.cascade().unwrap().threshold(), 0.0);
@@ -109,7 +114,11 @@ fn route_takes_encoder_and_threshold_flags() {
         .args(["--cascade-threshold", "1", "Why is this SQL query slow?"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["tier"] == "encoder" || v["tier"] == "combined", "{v}");
 }
@@ -121,12 +130,30 @@ fn train_encoder_then_eval_side_by_side() {
     let data = tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let prompts = [
-        ("Plan the migration of our billing system over two quarters", "planning"),
-        ("Draft a week-by-week plan for onboarding a new engineer", "planning"),
-        ("Why does the sum of the parts exceed the total in this report?", "reasoning"),
-        ("If a train leaves at 3pm at 60 km/h, when does it arrive 150 km away?", "reasoning"),
-        ("Write a Python function that merges overlapping intervals", "code_completion"),
-        ("Complete this SQL query: SELECT name FROM users WHERE", "code_completion"),
+        (
+            "Plan the migration of our billing system over two quarters",
+            "planning",
+        ),
+        (
+            "Draft a week-by-week plan for onboarding a new engineer",
+            "planning",
+        ),
+        (
+            "Why does the sum of the parts exceed the total in this report?",
+            "reasoning",
+        ),
+        (
+            "If a train leaves at 3pm at 60 km/h, when does it arrive 150 km away?",
+            "reasoning",
+        ),
+        (
+            "Write a Python function that merges overlapping intervals",
+            "code_completion",
+        ),
+        (
+            "Complete this SQL query: SELECT name FROM users WHERE",
+            "code_completion",
+        ),
         ("hello, how are you today?", "other"),
         ("thanks, that was helpful", "other"),
     ];
@@ -134,7 +161,10 @@ fn train_encoder_then_eval_side_by_side() {
         .iter()
         .enumerate()
         .map(|(i, (t, l))| {
-            format!("{{\"id\":\"t:{i}\",\"text\":{},\"label\":\"{l}\",\"source\":\"t\"}}\n", serde_json::json!(t))
+            format!(
+                "{{\"id\":\"t:{i}\",\"text\":{},\"label\":\"{l}\",\"source\":\"t\"}}\n",
+                serde_json::json!(t)
+            )
         })
         .collect();
     std::fs::write(data.join("train.jsonl"), &jsonl).unwrap();
@@ -142,8 +172,15 @@ fn train_encoder_then_eval_side_by_side() {
     let head = tmp.path().join("head.safetensors");
     let cache = tmp.path().join("cache");
     let run = |args: &[&std::ffi::OsStr]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_promptyard")).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out
     };
     let train = run(&[
@@ -178,5 +215,8 @@ fn train_encoder_then_eval_side_by_side() {
         assert_eq!(v["tiers"][tier]["n"], 8, "{v}");
     }
     // Eight prompts, four labels, one per cluster pair: the head fits its training set.
-    assert!(v["tiers"]["encoder"]["accuracy"].as_f64().unwrap() >= 0.75, "{v}");
+    assert!(
+        v["tiers"]["encoder"]["accuracy"].as_f64().unwrap() >= 0.75,
+        "{v}"
+    );
 }

@@ -222,7 +222,11 @@ pub fn fit_head(x: &[Vec<f32>], y: &[Label], opts: &HeadOptions) -> Result<Linea
         let inv_n = 1.0 / n as f32;
         let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
         for j in 0..p {
-            let reg = if j < NUM_LABELS * dim { opts.l2 * theta[j] } else { 0.0 };
+            let reg = if j < NUM_LABELS * dim {
+                opts.l2 * theta[j]
+            } else {
+                0.0
+            };
             let g = grad[j] * inv_n + reg;
             m[j] = b1 * m[j] + (1.0 - b1) * g;
             v[j] = b2 * v[j] + (1.0 - b2) * g * g;
@@ -279,9 +283,7 @@ pub fn cascade_probs(
 ) -> Vec<(Probs, Tier)> {
     fast.iter()
         .zip(enc)
-        .map(|(&f, &e)| {
-            combine(f, threshold, mode, || Ok(e)).unwrap_or((f, Tier::Fast))
-        })
+        .map(|(&f, &e)| combine(f, threshold, mode, || Ok(e)).unwrap_or((f, Tier::Fast)))
         .collect()
 }
 
@@ -311,8 +313,8 @@ pub fn choose_cascade(
             let threshold = i as f32 * 0.05;
             let out = cascade_probs(fast, enc, threshold, mode);
             let probs: Vec<Probs> = out.iter().map(|o| o.0).collect();
-            let share = out.iter().filter(|o| o.1 != Tier::Fast).count() as f64
-                / out.len().max(1) as f64;
+            let share =
+                out.iter().filter(|o| o.1 != Tier::Fast).count() as f64 / out.len().max(1) as f64;
             all.push(CascadeScore {
                 threshold,
                 mode,
@@ -359,7 +361,10 @@ mod tests {
             y.push(Label::ALL[k]);
         }
         let lin = fit_head(&x, &y, &HeadOptions::default()).unwrap();
-        let probs: Vec<Probs> = x.iter().map(|e| softmax(logits(&lin.0, &lin.1, e))).collect();
+        let probs: Vec<Probs> = x
+            .iter()
+            .map(|e| softmax(logits(&lin.0, &lin.1, e)))
+            .collect();
         assert_eq!(accuracy(&probs, &y), 1.0);
         let t = fit_temperature(&lin, &x, &y);
         assert!(t > 0.0 && t <= 5.0);

@@ -297,7 +297,15 @@ mod tests {
 
     #[test]
     fn a_head_for_another_encoder_is_refused() {
-        let other = Head::new(vec![0.0; NUM_LABELS * tiny::DIM], [0.0; 4], 1.0, "not-tiny", 0.5, CascadeMode::Encoder).unwrap();
+        let other = Head::new(
+            vec![0.0; NUM_LABELS * tiny::DIM],
+            [0.0; 4],
+            1.0,
+            "not-tiny",
+            0.5,
+            CascadeMode::Encoder,
+        )
+        .unwrap();
         let err = Cascade::new(tiny::encoder(), other).unwrap_err();
         assert!(err.to_string().contains("not-tiny"), "{err}");
     }
@@ -313,7 +321,10 @@ mod tests {
                 (Ok(one), Ok(many)) => {
                     assert_eq!(one.tier, Tier::Encoder);
                     assert_eq!(one.label, crate::Label::Reasoning);
-                    assert_eq!((one.label, one.tier, &one.model), (many.label, many.tier, &many.model));
+                    assert_eq!(
+                        (one.label, one.tier, &one.model),
+                        (many.label, many.tier, &many.model)
+                    );
                 }
                 (Err(crate::Error::EmptyPrompt), Err(crate::Error::EmptyPrompt)) => {}
                 (one, many) => panic!("{p:?}: {one:?} vs {many:?}"),

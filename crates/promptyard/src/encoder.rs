@@ -104,9 +104,13 @@ impl Encoder {
         let tokenizer_bytes = std::fs::read(&tpath).map_err(|e| Error::io(&tpath, e))?;
         let tokenizer = Tokenizer::from_bytes(&tokenizer_bytes)
             .map_err(|e| enc_err(&tpath, format!("not a tokenizer: {e}")))?;
-        let fingerprint =
-            fingerprint_of(&config_bytes, &tokenizer_bytes, &weights, weights.len() as u64)
-                .map_err(|msg| enc_err(&wpath, msg))?;
+        let fingerprint = fingerprint_of(
+            &config_bytes,
+            &tokenizer_bytes,
+            &weights,
+            weights.len() as u64,
+        )
+        .map_err(|msg| enc_err(&wpath, msg))?;
         let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, device)
             .map_err(|e| enc_err(&wpath, e))?;
         Encoder::from_parts(&config, vb, tokenizer, fingerprint, dir)
@@ -394,7 +398,10 @@ mod tests {
         st.extend([1, 2, 3, 4]);
         std::fs::write(dir.path().join("model.safetensors"), &st).unwrap();
         let a = fingerprint_dir(dir.path()).unwrap();
-        assert_eq!(a, fingerprint_of(b"{}", b"{}", &st, st.len() as u64).unwrap());
+        assert_eq!(
+            a,
+            fingerprint_of(b"{}", b"{}", &st, st.len() as u64).unwrap()
+        );
         // Other weights of the same shapes and size would collide: the size and header are
         // what is hashed, by design. A longer file does not.
         st.extend([5]);

@@ -100,7 +100,13 @@ pub fn resolve_model_in(
     let cache_dir = cache_dir.as_ref();
     match path.to_str().map(HubSpec::parse).transpose()?.flatten() {
         None => Ok(path.to_path_buf()),
-        Some(hub) => fetch(&path.to_string_lossy(), &hub, cache_dir, offline, &crate::model::MODEL_FILES),
+        Some(hub) => fetch(
+            &path.to_string_lossy(),
+            &hub,
+            cache_dir,
+            offline,
+            &crate::model::MODEL_FILES,
+        ),
     }
 }
 
@@ -200,10 +206,7 @@ fn cached_snapshot(hub: &HubSpec, cache_dir: &Path, files: &[&str]) -> Option<Pa
         return None;
     }
     let dir = repo_dir.join("snapshots").join(commit);
-    files
-        .iter()
-        .all(|f| dir.join(f).is_file())
-        .then_some(dir)
+    files.iter().all(|f| dir.join(f).is_file()).then_some(dir)
 }
 
 /// Downloads the model files with hf-hub's blocking client into `cache_dir`.

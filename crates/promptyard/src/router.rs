@@ -105,12 +105,16 @@ impl State {
             .filter(|&i| !is_blank(prompts[i]))
             .collect();
         let texts: Vec<&str> = live.iter().map(|&i| prompts[i]).collect();
-        let fast: Vec<Probs> = texts.par_iter().map(|p| self.classifier.predict(p)).collect();
+        let fast: Vec<Probs> = texts
+            .par_iter()
+            .map(|p| self.classifier.predict(p))
+            .collect();
         let Ok(resolved) = resolve_batch(cascade, &fast, &texts) else {
             // One prompt's failure must not take the batch down: give each its own answer.
             return prompts.iter().map(|p| self.route(p)).collect();
         };
-        let mut out: Vec<Result<Decision>> = prompts.iter().map(|_| Err(Error::EmptyPrompt)).collect();
+        let mut out: Vec<Result<Decision>> =
+            prompts.iter().map(|_| Err(Error::EmptyPrompt)).collect();
         let decided: Vec<(usize, Result<Decision>)> = live
             .par_iter()
             .zip(resolved.par_iter())

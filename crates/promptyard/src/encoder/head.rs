@@ -80,7 +80,10 @@ impl Head {
             return Err(head_err(here, "weight or bias is not finite"));
         }
         if !(temperature.is_finite() && temperature > 0.0) {
-            return Err(head_err(here, format!("temperature {temperature} is not > 0")));
+            return Err(head_err(
+                here,
+                format!("temperature {temperature} is not > 0"),
+            ));
         }
         if !(0.0..=1.0).contains(&threshold) {
             return Err(head_err(
@@ -180,7 +183,12 @@ impl Head {
             &meta,
             &[
                 ("bias", "F32", vec![NUM_LABELS], le(&self.bias)),
-                ("weight", "F32", vec![NUM_LABELS, self.dim], le(&self.weight)),
+                (
+                    "weight",
+                    "F32",
+                    vec![NUM_LABELS, self.dim],
+                    le(&self.weight),
+                ),
             ],
         )
     }
@@ -235,7 +243,10 @@ impl Head {
                 .tensor(name)
                 .map_err(|e| head_err(path, format!("{name}: {e}")))?;
             if t.dtype() != safetensors::Dtype::F32 {
-                return Err(head_err(path, format!("{name} is {:?}, not F32", t.dtype())));
+                return Err(head_err(
+                    path,
+                    format!("{name} is {:?}, not F32", t.dtype()),
+                ));
             }
             Ok(t.data()
                 .chunks_exact(4)
@@ -283,7 +294,8 @@ mod tests {
     #[test]
     fn refuses_a_head_for_other_labels() {
         let head = Head::new(vec![0.0; 8], [0.0; 4], 1.0, "f", 0.5, CascadeMode::Combine).unwrap();
-        let text = String::from_utf8_lossy(&head.to_bytes()).replace("code_completion", "code_xompletion");
+        let text =
+            String::from_utf8_lossy(&head.to_bytes()).replace("code_completion", "code_xompletion");
         let err = Head::from_bytes(text.as_bytes(), Path::new("h")).unwrap_err();
         assert!(err.to_string().contains("labels"), "{err}");
     }
