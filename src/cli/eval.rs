@@ -1,5 +1,6 @@
 //! `promptyard eval`: score a classifier on a labelled JSONL file, or run the
-//! leave-one-source-out evaluation over a data directory (`--loso`).
+//! leave-one-source-out evaluation over a data directory (`--loso`). With `--encoder`, the
+//! fast tier, the encoder tier and the cascade are scored side by side on the same file.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -31,12 +32,33 @@ pub struct Args {
     /// (with the training options below).
     #[arg(long)]
     pub loso: bool,
+    /// With --encoder: also time each prompt through the fast tier and through the cascade,
+    /// one at a time on this thread, and report p50/p99 in µs.
+    #[arg(long, requires = "encoder")]
+    pub latency: bool,
+    /// With --encoder: score at most N records, evenly spaced (every k-th), to bound the
+    /// encoder's time on a small CPU; the report says so.
+    #[arg(long, value_name = "N", requires = "encoder")]
+    pub sample: Option<usize>,
+    /// With --encoder: embedding cache directory (per encoder fingerprint and text).
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".cache/embeddings",
+        requires = "encoder"
+    )]
+    pub embedding_cache: PathBuf,
+    #[command(flatten)]
+    pub encoder: super::encoder::EncoderFlags,
     #[command(flatten)]
     pub train: TrainFlags,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.loso {
+        if args.encoder.encoder.is_some() {
+            anyhow::bail!("--loso with --encoder is not supported yet: run them separately");
+        }
         return run_loso(&args);
     }
     let clf = match &args.model {
@@ -44,6 +66,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Classifier::bundled()?,
     };
     let records = read_jsonl_strict(&args.data)?;
+    if args.encoder.encoder.is_some() {
+        return run_tiers(&args, &clf, &records);
+    }
     let probs = predict_all(&clf, &records);
     let gold: Vec<Label> = records.iter().map(|r| r.label).collect();
     let sources: Vec<&str> = records.iter().map(|r| r.source.as_str()).collect();
@@ -185,4 +210,182 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "| **mean over sources** | | | **{mean:.3}** |")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "encoder"))]
+fn run_tiers(
+    _: &Args,
+    _: &Classifier,
+    _: &[promptyard_train::data::Record],
+) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("--encoder: this binary was built without the `encoder` feature")
+}
+
+/// Fast tier, encoder tier and cascade side by side (`eval --encoder`).
+#[cfg(feature = "encoder")]
+fn run_tiers(
+    args: &Args,
+    clf: &Classifier,
+    records: &[promptyard_train::data::Record],
+) -> anyhow::Result<ExitCode> {
+    use promptyard::cascade::{CascadeMode, Tier};
+    use promptyard::label::Probs;
+    use promptyard_train::encoder_head::cascade_probs;
+
+    let cascade = args.encoder.cascade()?.expect("--encoder is set");
+    let all_groups: Vec<String> = match &args.group_by {
+        Some(field) => field_values(&args.data, field)?,
+        None => vec!["all".to_string(); records.len()],
+    };
+    let keep: Vec<usize> = match args.sample {
+        Some(m) if m > 0 && records.len() > m => (0..m).map(|i| i * records.len() / m).collect(),
+        _ => (0..records.len()).collect(),
+    };
+    let sampled = keep.len() < records.len();
+    let groups: Vec<String> = keep.iter().map(|&i| all_groups[i].clone()).collect();
+    let records: Vec<promptyard_train::data::Record> =
+        keep.iter().map(|&i| records[i].clone()).collect();
+    let records = &records[..];
+    let fast = predict_all(clf, records);
+    let (enc, casc) = super::encoder::tiers(&cascade, &args.embedding_cache, records, &fast)?;
+    let other_mode = match cascade.mode() {
+        CascadeMode::Encoder => CascadeMode::Combine,
+        CascadeMode::Combine => CascadeMode::Encoder,
+    };
+    let alt = cascade_probs(&fast, &enc, cascade.threshold(), other_mode);
+    let casc_p: Vec<Probs> = casc.iter().map(|c| c.0).collect();
+    let alt_p: Vec<Probs> = alt.iter().map(|c| c.0).collect();
+    let share = casc.iter().filter(|c| c.1 != Tier::Fast).count() as f64 / casc.len().max(1) as f64;
+    let gold: Vec<Label> = records.iter().map(|r| r.label).collect();
+    let refs: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let chosen = format!("cascade:{}", cascade.mode().as_str());
+    let alternative = format!("cascade:{}", other_mode.as_str());
+    let tiers: [(&str, &[Probs]); 4] = [
+        ("fast", &fast),
+        ("encoder", &enc),
+        (&chosen, &casc_p),
+        (&alternative, &alt_p),
+    ];
+    let metrics: Vec<(&str, Metrics)> = tiers
+        .iter()
+        .map(|(name, p)| (*name, Metrics::compute(&gold, p, &refs)))
+        .collect();
+    let latency = if args.latency {
+        Some(time_tiers(clf, &cascade, records)?)
+    } else {
+        None
+    };
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let mut v = serde_json::json!({
+            "model": clf.fingerprint(),
+            "encoder": cascade.encoder().fingerprint(),
+            "n": records.len(),
+            "sampled": sampled,
+            "threshold": cascade.threshold(),
+            "mode": cascade.mode().as_str(),
+            "encoder_share": share,
+        });
+        for (name, m) in &metrics {
+            v["tiers"][*name] = serde_json::to_value(m)?;
+        }
+        if let Some(l) = &latency {
+            v["latency_us"] = serde_json::to_value(l)?;
+        }
+        writeln!(out, "{v}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "model {}, encoder {}: {} records{}; cascade threshold {:.2}, mode {} ({:.1}% to the encoder)",
+        clf.fingerprint(),
+        cascade.encoder().fingerprint(),
+        records.len(),
+        if sampled { " (every k-th, --sample)" } else { "" },
+        cascade.threshold(),
+        cascade.mode().as_str(),
+        100.0 * share
+    )?;
+    writeln!(
+        out,
+        "\n{:<16} {:>9} {:>9} {:>9}   ({alternative}: the other mode at the same threshold)",
+        "tier", "accuracy", "macro-F1", "ECE"
+    )?;
+    for (name, m) in &metrics {
+        writeln!(
+            out,
+            "{name:<16} {:>9.4} {:>9.4} {:>9.4}",
+            m.accuracy, m.macro_f1, m.ece
+        )?;
+    }
+    if let Some(field) = &args.group_by {
+        write!(out, "\n{field:<20} {:>6}", "n")?;
+        for (name, _) in &metrics {
+            write!(out, " {name:>15}")?;
+        }
+        writeln!(out)?;
+        for (g, sm) in &metrics[0].1.per_source {
+            write!(out, "{g:<20} {:>6}", sm.n)?;
+            for (_, m) in &metrics {
+                write!(out, " {:>15.4}", m.per_source[g].accuracy)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    if let Some(l) = &latency {
+        writeln!(
+            out,
+            "\nlatency per prompt, one at a time on one thread (µs): fast p50 {:.1} p99 {:.1}; \
+             cascade p50 {:.1} p99 {:.1}",
+            l.fast_p50, l.fast_p99, l.cascade_p50, l.cascade_p99
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Per-prompt latency percentiles (µs) of `eval --latency`.
+#[cfg(feature = "encoder")]
+#[derive(serde::Serialize)]
+struct Latency {
+    fast_p50: f64,
+    fast_p99: f64,
+    cascade_p50: f64,
+    cascade_p99: f64,
+}
+
+/// Times every prompt through the fast tier alone and through the cascade (fast tier, then
+/// the encoder when unsure), sequentially; each prompt is classified once untimed first so
+/// both timings see the same warm caches.
+#[cfg(feature = "encoder")]
+fn time_tiers(
+    clf: &Classifier,
+    cascade: &promptyard::cascade::Cascade,
+    records: &[promptyard_train::data::Record],
+) -> anyhow::Result<Latency> {
+    use std::time::Instant;
+    for r in records.iter().take(16) {
+        cascade.resolve(clf.predict(&r.text), &r.text)?;
+    }
+    let mut fast = Vec::with_capacity(records.len());
+    let mut casc = Vec::with_capacity(records.len());
+    for r in records {
+        std::hint::black_box(clf.predict(&r.text));
+        let t = Instant::now();
+        std::hint::black_box(clf.predict(&r.text));
+        fast.push(t.elapsed().as_secs_f64() * 1e6);
+        let t = Instant::now();
+        std::hint::black_box(cascade.resolve(clf.predict(&r.text), &r.text)?);
+        casc.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let pct = |v: &mut Vec<f64>, q: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() as f64 - 1.0) * q).round() as usize]
+    };
+    Ok(Latency {
+        fast_p50: pct(&mut fast, 0.5),
+        fast_p99: pct(&mut fast, 0.99),
+        cascade_p50: pct(&mut casc, 0.5),
+        cascade_p99: pct(&mut casc, 0.99),
+    })
 }

@@ -71,6 +71,8 @@ pub struct Args {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    encoder: super::encoder::EncoderFlags,
     /// Input KiB per chunk (memory and checkpoint granularity; tests use small ones).
     #[arg(long, default_value_t = 4096, hide = true)]
     chunk_kib: usize,
@@ -122,10 +124,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(m) = &args.model {
         builder = builder.model(super::resolve_model_arg(m)?);
     }
+    let cascade = cascade_of(&args)?;
+    if cascade.is_some() && args.device.is_some() {
+        anyhow::bail!(
+            "--encoder with --device: the cascade runs the fast tier in plain Rust; drop --device"
+        );
+    }
     let router = builder.build()?;
-    let labeler: &dyn Labeler = &*match &args.device {
-        None => Box::new(RouterLabeler::new(&router)),
-        Some(device) => Box::new(
+    let labeler: &dyn Labeler = &*match (&args.device, cascade) {
+        (_, Some(c)) => {
+            router.set_cascade(Some(c));
+            Box::new(CascadeLabeler { router: &router }) as Box<dyn Labeler>
+        }
+        (None, None) => Box::new(RouterLabeler::new(&router)),
+        (Some(device), None) => Box::new(
             EngineLabeler::new(&router, device).with_context(|| format!("--device {device}"))?,
         ) as Box<dyn Labeler>,
     };
@@ -144,7 +156,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let work = move || batch::run(input, output, &opts, labeler, &mut on_progress);
     let summary = match (args.threads, &args.device) {
-        (Some(n), None) => rayon::ThreadPoolBuilder::new()
+        (Some(n), None) if args.encoder.encoder.is_none() => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .context("building the thread pool")?
@@ -176,6 +188,91 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(feature = "encoder")]
+fn cascade_of(args: &Args) -> anyhow::Result<Option<promptyard::cascade::Cascade>> {
+    args.encoder.cascade()
+}
+
+#[cfg(not(feature = "encoder"))]
+fn cascade_of(args: &Args) -> anyhow::Result<Option<promptyard::cascade::Cascade>> {
+    if args.encoder.encoder.is_some() {
+        anyhow::bail!("--encoder: this binary was built without the `encoder` feature");
+    }
+    Ok(None)
+}
+
+/// Labels through a router with a cascade: a chunk's prompts go to
+/// [`Router::route_batch`], so the unsure ones share encoder forward passes.
+struct CascadeLabeler<'r> {
+    router: &'r Router,
+}
+
+impl Labeler for CascadeLabeler<'_> {
+    fn label<'a>(&'a self, text: &str) -> batch::Result<batch::Labelled<'a>> {
+        Ok(labelled(self.router.route(text)?))
+    }
+
+    fn label_batch<'a>(
+        &'a self,
+        texts: &[&str],
+    ) -> batch::Result<Vec<batch::Result<batch::Labelled<'a>>>> {
+        Ok(self
+            .router
+            .route_batch(texts)
+            .into_iter()
+            .map(|d| Ok(labelled(d?)))
+            .collect())
+    }
+
+    fn prefers_batches(&self) -> bool {
+        true
+    }
+
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        let mut id = vec![
+            (
+                "catalog",
+                format!("{:016x}", self.router.catalog().fingerprint()),
+            ),
+            (
+                "classifier",
+                self.router.classifier().fingerprint().to_owned(),
+            ),
+        ];
+        if let Some(c) = self.router.cascade() {
+            id.push(("cascade", cascade_identity(&c)));
+        }
+        id
+    }
+}
+
+#[cfg(feature = "encoder")]
+fn cascade_identity(c: &promptyard::cascade::Cascade) -> String {
+    format!(
+        "{} {} {}",
+        c.encoder().fingerprint(),
+        c.threshold(),
+        c.mode().as_str()
+    )
+}
+
+#[cfg(not(feature = "encoder"))]
+fn cascade_identity(c: &promptyard::cascade::Cascade) -> String {
+    match *c {}
+}
+
+fn labelled(d: promptyard::Decision) -> batch::Labelled<'static> {
+    batch::Labelled {
+        label: d.label,
+        confidence: d.confidence,
+        probs: d.probs,
+        model: d.model.into(),
+        est_cost_usd: d.est_cost_usd,
+        input_tokens: d.input_tokens,
+        output_tokens: d.output_tokens,
+    }
 }
 
 fn progress_bar() -> ProgressBar {

@@ -10,6 +10,7 @@ mod calibrate;
 mod catalog;
 mod data;
 mod economics;
+mod encoder;
 mod eval;
 mod label;
 mod report;
@@ -34,6 +35,9 @@ pub enum Command {
     Train(train::Args),
     /// Evaluate a classifier on a labelled JSONL file.
     Eval(eval::Args),
+    /// Train the encoder tier's head for a sentence encoder (embeddings cached on disk).
+    #[cfg(feature = "encoder")]
+    TrainEncoder(encoder::TrainArgs),
     /// Label and route a prompt log (JSONL/CSV), one output record per input record.
     Label(label::Args),
     /// Cost report for a labelled log against a single baseline model.
@@ -68,6 +72,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Data(a) => data::run(a),
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        #[cfg(feature = "encoder")]
+        Command::TrainEncoder(a) => encoder::run_train(a),
         Command::Label(a) => label::run(a),
         Command::Report(a) => report::run(a),
         Command::Catalog(a) => catalog::run(a),

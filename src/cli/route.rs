@@ -25,6 +25,8 @@ pub struct Args {
     /// Indent the JSON.
     #[arg(long)]
     pub pretty: bool,
+    #[command(flatten)]
+    pub encoder: super::encoder::EncoderFlags,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -46,6 +48,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(dir) = args.model {
         builder = builder.model(super::resolve_model_arg(dir)?);
+    }
+    #[cfg(feature = "encoder")]
+    if let Some(c) = args.encoder.cascade()? {
+        builder = builder.cascade(c);
+    }
+    #[cfg(not(feature = "encoder"))]
+    if args.encoder.encoder.is_some() {
+        anyhow::bail!("--encoder: this binary was built without the `encoder` feature");
     }
     let decision = builder.build()?.route(&prompt)?;
     let json = if args.pretty {

@@ -21,6 +21,7 @@ mod data_invariants;
 mod data_rebuild;
 mod decimal_output;
 mod empty_prompt;
+mod encoder_tier;
 mod gateway_dev_format;
 mod hardening_runtime;
 mod hub_resolve;

@@ -120,6 +120,12 @@ impl Decision {
         self.inner.classifier_fingerprint.as_deref()
     }
 
+    /// Which tier gave the probabilities: `fast`, `encoder` or `combined` (the cascade).
+    #[getter]
+    fn tier(&self) -> &'static str {
+        self.inner.tier.as_str()
+    }
+
     /// The decision as a dict with the keys and values of `promptyard route`'s JSON output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -137,6 +143,7 @@ impl Decision {
         d.set_item("reason", self.reason())?;
         d.set_item("catalog_fingerprint", self.catalog_fingerprint())?;
         d.set_item("classifier_fingerprint", self.classifier_fingerprint())?;
+        d.set_item("tier", self.tier())?;
         Ok(d)
     }
 

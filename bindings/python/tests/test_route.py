@@ -12,7 +12,7 @@ from conftest import BUNDLED_CATALOG
 FIELDS = [
     "label", "confidence", "probs", "model", "provider", "api_id", "est_cost_usd",
     "input_tokens", "output_tokens", "fallbacks", "used_default", "reason",
-    "catalog_fingerprint", "classifier_fingerprint",
+    "catalog_fingerprint", "classifier_fingerprint", "tier",
 ]
 
 

@@ -14,6 +14,8 @@
 #![warn(missing_docs)]
 
 pub mod data;
+#[cfg(feature = "encoder")]
+pub mod encoder_head;
 pub mod error;
 pub mod eval;
 pub mod train;

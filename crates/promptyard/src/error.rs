@@ -100,6 +100,15 @@ pub enum Error {
         msg: String,
     },
 
+    /// An encoder directory or encoder head is invalid or does not fit (`encoder` feature).
+    #[error("encoder {path}: {msg}")]
+    Encoder {
+        /// The directory or file at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        msg: String,
+    },
+
     /// A compute device could not be used (`cpu`, `cuda`).
     #[error("device {name}: {msg}")]
     Device {

@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-#[cfg(feature = "hub")]
-use crate::model::MODEL_FILES;
+/// The files of an encoder directory (the Hugging Face layout), fetched by
+/// [`resolve_encoder`].
+pub const ENCODER_FILES: [&str; 3] = ["config.json", "model.safetensors", "tokenizer.json"];
 
 /// The prefix that marks a model spec as a Hub repository.
 const HF_PREFIX: &str = "hf:";
@@ -71,11 +72,20 @@ impl HubSpec {
 /// A plain path comes back as is (it is checked when the model is loaded). An `hf:` spec
 /// goes through the HF cache, see the module docs; offline is `HF_HUB_OFFLINE=1`.
 pub fn resolve_model(spec: impl AsRef<Path>) -> Result<PathBuf> {
-    let path = spec.as_ref();
+    resolve_files(spec.as_ref(), &crate::model::MODEL_FILES)
+}
+
+/// Like [`resolve_model`] for an encoder directory ([`ENCODER_FILES`]), e.g.
+/// `hf:sentence-transformers/all-MiniLM-L6-v2`.
+pub fn resolve_encoder(spec: impl AsRef<Path>) -> Result<PathBuf> {
+    resolve_files(spec.as_ref(), &ENCODER_FILES)
+}
+
+fn resolve_files(path: &Path, files: &[&str]) -> Result<PathBuf> {
     // A non-UTF-8 argument cannot carry the `hf:` prefix: it is a path.
     match path.to_str().map(HubSpec::parse).transpose()?.flatten() {
         None => Ok(path.to_path_buf()),
-        Some(hub) => resolve_env(&path.to_string_lossy(), &hub),
+        Some(hub) => resolve_env(&path.to_string_lossy(), &hub, files),
     }
 }
 
@@ -90,12 +100,18 @@ pub fn resolve_model_in(
     let cache_dir = cache_dir.as_ref();
     match path.to_str().map(HubSpec::parse).transpose()?.flatten() {
         None => Ok(path.to_path_buf()),
-        Some(hub) => fetch(&path.to_string_lossy(), &hub, cache_dir, offline),
+        Some(hub) => fetch(
+            &path.to_string_lossy(),
+            &hub,
+            cache_dir,
+            offline,
+            &crate::model::MODEL_FILES,
+        ),
     }
 }
 
 #[cfg(feature = "hub")]
-fn resolve_env(spec: &str, hub: &HubSpec) -> Result<PathBuf> {
+fn resolve_env(spec: &str, hub: &HubSpec, files: &[&str]) -> Result<PathBuf> {
     let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
     let cache_dir = env("HF_HUB_CACHE")
         .map(PathBuf::from)
@@ -111,16 +127,22 @@ fn resolve_env(spec: &str, hub: &HubSpec) -> Result<PathBuf> {
             Some("1" | "true" | "TRUE" | "yes" | "ON" | "on")
         )
     });
-    fetch(spec, hub, &cache_dir, offline)
+    fetch(spec, hub, &cache_dir, offline, files)
 }
 
 #[cfg(not(feature = "hub"))]
-fn resolve_env(spec: &str, hub: &HubSpec) -> Result<PathBuf> {
-    fetch(spec, hub, Path::new(""), true)
+fn resolve_env(spec: &str, hub: &HubSpec, files: &[&str]) -> Result<PathBuf> {
+    fetch(spec, hub, Path::new(""), true, files)
 }
 
 #[cfg(not(feature = "hub"))]
-fn fetch(spec: &str, hub: &HubSpec, _cache_dir: &Path, _offline: bool) -> Result<PathBuf> {
+fn fetch(
+    spec: &str,
+    hub: &HubSpec,
+    _cache_dir: &Path,
+    _offline: bool,
+    _files: &[&str],
+) -> Result<PathBuf> {
     Err(Error::Hub {
         spec: spec.to_string(),
         msg: format!(
@@ -132,10 +154,16 @@ fn fetch(spec: &str, hub: &HubSpec, _cache_dir: &Path, _offline: bool) -> Result
     })
 }
 
-/// Returns the snapshot directory holding [`MODEL_FILES`], from the cache or downloaded.
+/// Returns the snapshot directory holding `files`, from the cache or downloaded.
 #[cfg(feature = "hub")]
-fn fetch(spec: &str, hub: &HubSpec, cache_dir: &Path, offline: bool) -> Result<PathBuf> {
-    if let Some(dir) = cached_snapshot(hub, cache_dir) {
+fn fetch(
+    spec: &str,
+    hub: &HubSpec,
+    cache_dir: &Path,
+    offline: bool,
+    files: &[&str],
+) -> Result<PathBuf> {
+    if let Some(dir) = cached_snapshot(hub, cache_dir, files) {
         return Ok(dir);
     }
     let where_ = format!(
@@ -151,7 +179,7 @@ fn fetch(spec: &str, hub: &HubSpec, cache_dir: &Path, offline: bool) -> Result<P
             ),
         });
     }
-    download(hub, cache_dir).map_err(|e| Error::Hub {
+    download(hub, cache_dir, files).map_err(|e| Error::Hub {
         spec: spec.to_string(),
         msg: format!(
             "{where_}, and the download failed: {e}; check the network and the repository \
@@ -169,7 +197,7 @@ fn repo_folder(hub: &HubSpec) -> String {
 /// The cached snapshot for `hub`, if every model file is present. The revision is a ref
 /// (`refs/<rev>` holds a commit hash) or a commit hash naming `snapshots/<rev>` directly.
 #[cfg(feature = "hub")]
-fn cached_snapshot(hub: &HubSpec, cache_dir: &Path) -> Option<PathBuf> {
+fn cached_snapshot(hub: &HubSpec, cache_dir: &Path, files: &[&str]) -> Option<PathBuf> {
     let repo_dir = cache_dir.join(repo_folder(hub));
     let commit = std::fs::read_to_string(repo_dir.join("refs").join(&hub.revision))
         .map(|c| c.trim().to_string())
@@ -178,15 +206,16 @@ fn cached_snapshot(hub: &HubSpec, cache_dir: &Path) -> Option<PathBuf> {
         return None;
     }
     let dir = repo_dir.join("snapshots").join(commit);
-    MODEL_FILES
-        .iter()
-        .all(|f| dir.join(f).is_file())
-        .then_some(dir)
+    files.iter().all(|f| dir.join(f).is_file()).then_some(dir)
 }
 
 /// Downloads the model files with hf-hub's blocking client into `cache_dir`.
 #[cfg(feature = "hub")]
-fn download(hub: &HubSpec, cache_dir: &Path) -> std::result::Result<PathBuf, String> {
+fn download(
+    hub: &HubSpec,
+    cache_dir: &Path,
+    files: &[&str],
+) -> std::result::Result<PathBuf, String> {
     use hf_hub::api::sync::ApiBuilder;
     use hf_hub::{Cache, Repo, RepoType};
 
@@ -202,7 +231,7 @@ fn download(hub: &HubSpec, cache_dir: &Path) -> std::result::Result<PathBuf, Str
         hub.revision.clone(),
     ));
     let mut dir = None;
-    for file in MODEL_FILES {
+    for file in files {
         let path = repo.get(file).map_err(|e| format!("{file}: {e}"))?;
         dir = path.parent().map(Path::to_path_buf);
     }

@@ -31,8 +31,11 @@ pub mod error;
 pub mod label;
 
 pub mod adequacy;
+pub mod cascade;
 pub mod catalog;
 pub mod classifier;
+#[cfg(feature = "encoder")]
+pub mod encoder;
 pub mod features;
 pub mod hash;
 pub mod hub;

@@ -423,7 +423,7 @@ impl ModelFile {
 /// A safetensors file with its header keys in sorted order, so equal weights give equal
 /// bytes (the `safetensors` crate writes metadata in hash-map order). Layout: header length
 /// (u64 LE), the JSON header padded with spaces to a multiple of 8, then the tensors' bytes.
-fn encode_safetensors(
+pub(crate) fn encode_safetensors(
     meta: &HashMap<String, String>,
     tensors: &[(&str, &str, Vec<usize>, Vec<u8>)],
 ) -> Vec<u8> {

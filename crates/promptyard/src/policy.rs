@@ -91,6 +91,7 @@ use std::sync::Arc;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use crate::cascade::Tier;
 use crate::catalog::{Catalog, ModelSpec, MAX_FALLBACKS};
 use crate::error::{Error, Result};
 use crate::label::{Label, Probs, NUM_LABELS};
@@ -268,6 +269,9 @@ pub struct Decision {
     /// came from the caller ([`Policy::decide`], [`Router::decide`](crate::Router::decide)).
     #[serde(serialize_with = "opt_arc_str")]
     pub classifier_fingerprint: Option<Arc<str>>,
+    /// Which tier gave `probs`: `fast` unless a cascade sent the prompt to the encoder tier
+    /// ([`crate::cascade`]).
+    pub tier: Tier,
 }
 
 fn opt_arc_str<S: Serializer>(v: &Option<Arc<str>>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -520,6 +524,7 @@ impl Policy {
             reason: self.reason(probs, choice, m),
             catalog_fingerprint: self.catalog.fingerprint(),
             classifier_fingerprint: None,
+            tier: Tier::Fast,
         }
     }
 

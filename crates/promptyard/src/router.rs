@@ -9,6 +9,11 @@
 //! that fails leaves the old state in place and returns the error. Requests in flight finish
 //! on the state they started with, so every decision comes from one whole state.
 //!
+//! With an encoder (feature `encoder`, [`RouterBuilder::encoder`]) the state also holds a
+//! [`Cascade`]: prompts the fast classifier is unsure about go to the encoder tier before the
+//! policy ([`crate::cascade`]), and [`Decision::tier`] says which tier answered. The encoder
+//! is part of the swapped state, so reloads never mix an old encoder with a new catalog.
+//!
 //! An empty or whitespace-only prompt ([`is_blank`]) is refused with [`Error::EmptyPrompt`]
 //! by [`Router::route`], [`Router::route_batch`] (per prompt) and [`Router::decide`]; the
 //! `promptyard route` command exits 2 on it and `promptyard label` writes an `empty_text`
@@ -36,6 +41,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use rayon::prelude::*;
 
+use crate::cascade::{Cascade, Tier};
 use crate::catalog::Catalog;
 use crate::classifier::Classifier;
 use crate::error::{Error, Result};
@@ -56,15 +62,19 @@ struct State {
     classifier_fingerprint: Arc<str>,
     /// The per-prompt adequacy model reads the classifier's bucket ids: featurize once.
     shared_features: bool,
+    /// The encoder tier for unsure prompts; `None` is fast-only (always, without the
+    /// `encoder` feature).
+    cascade: Option<Arc<Cascade>>,
 }
 
 impl State {
-    fn new(policy: Policy, classifier: Arc<Classifier>) -> State {
+    fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
         State {
             classifier_fingerprint: Arc::from(classifier.fingerprint()),
             shared_features: policy.reads_features_of(classifier.featurizer().config()),
             policy,
             classifier,
+            cascade,
         }
     }
 
@@ -72,17 +82,80 @@ impl State {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
-        let mut decision = if self.shared_features {
-            self.classifier.predict_then(prompt, |probs, ids| {
+        if self.cascade.is_none() && self.shared_features {
+            // Fast-only with a per-prompt adequacy model: one featurization serves both.
+            let mut decision = self.classifier.predict_then(prompt, |probs, ids| {
                 self.policy.decide_features(&probs, prompt, ids)
-            })?
-        } else {
-            let probs = self.classifier.predict(prompt);
-            self.policy.decide(&probs, prompt)?
+            })?;
+            decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
+            return Ok(decision);
+        }
+        let fast = self.classifier.predict(prompt);
+        let (probs, tier) = match &self.cascade {
+            None => (fast, Tier::Fast),
+            Some(c) => resolve(c, fast, prompt)?,
         };
+        self.finish(&probs, tier, prompt)
+    }
+
+    /// The policy's decision for probabilities from tier `tier`.
+    fn finish(&self, probs: &Probs, tier: Tier, prompt: &str) -> Result<Decision> {
+        let mut decision = self.policy.decide(probs, prompt)?;
         decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
+        decision.tier = tier;
         Ok(decision)
     }
+
+    /// Like `route` for many prompts: the fast tier in parallel, then the unsure prompts
+    /// through the encoder in shared batches, then the policy in parallel.
+    fn route_batch(&self, prompts: &[&str]) -> Vec<Result<Decision>> {
+        let Some(cascade) = &self.cascade else {
+            return prompts.par_iter().map(|p| self.route(p)).collect();
+        };
+        let live: Vec<usize> = (0..prompts.len())
+            .filter(|&i| !is_blank(prompts[i]))
+            .collect();
+        let texts: Vec<&str> = live.iter().map(|&i| prompts[i]).collect();
+        let fast: Vec<Probs> = texts
+            .par_iter()
+            .map(|p| self.classifier.predict(p))
+            .collect();
+        let Ok(resolved) = resolve_batch(cascade, &fast, &texts) else {
+            // One prompt's failure must not take the batch down: give each its own answer.
+            return prompts.iter().map(|p| self.route(p)).collect();
+        };
+        let mut out: Vec<Result<Decision>> =
+            prompts.iter().map(|_| Err(Error::EmptyPrompt)).collect();
+        let decided: Vec<(usize, Result<Decision>)> = live
+            .par_iter()
+            .zip(resolved.par_iter())
+            .map(|(&i, (probs, tier))| (i, self.finish(probs, *tier, prompts[i])))
+            .collect();
+        for (i, d) in decided {
+            out[i] = d;
+        }
+        out
+    }
+}
+
+#[cfg(feature = "encoder")]
+fn resolve(c: &Cascade, fast: Probs, prompt: &str) -> Result<(Probs, Tier)> {
+    c.resolve(fast, prompt)
+}
+
+#[cfg(feature = "encoder")]
+fn resolve_batch(c: &Cascade, fast: &[Probs], texts: &[&str]) -> Result<Vec<(Probs, Tier)>> {
+    c.resolve_batch(fast, texts)
+}
+
+#[cfg(not(feature = "encoder"))]
+fn resolve(c: &Cascade, _: Probs, _: &str) -> Result<(Probs, Tier)> {
+    match *c {}
+}
+
+#[cfg(not(feature = "encoder"))]
+fn resolve_batch(c: &Cascade, _: &[Probs], _: &[&str]) -> Result<Vec<(Probs, Tier)>> {
+    match *c {}
 }
 
 /// True for a prompt with nothing to classify: empty, or only whitespace (Unicode
@@ -123,10 +196,10 @@ impl Router {
     }
 
     /// Like [`route`](Self::route) for many prompts, in parallel on rayon's current pool
-    /// (install a smaller pool to limit cores). All prompts of one call see the same state.
+    /// (install a smaller pool to limit cores). All prompts of one call see the same state;
+    /// with a cascade, the unsure prompts share batched encoder passes.
     pub fn route_batch(&self, prompts: &[&str]) -> Vec<Result<Decision>> {
-        let state = self.state.load_full();
-        prompts.par_iter().map(|p| state.route(p)).collect()
+        self.state.load_full().route_batch(prompts)
     }
 
     /// The policy for probabilities computed elsewhere (e.g. by a batch classifier on GPU).
@@ -150,6 +223,40 @@ impl Router {
         Arc::clone(&self.state.load().classifier)
     }
 
+    /// The cascade currently in use, if an encoder is configured (a snapshot).
+    pub fn cascade(&self) -> Option<Arc<Cascade>> {
+        self.state.load().cascade.clone()
+    }
+
+    /// Swaps in a cascade (`None`: fast-only from now on).
+    pub fn set_cascade(&self, cascade: Option<Cascade>) {
+        let cascade = cascade.map(Arc::new);
+        self.state.rcu(|cur| {
+            State::new(
+                cur.policy.clone(),
+                Arc::clone(&cur.classifier),
+                cascade.clone(),
+            )
+        });
+    }
+
+    /// Loads an encoder directory (with its bundled head) and swaps it in, keeping the
+    /// current cascade's threshold, mode and device if there is one; on error the old
+    /// state stays.
+    #[cfg(feature = "encoder")]
+    pub fn reload_encoder(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let cur = self.cascade();
+        let device = cur
+            .as_ref()
+            .map_or(candle_core::Device::Cpu, |c| c.encoder().device().clone());
+        let mut next = Cascade::load(dir, &device)?;
+        if let Some(c) = cur {
+            next = next.with_threshold(c.threshold())?.with_mode(c.mode());
+        }
+        self.set_cascade(Some(next));
+        Ok(())
+    }
+
     /// Reads, validates and swaps in a new catalog file; on error the old one stays.
     pub fn reload_catalog(&self, path: impl AsRef<Path>) -> Result<()> {
         self.set_catalog(Catalog::load(path)?);
@@ -166,15 +273,25 @@ impl Router {
     /// Swaps in an already validated catalog (e.g. parsed from a config service).
     pub fn set_catalog(&self, catalog: Catalog) {
         let policy = Policy::new(Arc::new(catalog));
-        self.state
-            .rcu(|cur| State::new(policy.clone(), Arc::clone(&cur.classifier)));
+        self.state.rcu(|cur| {
+            State::new(
+                policy.clone(),
+                Arc::clone(&cur.classifier),
+                cur.cascade.clone(),
+            )
+        });
     }
 
     /// Swaps in an already loaded classifier.
     pub fn set_classifier(&self, classifier: Classifier) {
         let classifier = Arc::new(classifier);
-        self.state
-            .rcu(|cur| State::new(cur.policy.clone(), Arc::clone(&classifier)));
+        self.state.rcu(|cur| {
+            State::new(
+                cur.policy.clone(),
+                Arc::clone(&classifier),
+                cur.cascade.clone(),
+            )
+        });
     }
 }
 
@@ -183,6 +300,18 @@ impl Router {
 pub struct RouterBuilder {
     catalog: Option<CatalogSource>,
     classifier: Option<ClassifierSource>,
+    #[cfg(feature = "encoder")]
+    encoder: Option<EncoderSource>,
+    #[cfg(feature = "encoder")]
+    cascade_threshold: Option<f32>,
+    #[cfg(feature = "encoder")]
+    encoder_device: Option<candle_core::Device>,
+}
+
+#[cfg(feature = "encoder")]
+enum EncoderSource {
+    Dir(PathBuf),
+    Loaded(Cascade),
 }
 
 #[derive(Debug)]
@@ -242,6 +371,37 @@ impl RouterBuilder {
         self
     }
 
+    /// Turn the cascade on with the encoder directory `dir` (Hugging Face layout; its head is
+    /// the bundled one for its fingerprint). Resolve `hf:ORG/REPO` specs first with
+    /// [`crate::hub::resolve_encoder`].
+    #[cfg(feature = "encoder")]
+    pub fn encoder(mut self, dir: impl AsRef<Path>) -> Self {
+        self.encoder = Some(EncoderSource::Dir(dir.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Turn the cascade on with an already built one.
+    #[cfg(feature = "encoder")]
+    pub fn cascade(mut self, cascade: Cascade) -> Self {
+        self.encoder = Some(EncoderSource::Loaded(cascade));
+        self
+    }
+
+    /// Override the cascade threshold (the head's default was chosen on validation data);
+    /// checked in `build` to be in `[0, 1]`.
+    #[cfg(feature = "encoder")]
+    pub fn cascade_threshold(mut self, p: f32) -> Self {
+        self.cascade_threshold = Some(p);
+        self
+    }
+
+    /// Run the encoder on this device (default CPU).
+    #[cfg(feature = "encoder")]
+    pub fn encoder_device(mut self, device: candle_core::Device) -> Self {
+        self.encoder_device = Some(device);
+        self
+    }
+
     /// Loads and validates everything; nothing is validated later on the hot path.
     pub fn build(self) -> Result<Router> {
         let catalog = match self.catalog {
@@ -255,10 +415,26 @@ impl RouterBuilder {
             Some(ClassifierSource::Dir(d)) => Classifier::load(&d)?,
             Some(ClassifierSource::Loaded(c)) => c,
         };
+        #[cfg(feature = "encoder")]
+        let cascade = {
+            let device = self.encoder_device.unwrap_or(candle_core::Device::Cpu);
+            let cascade = match self.encoder {
+                None => None,
+                Some(EncoderSource::Dir(d)) => Some(Cascade::load(&d, &device)?),
+                Some(EncoderSource::Loaded(c)) => Some(c),
+            };
+            match (cascade, self.cascade_threshold) {
+                (Some(c), Some(t)) => Some(Arc::new(c.with_threshold(t)?)),
+                (c, _) => c.map(Arc::new),
+            }
+        };
+        #[cfg(not(feature = "encoder"))]
+        let cascade = None;
         Ok(Router {
             state: ArcSwap::from_pointee(State::new(
                 Policy::new(Arc::new(catalog)),
                 Arc::new(classifier),
+                cascade,
             )),
         })
     }

@@ -81,6 +81,9 @@ class Decision:
     @property
     def classifier_fingerprint(self) -> Optional[str]:
         """Fingerprint of the classifier weights that gave the probabilities."""
+    @property
+    def tier(self) -> str:
+        """Which tier gave the probabilities: "fast", "encoder" or "combined" (the cascade)."""
     def to_dict(self) -> Dict[str, object]:
         """The keys and values of ``promptyard route``'s JSON output."""
     def to_json(self) -> str:

@@ -1,0 +1,385 @@
+//! Training the encoder tier's head (feature `encoder`): cached embeddings → multinomial
+//! logistic regression → temperature → the cascade's default threshold and mode.
+//!
+//! - **Embeddings** come from [`Encoder::embed`] and are cached on disk per encoder
+//!   fingerprint and per text (FNV-1a 64 of the UTF-8 bytes), so retraining the head after the
+//!   first run embeds nothing and takes seconds ([`EmbeddingCache`]).
+//! - **Head**: `p = softmax(W e + b)` fitted by full-batch Adam on the mean cross-entropy
+//!   plus `l2/2 · ‖W‖²` over the training split ([`fit_head`]).
+//! - **Temperature**: the `T` in a fixed grid that minimises the validation NLL of
+//!   `softmax((W e + b) / T)` ([`fit_temperature`]).
+//! - **Cascade**: threshold and mode with the best validation accuracy of the cascade over
+//!   the fast tier's validation probabilities; ties go to the one that consults the encoder
+//!   least ([`choose_cascade`]). Never chosen on a gateway or lockbox set.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use promptyard::cascade::{combine, CascadeMode, Tier};
+use promptyard::encoder::Encoder;
+use promptyard::hash::fnv1a64;
+use promptyard::label::{softmax, Label, Probs, NUM_LABELS};
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"PYEMB\x01\0\0";
+
+/// Prompts embedded between two appends to the cache file (an interrupted run keeps them).
+pub const CACHE_CHUNK: usize = 256;
+
+/// Embeddings of one encoder, on disk at `<root>/<fingerprint>.bin`: an 8-byte magic, the
+/// width (u32 LE), then records of `text hash (u64 LE) · dim × f32 LE`, appended as they are
+/// computed. A trailing partial record (an interrupted write) is ignored.
+#[derive(Debug)]
+pub struct EmbeddingCache {
+    path: PathBuf,
+    dim: usize,
+    map: HashMap<u64, Vec<f32>>,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl EmbeddingCache {
+    /// Opens (or starts) the cache for `encoder` under `root`.
+    pub fn open(root: impl AsRef<Path>, encoder: &Encoder) -> Result<EmbeddingCache> {
+        let root = root.as_ref();
+        std::fs::create_dir_all(root).map_err(io(root))?;
+        let path = root.join(format!("{}.bin", encoder.fingerprint()));
+        let dim = encoder.dim();
+        let mut map = HashMap::new();
+        if path.exists() {
+            let mut bytes = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(io(&path))?;
+            let ok = bytes.len() >= 12
+                && &bytes[..8] == MAGIC
+                && u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize == dim;
+            if ok {
+                for rec in bytes[12..].chunks_exact(8 + 4 * dim) {
+                    let key = u64::from_le_bytes(rec[..8].try_into().unwrap_or_default());
+                    let v = rec[8..]
+                        .chunks_exact(4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect();
+                    map.insert(key, v);
+                }
+            } else {
+                // Another format or width: start over rather than read garbage.
+                std::fs::remove_file(&path).map_err(io(&path))?;
+            }
+        }
+        Ok(EmbeddingCache { path, dim, map })
+    }
+
+    /// Cached embeddings.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The cache file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Embeddings of `texts` in order: cached ones read back, the others computed in chunks
+    /// of [`CACHE_CHUNK`] and appended. `progress(done, todo)` counts computed prompts.
+    pub fn embed(
+        &mut self,
+        encoder: &Encoder,
+        texts: &[&str],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<Vec<f32>>> {
+        let mut missing: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for t in texts {
+            let k = fnv1a64(t.as_bytes());
+            if !self.map.contains_key(&k) && seen.insert(k) {
+                missing.push(t);
+            }
+        }
+        if !missing.is_empty() {
+            let fresh = !self.path.exists();
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .map_err(io(&self.path))?;
+            if fresh {
+                file.write_all(MAGIC).map_err(io(&self.path))?;
+                file.write_all(&(self.dim as u32).to_le_bytes())
+                    .map_err(io(&self.path))?;
+            }
+            let mut done = 0;
+            for chunk in missing.chunks(CACHE_CHUNK) {
+                let rows = encoder.embed(chunk)?;
+                let mut buf = Vec::with_capacity(chunk.len() * (8 + 4 * self.dim));
+                for (t, row) in chunk.iter().zip(rows) {
+                    let k = fnv1a64(t.as_bytes());
+                    buf.extend(k.to_le_bytes());
+                    buf.extend(row.iter().flat_map(|x| x.to_le_bytes()));
+                    self.map.insert(k, row);
+                }
+                file.write_all(&buf).map_err(io(&self.path))?;
+                done += chunk.len();
+                progress(done, missing.len());
+            }
+        }
+        Ok(texts
+            .iter()
+            .map(|t| self.map[&fnv1a64(t.as_bytes())].clone())
+            .collect())
+    }
+}
+
+/// Options of [`fit_head`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeadOptions {
+    /// Full-batch Adam steps.
+    pub steps: usize,
+    /// Adam learning rate.
+    pub lr: f32,
+    /// L2 penalty on `W` (not on `b`).
+    pub l2: f32,
+}
+
+impl Default for HeadOptions {
+    fn default() -> Self {
+        HeadOptions {
+            steps: 400,
+            lr: 0.05,
+            l2: 1e-4,
+        }
+    }
+}
+
+/// Logistic-regression weights: `W` `[NUM_LABELS * dim]` row-major and `b`.
+pub type Linear = (Vec<f32>, [f32; NUM_LABELS]);
+
+fn logits(w: &[f32], b: &[f32; NUM_LABELS], x: &[f32]) -> [f32; NUM_LABELS] {
+    let dim = x.len();
+    std::array::from_fn(|k| {
+        b[k] + w[k * dim..(k + 1) * dim]
+            .iter()
+            .zip(x)
+            .map(|(a, c)| a * c)
+            .sum::<f32>()
+    })
+}
+
+/// Fits `softmax(W e + b)` to `(x, y)` by full-batch Adam (deterministic: zero init, sums in
+/// a fixed order per rayon chunk layout).
+pub fn fit_head(x: &[Vec<f32>], y: &[Label], opts: &HeadOptions) -> Result<Linear> {
+    let n = x.len();
+    if n == 0 || n != y.len() {
+        return Err(Error::EmptyTrainingSet);
+    }
+    let dim = x[0].len();
+    let p = NUM_LABELS * dim + NUM_LABELS;
+    let mut theta = vec![0f32; p];
+    let (mut m, mut v) = (vec![0f32; p], vec![0f32; p]);
+    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    for step in 1..=opts.steps {
+        let (w, b) = theta.split_at(NUM_LABELS * dim);
+        let b: [f32; NUM_LABELS] = b.try_into().unwrap_or_default();
+        let grad = x
+            .par_chunks(512)
+            .zip(y.par_chunks(512))
+            .map(|(xs, ys)| {
+                let mut g = vec![0f32; p];
+                for (xi, yi) in xs.iter().zip(ys) {
+                    let mut pr = softmax(logits(w, &b, xi));
+                    pr[yi.index()] -= 1.0;
+                    for k in 0..NUM_LABELS {
+                        let d = pr[k];
+                        for (gj, xj) in g[k * dim..(k + 1) * dim].iter_mut().zip(xi) {
+                            *gj += d * xj;
+                        }
+                        g[NUM_LABELS * dim + k] += d;
+                    }
+                }
+                g
+            })
+            .reduce(
+                || vec![0f32; p],
+                |mut a, c| {
+                    a.iter_mut().zip(c).for_each(|(a, c)| *a += c);
+                    a
+                },
+            );
+        let inv_n = 1.0 / n as f32;
+        let (c1, c2) = (1.0 - b1.powi(step as i32), 1.0 - b2.powi(step as i32));
+        for j in 0..p {
+            let reg = if j < NUM_LABELS * dim {
+                opts.l2 * theta[j]
+            } else {
+                0.0
+            };
+            let g = grad[j] * inv_n + reg;
+            m[j] = b1 * m[j] + (1.0 - b1) * g;
+            v[j] = b2 * v[j] + (1.0 - b2) * g * g;
+            theta[j] -= opts.lr * (m[j] / c1) / ((v[j] / c2).sqrt() + eps);
+        }
+    }
+    let b: [f32; NUM_LABELS] = theta[NUM_LABELS * dim..].try_into().unwrap_or_default();
+    theta.truncate(NUM_LABELS * dim);
+    Ok((theta, b))
+}
+
+/// Mean negative log-likelihood of the gold labels.
+pub fn nll(probs: &[Probs], y: &[Label]) -> f64 {
+    let s: f64 = probs
+        .iter()
+        .zip(y)
+        .map(|(p, l)| -f64::from(p[l.index()].max(1e-12)).ln())
+        .sum();
+    s / probs.len().max(1) as f64
+}
+
+/// The temperature in `0.25, 0.30, …, 5.00` with the lowest NLL of
+/// `softmax(logits / T)` on `(x, y)`.
+pub fn fit_temperature(lin: &Linear, x: &[Vec<f32>], y: &[Label]) -> f32 {
+    let z: Vec<[f32; NUM_LABELS]> = x.iter().map(|e| logits(&lin.0, &lin.1, e)).collect();
+    let mut best = (f64::INFINITY, 1.0f32);
+    for i in 5..=100 {
+        let t = i as f32 * 0.05;
+        let probs: Vec<Probs> = z.iter().map(|l| softmax(l.map(|v| v / t))).collect();
+        let loss = nll(&probs, y);
+        if loss < best.0 {
+            best = (loss, t);
+        }
+    }
+    best.1
+}
+
+/// Accuracy of argmax `probs` against `y`.
+pub fn accuracy(probs: &[Probs], y: &[Label]) -> f64 {
+    let hits = probs
+        .iter()
+        .zip(y)
+        .filter(|(p, l)| Label::argmax(p) == **l)
+        .count();
+    hits as f64 / probs.len().max(1) as f64
+}
+
+/// The cascade's probabilities and tiers for given fast and encoder probabilities.
+pub fn cascade_probs(
+    fast: &[Probs],
+    enc: &[Probs],
+    threshold: f32,
+    mode: CascadeMode,
+) -> Vec<(Probs, Tier)> {
+    fast.iter()
+        .zip(enc)
+        .map(|(&f, &e)| combine(f, threshold, mode, || Ok(e)).unwrap_or((f, Tier::Fast)))
+        .collect()
+}
+
+/// One candidate of [`choose_cascade`].
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CascadeScore {
+    /// Threshold on the fast tier's max probability.
+    pub threshold: f32,
+    /// What happens under it.
+    pub mode: CascadeMode,
+    /// Cascade accuracy.
+    pub accuracy: f64,
+    /// Share of prompts sent to the encoder.
+    pub encoder_share: f64,
+}
+
+/// Thresholds `0.30, 0.35, …, 0.95` × both modes scored on `(fast, enc, y)`; the best
+/// accuracy wins, ties to the smaller encoder share. Returns the winner and every score.
+pub fn choose_cascade(
+    fast: &[Probs],
+    enc: &[Probs],
+    y: &[Label],
+) -> (CascadeScore, Vec<CascadeScore>) {
+    let mut all = Vec::new();
+    for mode in [CascadeMode::Encoder, CascadeMode::Combine] {
+        for i in 6..=19 {
+            let threshold = i as f32 * 0.05;
+            let out = cascade_probs(fast, enc, threshold, mode);
+            let probs: Vec<Probs> = out.iter().map(|o| o.0).collect();
+            let share =
+                out.iter().filter(|o| o.1 != Tier::Fast).count() as f64 / out.len().max(1) as f64;
+            all.push(CascadeScore {
+                threshold,
+                mode,
+                accuracy: accuracy(&probs, y),
+                encoder_share: share,
+            });
+        }
+    }
+    let best = all
+        .iter()
+        .cloned()
+        .reduce(|a, c| {
+            let better = c.accuracy > a.accuracy + 1e-12
+                || ((c.accuracy - a.accuracy).abs() <= 1e-12 && c.encoder_share < a.encoder_share);
+            if better {
+                c
+            } else {
+                a
+            }
+        })
+        .unwrap_or(CascadeScore {
+            threshold: 0.0,
+            mode: CascadeMode::Encoder,
+            accuracy: 0.0,
+            encoder_share: 0.0,
+        });
+    (best, all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logistic_regression_separates_separable_data() {
+        // Four clusters on the axes of R⁴: label k at e_k (+ a little noise).
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..200 {
+            let k = i % NUM_LABELS;
+            let mut e = vec![0.05 * ((i * 7 % 5) as f32 - 2.0); NUM_LABELS];
+            e[k] += 1.0;
+            x.push(e);
+            y.push(Label::ALL[k]);
+        }
+        let lin = fit_head(&x, &y, &HeadOptions::default()).unwrap();
+        let probs: Vec<Probs> = x
+            .iter()
+            .map(|e| softmax(logits(&lin.0, &lin.1, e)))
+            .collect();
+        assert_eq!(accuracy(&probs, &y), 1.0);
+        let t = fit_temperature(&lin, &x, &y);
+        assert!(t > 0.0 && t <= 5.0);
+    }
+
+    #[test]
+    fn cascade_choice_prefers_the_encoder_only_where_it_helps() {
+        let y = [Label::Planning, Label::Reasoning];
+        // The fast tier is sure and right on the first, unsure and wrong on the second.
+        let fast = [[0.9, 0.05, 0.03, 0.02], [0.4, 0.35, 0.2, 0.05]];
+        let enc = [[0.1, 0.8, 0.05, 0.05], [0.1, 0.8, 0.05, 0.05]];
+        let (best, all) = choose_cascade(&fast, &enc, &y);
+        assert_eq!(best.accuracy, 1.0);
+        assert_eq!(best.encoder_share, 0.5);
+        assert!(best.threshold > 0.4 && best.threshold <= 0.9, "{best:?}");
+        assert_eq!(all.len(), 28);
+    }
+}

@@ -1,0 +1,222 @@
+//! The encoder tier with the real all-MiniLM-L6-v2 weights (fetched by
+//! `scripts/fetch-encoder.sh` into `.cache/encoders/all-minilm-l6-v2`, or wherever
+//! `PROMPTYARD_ENCODER_DIR` points). Without them each test prints `SKIPPED: …` and passes,
+//! unless `PROMPTYARD_REQUIRE_ENCODER=1` (set by `.ci/run` after fetching), which makes an
+//! absent directory a failure. The tiny random BERT in the library's unit tests covers the
+//! code paths without weights.
+#![cfg(feature = "encoder")]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use promptyard::cascade::Tier;
+use promptyard::encoder::{Encoder, Head};
+use promptyard::Router;
+
+fn encoder_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("PROMPTYARD_ENCODER_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/encoders/all-minilm-l6-v2")
+        });
+    if dir.join("model.safetensors").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("PROMPTYARD_REQUIRE_ENCODER").as_deref() == Ok("1") {
+        panic!(
+            "PROMPTYARD_REQUIRE_ENCODER=1 but {} has no model.safetensors (run scripts/fetch-encoder.sh)",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: no encoder weights in {} (run scripts/fetch-encoder.sh; set \
+         PROMPTYARD_REQUIRE_ENCODER=1 to fail instead)",
+        dir.display()
+    );
+    None
+}
+
+fn cos(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[test]
+fn minilm_embeddings_are_normalised_and_mean_what_they_say() {
+    let Some(dir) = encoder_dir() else { return };
+    let enc = Encoder::load(&dir, &candle_core::Device::Cpu).unwrap();
+    assert_eq!(enc.dim(), 384);
+    let e = enc
+        .embed(&[
+            "Plan a three-day trip to Lisbon",
+            "Draw up an itinerary for a weekend in Porto",
+            "Write a Python function that reverses a linked list",
+        ])
+        .unwrap();
+    for v in &e {
+        assert!((cos(v, v) - 1.0).abs() < 1e-4);
+    }
+    let (travel, code) = (cos(&e[0], &e[1]), cos(&e[0], &e[2]));
+    assert!(travel > code + 0.2, "travel {travel} vs code {code}");
+}
+
+#[test]
+fn the_bundled_head_matches_the_fetched_encoder() {
+    let Some(dir) = encoder_dir() else { return };
+    let fp = promptyard::encoder::fingerprint_dir(&dir).unwrap();
+    let head = Head::bundled_for(&fp).expect("a bundled head for all-MiniLM-L6-v2");
+    assert_eq!(head.dim(), 384);
+    assert!((0.0..=1.0).contains(&head.threshold()));
+}
+
+#[test]
+fn the_router_sends_unsure_prompts_to_the_encoder() {
+    let Some(dir) = encoder_dir() else { return };
+    let always = Router::builder()
+        .encoder(&dir)
+        .cascade_threshold(1.0)
+        .build()
+        .unwrap();
+    let d = always
+        .route("Write a Python function that reverses a linked list")
+        .unwrap();
+    // The shipped head's mode (combine) decides which of the two non-fast tiers it is.
+    let unsure_tier = match always.cascade().unwrap().mode() {
+        promptyard::cascade::CascadeMode::Encoder => Tier::Encoder,
+        promptyard::cascade::CascadeMode::Combine => Tier::Combined,
+    };
+    assert_eq!(d.tier, unsure_tier);
+    assert_eq!(d.label, promptyard::Label::CodeCompletion);
+    let batch = always.route_batch(&["Plan a product launch for next quarter", "hi there"]);
+    assert!(batch
+        .iter()
+        .all(|d| d.as_ref().unwrap().tier == unsure_tier));
+
+    let never = Router::builder()
+        .encoder(&dir)
+        .cascade_threshold(0.0)
+        .build()
+        .unwrap();
+    assert_eq!(
+        never.route("Plan a product launch").unwrap().tier,
+        Tier::Fast
+    );
+    // A reload of the encoder keeps the threshold the router was built with.
+    never.reload_encoder(&dir).unwrap();
+    assert_eq!(never.cascade().unwrap().threshold(), 0.0);
+}
+
+#[test]
+fn route_takes_encoder_and_threshold_flags() {
+    let Some(dir) = encoder_dir() else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
+        .args(["route", "--encoder"])
+        .arg(&dir)
+        .args(["--cascade-threshold", "1", "Why is this SQL query slow?"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["tier"] == "encoder" || v["tier"] == "combined", "{v}");
+}
+
+#[test]
+fn train_encoder_then_eval_side_by_side() {
+    let Some(dir) = encoder_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let prompts = [
+        (
+            "Plan the migration of our billing system over two quarters",
+            "planning",
+        ),
+        (
+            "Draft a week-by-week plan for onboarding a new engineer",
+            "planning",
+        ),
+        (
+            "Why does the sum of the parts exceed the total in this report?",
+            "reasoning",
+        ),
+        (
+            "If a train leaves at 3pm at 60 km/h, when does it arrive 150 km away?",
+            "reasoning",
+        ),
+        (
+            "Write a Python function that merges overlapping intervals",
+            "code_completion",
+        ),
+        (
+            "Complete this SQL query: SELECT name FROM users WHERE",
+            "code_completion",
+        ),
+        ("hello, how are you today?", "other"),
+        ("thanks, that was helpful", "other"),
+    ];
+    let jsonl: String = prompts
+        .iter()
+        .enumerate()
+        .map(|(i, (t, l))| {
+            format!(
+                "{{\"id\":\"t:{i}\",\"text\":{},\"label\":\"{l}\",\"source\":\"t\"}}\n",
+                serde_json::json!(t)
+            )
+        })
+        .collect();
+    std::fs::write(data.join("train.jsonl"), &jsonl).unwrap();
+    std::fs::write(data.join("valid.jsonl"), &jsonl).unwrap();
+    let head = tmp.path().join("head.safetensors");
+    let cache = tmp.path().join("cache");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let train = run(&[
+        "train-encoder".as_ref(),
+        "--encoder".as_ref(),
+        dir.as_os_str(),
+        "--data".as_ref(),
+        data.as_os_str(),
+        "--out".as_ref(),
+        head.as_os_str(),
+        "--embedding-cache".as_ref(),
+        cache.as_os_str(),
+    ]);
+    let text = String::from_utf8_lossy(&train.stdout);
+    assert!(text.contains("cascade  accuracy"), "{text}");
+    // The cache makes a second run embed nothing.
+    assert!(std::fs::read_dir(&cache).unwrap().count() == 1);
+    let eval = run(&[
+        "eval".as_ref(),
+        "--encoder".as_ref(),
+        dir.as_os_str(),
+        "--encoder-head".as_ref(),
+        head.as_os_str(),
+        "--data".as_ref(),
+        data.join("valid.jsonl").as_os_str(),
+        "--embedding-cache".as_ref(),
+        cache.as_os_str(),
+        "--json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    for tier in ["fast", "encoder", "cascade:encoder", "cascade:combine"] {
+        assert_eq!(v["tiers"][tier]["n"], 8, "{v}");
+    }
+    // Eight prompts, four labels, one per cluster pair: the head fits its training set.
+    assert!(
+        v["tiers"]["encoder"]["accuracy"].as_f64().unwrap() >= 0.75,
+        "{v}"
+    );
+}
