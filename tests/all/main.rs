@@ -22,6 +22,8 @@ mod data_rebuild;
 mod decimal_output;
 mod empty_prompt;
 mod encoder_tier;
+#[cfg(not(feature = "encoder"))]
+mod encoder_tier_off;
 mod gateway_dev_format;
 mod hardening_runtime;
 mod hub_resolve;

@@ -51,6 +51,18 @@ pub struct EconomicsOptions {
     pub adequacy: Option<AdequacyOptions>,
 }
 
+/// The cheapest frontier point of `policy` whose measured quality reaches `quality`.
+fn cheapest_reaching<'a>(
+    frontier: &'a [FrontierPoint],
+    policy: &str,
+    quality: f64,
+) -> Option<&'a FrontierPoint> {
+    frontier
+        .iter()
+        .filter(|p| p.policy == policy && p.quality >= quality)
+        .min_by(|x, y| x.cost_usd.total_cmp(&y.cost_usd))
+}
+
 impl Default for EconomicsOptions {
     fn default() -> Self {
         EconomicsOptions {
@@ -407,11 +419,7 @@ impl SourceReport {
             ));
         }
         for policy in ["per-label", "per-prompt"] {
-            let hit = self
-                .frontier
-                .iter()
-                .filter(|p| p.policy == policy && p.quality >= 0.95 * b.quality)
-                .min_by(|x, y| x.cost_usd.total_cmp(&y.cost_usd));
+            let hit = cheapest_reaching(&self.frontier, policy, 0.95 * b.quality);
             if let Some(p) = hit {
                 s.push_str(&format!(
                     "\nFrontier, {policy}: cheapest swept quality_target with measured quality ≥ 95% of \
@@ -802,11 +810,7 @@ impl LogReport {
         }
         let b = &self.rows[0];
         for policy in ["per-label", "per-prompt"] {
-            let hit = self
-                .frontier
-                .iter()
-                .filter(|p| p.policy == policy && p.quality >= 0.95 * b.quality)
-                .min_by(|x, y| x.cost_usd.total_cmp(&y.cost_usd));
+            let hit = cheapest_reaching(&self.frontier, policy, 0.95 * b.quality);
             if let Some(p) = hit {
                 let _ = writeln!(
                     s,

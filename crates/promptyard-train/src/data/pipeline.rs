@@ -861,18 +861,23 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_missing_source_folder_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = BuildOptions {
-            raw_dir: dir.path().to_path_buf(),
+    /// Only the raw folder: no extra sources, no synthesis, no guard.
+    fn bare(raw_dir: &Path) -> BuildOptions {
+        BuildOptions {
+            raw_dir: raw_dir.to_path_buf(),
             raw_extra_dir: None,
             nc_dir: None,
             other_dir: None,
             confusions_dir: None,
             synth: false,
             guard_files: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_missing_source_folder_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = bare(dir.path());
         let err = build(&opts).unwrap_err().to_string();
         assert!(
             err.starts_with("source gsm8k:") && err.ends_with("folder missing"),
@@ -883,15 +888,7 @@ mod tests {
     #[test]
     fn a_named_but_missing_input_is_an_error_not_a_dropped_source() {
         let dir = tempfile::tempdir().unwrap();
-        let base = BuildOptions {
-            raw_dir: dir.path().to_path_buf(),
-            raw_extra_dir: None,
-            nc_dir: None,
-            other_dir: None,
-            confusions_dir: None,
-            synth: false,
-            guard_files: Vec::new(),
-        };
+        let base = bare(dir.path());
         let missing = dir.path().join("nope");
         for (opts, what) in [
             (
