@@ -433,18 +433,26 @@ impl Policy {
         if choice.len > 0 {
             return Ok(choice);
         }
-        match self.default_model {
-            Some(i) if needed <= models[i].context_tokens => {
-                choice.ranked[0] = Ranked {
-                    model: i,
-                    cost_usd: models[i].cost_usd(input_tokens, output_tokens),
-                };
-                choice.len = 1;
-                choice.used_default = true;
-                Ok(choice)
-            }
-            _ => Err(self.no_adequate_model(required, needed)),
+        if self.answer_with_default(&mut choice, needed) {
+            return Ok(choice);
         }
+        Err(self.no_adequate_model(required, needed))
+    }
+
+    /// Makes the default model the only pick of `choice` when one is set and `needed` tokens
+    /// fit its context window; false otherwise (`choice` unchanged).
+    fn answer_with_default(&self, choice: &mut Choice, needed: u64) -> bool {
+        let models = self.catalog.models();
+        let Some(i) = self.default_model.filter(|&i| needed <= models[i].context_tokens) else {
+            return false;
+        };
+        choice.ranked[0] = Ranked {
+            model: i,
+            cost_usd: models[i].cost_usd(choice.input_tokens, choice.output_tokens),
+        };
+        choice.len = 1;
+        choice.used_default = true;
+        true
     }
 
     /// An `other` prompt with a three-label catalog: the default model if set and it fits,
@@ -454,13 +462,7 @@ impl Policy {
         let models = self.catalog.models();
         let (input, output) = (choice.input_tokens, choice.output_tokens);
         choice.other_unconfigured = true;
-        if let Some(i) = self.default_model.filter(|&i| needed <= models[i].context_tokens) {
-            choice.ranked[0] = Ranked {
-                model: i,
-                cost_usd: models[i].cost_usd(input, output),
-            };
-            choice.len = 1;
-            choice.used_default = true;
+        if self.answer_with_default(&mut choice, needed) {
             return Ok(choice);
         }
         let keep = 1 + settings.max_fallbacks;
