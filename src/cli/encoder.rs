@@ -27,6 +27,7 @@ pub struct EncoderFlags {
 }
 
 /// `--encoder DIR|hf:ORG/REPO` resolved to a local directory.
+#[cfg(feature = "encoder")]
 pub(crate) fn resolve_encoder_arg(spec: &std::path::Path) -> anyhow::Result<PathBuf> {
     promptyard::hub::resolve_encoder(spec).map_err(|e| match e {
         promptyard::Error::Hub { .. } => {
