@@ -31,7 +31,12 @@ fn prompts(n: usize) -> Vec<String> {
         .unwrap()
         .lines()
         .take(n)
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -78,7 +83,10 @@ fn shared_features_give_the_decisions_of_featurizing_twice() {
         }
         models.sort();
         models.dedup();
-        assert!(models.len() > 1, "the weights should spread picks: {models:?}");
+        assert!(
+            models.len() > 1,
+            "the weights should spread picks: {models:?}"
+        );
     }
 }
 
@@ -88,9 +96,20 @@ fn a_featurizer_that_differs_is_featurized_on_its_own() {
     let catalog = Catalog::bundled().unwrap();
     let base = classifier.featurizer().config().clone();
     for cfg in [
-        FeaturizerConfig { seed: base.seed + 1, buckets: 1 << 12, ..base.clone() },
-        FeaturizerConfig { char_ngram_min: 3, buckets: 1 << 12, ..base.clone() },
-        FeaturizerConfig { buckets: base.buckets * 2, ..base.clone() },
+        FeaturizerConfig {
+            seed: base.seed + 1,
+            buckets: 1 << 12,
+            ..base.clone()
+        },
+        FeaturizerConfig {
+            char_ngram_min: 3,
+            buckets: 1 << 12,
+            ..base.clone()
+        },
+        FeaturizerConfig {
+            buckets: base.buckets * 2,
+            ..base.clone()
+        },
     ] {
         let a = adequacy(cfg, &catalog);
         assert!(!a.reads_features_of(&base));
@@ -101,7 +120,10 @@ fn a_featurizer_that_differs_is_featurized_on_its_own() {
             .unwrap();
         for p in prompts(50) {
             let probs = classifier.predict(&p);
-            assert_eq!(json(router.route(&p).unwrap()), json(router.decide(&probs, &p).unwrap()));
+            assert_eq!(
+                json(router.route(&p).unwrap()),
+                json(router.decide(&probs, &p).unwrap())
+            );
         }
     }
 }
@@ -109,7 +131,10 @@ fn a_featurizer_that_differs_is_featurized_on_its_own() {
 #[test]
 fn adequacy_ids_out_of_range_are_masked_not_a_panic() {
     let catalog = Catalog::bundled().unwrap();
-    let cfg = FeaturizerConfig { buckets: 16, ..FeaturizerConfig::default() };
+    let cfg = FeaturizerConfig {
+        buckets: 16,
+        ..FeaturizerConfig::default()
+    };
     let a = adequacy(cfg, &catalog);
     let (mut x, mut y) = (vec![0.0; a.models().len()], vec![0.0; a.models().len()]);
     a.predict_features(&[3, 3 + 16, u32::MAX], &mut x);

@@ -1,9 +1,9 @@
 //! The catalog parser never panics: arbitrary text and random edits of the bundled catalog
 //! give either a catalog or an `Error::Catalog` whose line is inside the file.
 
-use proptest::prelude::*;
 use promptyard::catalog::{Catalog, BUNDLED_TOML};
 use promptyard::Error;
+use proptest::prelude::*;
 
 fn check(text: &str) -> Result<(), TestCaseError> {
     match Catalog::parse(text, "fuzz.toml") {

@@ -129,9 +129,15 @@ fn a_three_label_model_loads_and_predicts_other_zero() {
             // Where the four-label model is sure of `other`, dividing by the tiny rest
             // amplifies f32 rounding: compare only where the rest carries real mass.
             if rest > 0.05 {
-                assert!((p3[k] - p4[k] / rest).abs() < 1e-4, "{text:?}: {p3:?} vs {p4:?}");
+                assert!(
+                    (p3[k] - p4[k] / rest).abs() < 1e-4,
+                    "{text:?}: {p3:?} vs {p4:?}"
+                );
             }
-            assert!((b[k] - p3[k]).abs() < 1e-5, "{text:?}: candle {b:?} vs {p3:?}");
+            assert!(
+                (b[k] - p3[k]).abs() < 1e-5,
+                "{text:?}: candle {b:?} vs {p3:?}"
+            );
         }
         renormalised += usize::from(rest > 0.05);
         assert_ne!(Label::argmax(&p3), Label::Other);

@@ -1,8 +1,8 @@
 //! Whatever the input, the classifier returns finite probabilities summing to 1 and never panics.
 
-use proptest::prelude::*;
 use promptyard::classifier::{Classifier, Scratch};
 use promptyard::features::FeatureScratch;
+use proptest::prelude::*;
 
 fn check(clf: &Classifier, text: &str) {
     let p = clf.predict(text);
@@ -59,7 +59,11 @@ fn huge_prompts_are_truncated_so_the_work_is_bounded() {
     let cfg = f.config();
     let kept = (cfg.head_bytes + cfg.tail_bytes + 1) as usize;
     let lengths = usize::from(cfg.char_ngram_max - cfg.char_ngram_min) + 1;
-    assert!(!big.is_empty() && big.len() <= kept * (2 + 3 * lengths), "{}", big.len());
+    assert!(
+        !big.is_empty() && big.len() <= kept * (2 + 3 * lengths),
+        "{}",
+        big.len()
+    );
     // Head and tail only: the middle of the prompt does not matter.
     let mut mid = huge.clone();
     mid.replace_range(5_000_000..5_000_010, "def main()");

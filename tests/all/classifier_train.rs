@@ -5,13 +5,13 @@ use std::path::Path;
 
 use candle_core::Device;
 use promptyard::classifier::{BatchEngine, Classifier};
+use promptyard::features::FeaturizerConfig;
 use promptyard::model::ModelFile;
+use promptyard::Label;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{read_jsonl_strict, read_split, Record};
 use promptyard_train::eval::evaluate;
-use promptyard::features::FeaturizerConfig;
 use promptyard_train::train::{train, TrainOptions};
-use promptyard::Label;
 
 fn fixture() -> Vec<Record> {
     read_jsonl_strict(Path::new(concat!(
@@ -109,7 +109,10 @@ fn save_then_load_round_trips_exactly() {
         assert_eq!(back.predict(&r.text), clf.predict(&r.text), "{}", r.text);
     }
     let dir2 = tempfile::tempdir().unwrap();
-    ModelFile::load(dir.path()).unwrap().save(dir2.path()).unwrap();
+    ModelFile::load(dir.path())
+        .unwrap()
+        .save(dir2.path())
+        .unwrap();
     for f in ["model.safetensors", "config.json"] {
         let (x, y) = (
             std::fs::read(dir.path().join(f)).unwrap(),
@@ -120,7 +123,10 @@ fn save_then_load_round_trips_exactly() {
 }
 
 fn assert_paths_agree(clf: &Classifier, texts: &[&str]) {
-    let batch = BatchEngine::new(clf, &Device::Cpu).unwrap().predict(texts).unwrap();
+    let batch = BatchEngine::new(clf, &Device::Cpu)
+        .unwrap()
+        .predict(texts)
+        .unwrap();
     for (t, pb) in texts.iter().zip(&batch) {
         let pf = clf.predict(t);
         for k in 0..3 {

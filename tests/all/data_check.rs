@@ -129,21 +129,38 @@ fn data_build_into_another_folder_names_every_missing_input() {
     let o = build(&[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--other DIR") && err.contains("--no-other"), "{err}");
+    assert!(
+        err.contains("--other DIR") && err.contains("--no-other"),
+        "{err}"
+    );
     let o = build(&["--no-other"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--raw-extra DIR") && err.contains("--no-raw-extra"), "{err}");
+    assert!(
+        err.contains("--raw-extra DIR") && err.contains("--no-raw-extra"),
+        "{err}"
+    );
     let o = build(&["--no-other", "--no-raw-extra"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("--confusions DIR") && err.contains("--no-confusions"), "{err}");
+    assert!(
+        err.contains("--confusions DIR") && err.contains("--no-confusions"),
+        "{err}"
+    );
     let o = build(&["--no-other", "--no-raw-extra", "--no-confusions"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("gateway_dev.jsonl") && err.contains("--no-guard"), "{err}");
+    assert!(
+        err.contains("gateway_dev.jsonl") && err.contains("--no-guard"),
+        "{err}"
+    );
     // Everything left out explicitly: it gets as far as the raw sources (absent here).
-    let o = build(&["--no-other", "--no-raw-extra", "--no-confusions", "--no-guard"]);
+    let o = build(&[
+        "--no-other",
+        "--no-raw-extra",
+        "--no-confusions",
+        "--no-guard",
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("folder missing"), "{err}");

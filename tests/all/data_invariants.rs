@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use promptyard::Label;
 use promptyard_train::data::normalise::dedupe_key;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{read_split, Record};
-use promptyard::Label;
 
 fn load(split: Split) -> Vec<Record> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");

@@ -4,7 +4,8 @@
 
 #[test]
 fn encoder_tier_tests_need_the_encoder_feature() {
-    let reason = "encoder_tier: built without the `encoder` feature (run `cargo test --features encoder`)";
+    let reason =
+        "encoder_tier: built without the `encoder` feature (run `cargo test --features encoder`)";
     assert!(
         std::env::var("PROMPTYARD_REQUIRE_ENCODER").as_deref() != Ok("1"),
         "{reason}, and PROMPTYARD_REQUIRE_ENCODER=1 requires them"

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use promptyard_train::data::read_jsonl_strict;
 use promptyard::Label;
+use promptyard_train::data::read_jsonl_strict;
 
 fn dev_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/gateway_dev.jsonl")

@@ -37,8 +37,14 @@ fn hf_spec_without_feature_says_how_to_get_it() {
         let msg = err.to_string();
         assert!(matches!(err, Error::Hub { .. }), "{err:?}");
         assert!(msg.contains("`hub` cargo feature"), "{msg}");
-        assert!(msg.contains("https://huggingface.co/acme/router-small/tree/"), "{msg}");
-        assert!(!msg.contains("--"), "the library names no command-line flag: {msg}");
+        assert!(
+            msg.contains("https://huggingface.co/acme/router-small/tree/"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("--"),
+            "the library names no command-line flag: {msg}"
+        );
     }
 }
 

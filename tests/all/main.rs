@@ -24,16 +24,17 @@ mod empty_prompt;
 mod encoder_tier;
 #[cfg(not(feature = "encoder"))]
 mod encoder_tier_off;
+mod feature_ids;
 mod gateway_dev_format;
 mod hardening_runtime;
 mod hub_resolve;
 mod outcomes_calibrate;
 mod policy_cases;
 mod policy_props;
+mod readme;
 mod report_totals;
 mod router_api;
 mod router_cli;
 mod router_reload;
 mod train_bundled;
 mod train_extra;
-mod readme;

@@ -33,11 +33,21 @@ fn wilson_and_least_squares_match_the_formulas() {
     // p = 0.5, n = 4: centre 0.5 + z²/8 = 0.838253, half z·sqrt(1/16 + z²/64) = 0.532488,
     // over 1 + z²/4 = 1.676506: [0.182378, 0.817622].
     let (lo, hi) = wilson(2.0, 4, Z_95);
-    assert!((lo - 0.182378).abs() < 1e-5 && (hi - 0.817622).abs() < 1e-5, "{lo} {hi}");
+    assert!(
+        (lo - 0.182378).abs() < 1e-5 && (hi - 0.817622).abs() < 1e-5,
+        "{lo} {hi}"
+    );
     // Exact data 10·x + 30·y is recovered; data that wants a negative slope gets 0 there.
-    let rows = [(0.013, 1e-3, 1e-4), (0.023, 2e-3, 1e-4), (0.016, 1e-3, 2e-4)];
+    let rows = [
+        (0.013, 1e-3, 1e-4),
+        (0.023, 2e-3, 1e-4),
+        (0.016, 1e-3, 2e-4),
+    ];
     let (a, b) = fit_prices(&rows).unwrap();
-    assert!((a - 10.0).abs() < 1e-6 && (b - 30.0).abs() < 1e-6, "{a} {b}");
+    assert!(
+        (a - 10.0).abs() < 1e-6 && (b - 30.0).abs() < 1e-6,
+        "{a} {b}"
+    );
     let (a, b) = fit_prices(&[(1.0, 1.0, 1.0), (0.5, 2.0, 0.0)]).unwrap();
     assert!(a >= 0.0 && b >= 0.0);
     assert!(fit_prices(&[(1.0, 1.0, 1.0)]).is_none());
@@ -86,7 +96,12 @@ fn fixture_outcomes_calibrate_to_hand_checked_numbers() {
     let text = cal.to_toml(&opts, None);
     let catalog = Catalog::parse(&text, "calibrated.toml").unwrap();
     assert_eq!(catalog.settings().quality_target, Some(0.95));
-    let q = catalog.model("big").unwrap().quality_source.clone().unwrap();
+    let q = catalog
+        .model("big")
+        .unwrap()
+        .quality_source
+        .clone()
+        .unwrap();
     assert!(q.contains("code_completion n=6 mean 1.000"), "{q}");
 }
 
@@ -144,11 +159,19 @@ fn calibrate_then_label_then_economics_end_to_end() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     for line in &lines {
-        let r = promptyard(&["route", "--catalog", out.to_str().unwrap(), line["text"].as_str().unwrap()]);
+        let r = promptyard(&[
+            "route",
+            "--catalog",
+            out.to_str().unwrap(),
+            line["text"].as_str().unwrap(),
+        ]);
         assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
         let routed: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
         assert_eq!(routed["model"], line["model"], "{line}");
-        assert!(routed["reason"].as_str().unwrap().ends_with("(per-prompt adequacy)"));
+        assert!(routed["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("(per-prompt adequacy)"));
     }
     assert_eq!(lines[1]["model"], "big", "{}", lines[1]);
 
@@ -168,9 +191,18 @@ fn calibrate_then_label_then_economics_end_to_end() {
     ]);
     let md = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert!(md.contains("| always the best single model (big) | 1.000 | 100.0% | $18.0000 | 0.0% |"), "{md}");
-    assert!(md.contains("| per-label policy (target 0.95) | 1.000 | 100.0% | $12.1000 | 32.8% |"), "{md}");
-    assert!(md.contains("| per-prompt oracle (cheapest correct) | 1.000 | 100.0% | $12.1000 | 32.8% |"), "{md}");
+    assert!(
+        md.contains("| always the best single model (big) | 1.000 | 100.0% | $18.0000 | 0.0% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| per-label policy (target 0.95) | 1.000 | 100.0% | $12.1000 | 32.8% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| per-prompt oracle (cheapest correct) | 1.000 | 100.0% | $12.1000 | 32.8% |"),
+        "{md}"
+    );
     assert!(dir.path().join("econ/frontier-pilot.svg").exists());
 }
 
@@ -197,10 +229,16 @@ fn shared_outcomes_economics_on_routerbench() {
     ]);
     let md = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert!(md.contains("always the best single model (gpt-4-1106-preview)"), "{md}");
+    assert!(
+        md.contains("always the best single model (gpt-4-1106-preview)"),
+        "{md}"
+    );
     // The per-prompt policy must beat the random mix at equal cost on measured quality.
     let quality = |name: &str| -> f64 {
-        let line = md.lines().find(|l| l.starts_with(&format!("| {name}"))).unwrap();
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name}")))
+            .unwrap();
         line.split('|').nth(2).unwrap().trim().parse().unwrap()
     };
     assert!(quality("per-prompt policy") > quality("random mix"), "{md}");
@@ -212,8 +250,15 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     let fx = fixture();
     let cat = dir.path().join("pilot.toml");
     let r = promptyard(&[
-        "calibrate", "--outcomes", fx.to_str().unwrap(), "--labels", "given",
-        "--date", "2026-01-02", "--out", cat.to_str().unwrap(),
+        "calibrate",
+        "--outcomes",
+        fx.to_str().unwrap(),
+        "--labels",
+        "given",
+        "--date",
+        "2026-01-02",
+        "--out",
+        cat.to_str().unwrap(),
     ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     // The fixture's prompts plus one prompt the outcomes do not know.
@@ -223,14 +268,28 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     std::fs::write(&log, text).unwrap();
     let labelled = dir.path().join("labelled.jsonl");
     let r = promptyard(&[
-        "label", "-i", log.to_str().unwrap(), "-o", labelled.to_str().unwrap(),
-        "--catalog", cat.to_str().unwrap(), "-q",
+        "label",
+        "-i",
+        log.to_str().unwrap(),
+        "-o",
+        labelled.to_str().unwrap(),
+        "--catalog",
+        cat.to_str().unwrap(),
+        "-q",
     ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let chart = dir.path().join("frontier.svg");
     let r = promptyard(&[
-        "report", "-i", labelled.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
-        "--outcomes", fx.to_str().unwrap(), "--chart", chart.to_str().unwrap(), "--json",
+        "report",
+        "-i",
+        labelled.to_str().unwrap(),
+        "--catalog",
+        cat.to_str().unwrap(),
+        "--outcomes",
+        fx.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+        "--json",
     ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(std::fs::read_to_string(&chart).unwrap().contains("<svg"));
@@ -239,8 +298,14 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     // and `small` (`nocost` was refused); pilot:trivia-0 has an outcome for `big` only, so
     // it is left out and 12 prompts are scored (6 code, 6 reasoning).
     assert_eq!(v["quality_kind"], "measured");
-    assert_eq!((v["records"].as_u64(), v["matched"].as_u64()), (Some(14), Some(13)));
-    assert_eq!((v["unmatched"].as_u64(), v["incomplete"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["records"].as_u64(), v["matched"].as_u64()),
+        (Some(14), Some(13))
+    );
+    assert_eq!(
+        (v["unmatched"].as_u64(), v["incomplete"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(v["evaluated"].as_u64(), Some(12));
     assert_eq!(v["unmatched_examples"][0], "pilot:new-0");
     assert_eq!(v["cost_basis"], "measured");
@@ -263,13 +328,22 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     //         quality 1, cost 0.0072 + 0.138 = $0.1452; saved 0.216 − 0.1452 = $0.0708,
     //         0.0708 / 0.216 = 32.777…%.
     let best = row("always the best single model (big)");
-    assert!(close(f(&best, "measured_quality"), 1.0) && close(f(&best, "measured_cost_usd"), 0.216));
+    assert!(
+        close(f(&best, "measured_quality"), 1.0) && close(f(&best, "measured_cost_usd"), 0.216)
+    );
     assert!(close(f(&best, "savings_usd"), 0.0) && close(f(&best, "savings_pct"), 0.0));
     let cheap = row("always the cheapest (small)");
-    assert!(close(f(&cheap, "measured_quality"), 0.5) && close(f(&cheap, "measured_cost_usd"), 0.0204));
-    assert!(close(f(&cheap, "savings_usd"), 0.1956) && close(f(&cheap, "quality_vs_best_pct"), 50.0));
+    assert!(
+        close(f(&cheap, "measured_quality"), 0.5) && close(f(&cheap, "measured_cost_usd"), 0.0204)
+    );
+    assert!(
+        close(f(&cheap, "savings_usd"), 0.1956) && close(f(&cheap, "quality_vs_best_pct"), 50.0)
+    );
     let oracle = row("per-prompt oracle");
-    assert!(close(f(&oracle, "measured_quality"), 1.0) && close(f(&oracle, "measured_cost_usd"), 0.1452));
+    assert!(
+        close(f(&oracle, "measured_quality"), 1.0)
+            && close(f(&oracle, "measured_cost_usd"), 0.1452)
+    );
     assert!(close(f(&oracle, "savings_usd"), 0.0708));
     assert!((f(&oracle, "savings_pct") - 100.0 * 0.0708 / 0.216).abs() < 1e-5);
     // The log was labelled with this catalog, which carries an adequacy model: its own
@@ -284,23 +358,55 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     let c = f(&per_prompt, "measured_cost_usd");
     let share = ((c - 0.0204) / (0.216 - 0.0204)).clamp(0.0, 1.0);
     let mix = row("random mix");
-    assert!(close(f(&mix, "measured_quality"), share + (1.0 - share) * 0.5), "{mix}");
-    assert!(close(f(&mix, "measured_cost_usd"), share * 0.216 + (1.0 - share) * 0.0204), "{mix}");
+    assert!(
+        close(f(&mix, "measured_quality"), share + (1.0 - share) * 0.5),
+        "{mix}"
+    );
+    assert!(
+        close(
+            f(&mix, "measured_cost_usd"),
+            share * 0.216 + (1.0 - share) * 0.0204
+        ),
+        "{mix}"
+    );
     let frontier = v["frontier"].as_array().unwrap();
     assert!(frontier.iter().any(|p| p["policy"] == "per-prompt"));
     assert!(frontier.iter().any(|p| p["policy"] == "per-label"));
 
     // The table says "measured" on every figure.
     let r = promptyard(&[
-        "report", "-i", labelled.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
-        "--outcomes", fx.to_str().unwrap(),
+        "report",
+        "-i",
+        labelled.to_str().unwrap(),
+        "--catalog",
+        cat.to_str().unwrap(),
+        "--outcomes",
+        fx.to_str().unwrap(),
     ]);
     let out = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert!(out.contains("13 matched an outcome prompt_id, 1 did not (e.g. pilot:new-0)"), "{out}");
-    assert!(out.contains("| always the best single model (big) | 1.000 | 100.0% | $0.2160 | $0.0000 (0.0%) |"), "{out}");
-    assert!(out.contains("| per-prompt oracle (cheapest correct) | 1.000 | 100.0% | $0.1452 | $0.0708 (32.8%) |"), "{out}");
-    assert!(out.contains("| strategy | measured quality | vs best | measured cost | measured saved vs best |"), "{out}");
+    assert!(
+        out.contains("13 matched an outcome prompt_id, 1 did not (e.g. pilot:new-0)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "| always the best single model (big) | 1.000 | 100.0% | $0.2160 | $0.0000 (0.0%) |"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "| per-prompt oracle (cheapest correct) | 1.000 | 100.0% | $0.1452 | $0.0708 (32.8%) |"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "| strategy | measured quality | vs best | measured cost | measured saved vs best |"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -312,8 +418,13 @@ fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
         let path = dir.path().join("log.jsonl");
         std::fs::write(&path, log).unwrap();
         let r = promptyard(&[
-            "report", "-i", path.to_str().unwrap(), "--catalog", catalog.to_str().unwrap(),
-            "--outcomes", fx.to_str().unwrap(),
+            "report",
+            "-i",
+            path.to_str().unwrap(),
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--outcomes",
+            fx.to_str().unwrap(),
         ]);
         assert!(!r.status.success());
         String::from_utf8_lossy(&r.stderr).to_string()
@@ -325,16 +436,27 @@ fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
     let dir2 = tempfile::tempdir().unwrap();
     let cat = dir2.path().join("pilot.toml");
     let r = promptyard(&[
-        "calibrate", "--outcomes", fx.to_str().unwrap(), "--labels", "given", "--no-per-prompt",
-        "--out", cat.to_str().unwrap(),
+        "calibrate",
+        "--outcomes",
+        fx.to_str().unwrap(),
+        "--labels",
+        "given",
+        "--no-per-prompt",
+        "--out",
+        cat.to_str().unwrap(),
     ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let report = |log: &str| {
         let path = dir.path().join("log.jsonl");
         std::fs::write(&path, log).unwrap();
         let r = promptyard(&[
-            "report", "-i", path.to_str().unwrap(), "--catalog", cat.to_str().unwrap(),
-            "--outcomes", fx.to_str().unwrap(),
+            "report",
+            "-i",
+            path.to_str().unwrap(),
+            "--catalog",
+            cat.to_str().unwrap(),
+            "--outcomes",
+            fx.to_str().unwrap(),
         ]);
         assert!(!r.status.success());
         String::from_utf8_lossy(&r.stderr).to_string()
@@ -342,12 +464,28 @@ fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
     let rec = |id: &str, model: &str| {
         format!("{{\"prompt_id\": \"{id}\", \"label\": \"reasoning\", \"probs\": {{\"planning\": 0, \"reasoning\": 1, \"code_completion\": 0, \"other\": 0}}, \"model\": \"{model}\"}}\n")
     };
-    let err = report(&format!("{}{{\"text\": \"no id\"}}\n", rec("pilot:reason-0", "big")));
+    let err = report(&format!(
+        "{}{{\"text\": \"no id\"}}\n",
+        rec("pilot:reason-0", "big")
+    ));
     assert!(err.contains("log.jsonl:2: prompt_id: missing"), "{err}");
     let err = report(&rec("pilot:reason-0", "gpt-9"));
-    assert!(err.contains("log.jsonl:1: model: \"gpt-9\" is not in catalog"), "{err}");
-    let err = report(&format!("{}{}", rec("pilot:reason-0", "big"), rec("pilot:reason-0", "small")));
-    assert!(err.contains("log.jsonl:2: prompt_id: \"pilot:reason-0\" repeats line 1"), "{err}");
+    assert!(
+        err.contains("log.jsonl:1: model: \"gpt-9\" is not in catalog"),
+        "{err}"
+    );
+    let err = report(&format!(
+        "{}{}",
+        rec("pilot:reason-0", "big"),
+        rec("pilot:reason-0", "small")
+    ));
+    assert!(
+        err.contains("log.jsonl:2: prompt_id: \"pilot:reason-0\" repeats line 1"),
+        "{err}"
+    );
     let err = report(&rec("elsewhere:1", "big"));
-    assert!(err.contains("none of the 1 labelled record(s) matched a prompt_id"), "{err}");
+    assert!(
+        err.contains("none of the 1 labelled record(s) matched a prompt_id"),
+        "{err}"
+    );
 }

@@ -106,11 +106,27 @@ fn a_prompt_that_overflows_a_context_window_skips_that_model() {
             let msg = e.to_string();
             assert!(msg.contains("context window"), "{msg}");
             assert!(!msg.contains('\n'), "{msg}");
-            let Error::NoAdequateModel { required, tokens, rejected } = e else { unreachable!() };
+            let Error::NoAdequateModel {
+                required,
+                tokens,
+                rejected,
+            } = e
+            else {
+                unreachable!()
+            };
             assert_eq!(required, [Label::CodeCompletion]);
             assert_eq!(tokens, 200_000 + 300);
-            let window = |id: &str, context_tokens| (id.to_string(), Rejection::ContextWindow { context_tokens });
-            assert_eq!(rejected, [window("tiny", 2_000), window("mid", 128_000), window("big", 200_000)]);
+            let window = |id: &str, context_tokens| {
+                (id.to_string(), Rejection::ContextWindow { context_tokens })
+            };
+            assert_eq!(
+                rejected,
+                [
+                    window("tiny", 2_000),
+                    window("mid", 128_000),
+                    window("big", 200_000)
+                ]
+            );
         }
         other => panic!("expected NoAdequateModel, got {other:?}"),
     }
@@ -168,10 +184,22 @@ fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() 
             let msg = e.to_string();
             assert!(msg.contains("for planning and code_completion"), "{msg}");
             assert!(msg.contains("no default_model"), "{msg}");
-            let Error::NoAdequateModel { required, rejected, .. } = e else { unreachable!() };
+            let Error::NoAdequateModel {
+                required, rejected, ..
+            } = e
+            else {
+                unreachable!()
+            };
             assert_eq!(required, [Label::Planning, Label::CodeCompletion]);
             let quality = |id: &str, label, quality, min| {
-                (id.to_string(), Rejection::Quality { label, quality, min })
+                (
+                    id.to_string(),
+                    Rejection::Quality {
+                        label,
+                        quality,
+                        min,
+                    },
+                )
             };
             assert_eq!(
                 rejected,
@@ -257,7 +285,9 @@ fn the_decision_serialises_with_probs_as_a_map() {
     // Labels in their canonical order, as written by serde_json.
     let text = serde_json::to_string(&d).unwrap();
     assert!(
-        text.contains(r#""probs":{"planning":0.02,"reasoning":0.01,"code_completion":0.97,"other":0.0}"#),
+        text.contains(
+            r#""probs":{"planning":0.02,"reasoning":0.01,"code_completion":0.97,"other":0.0}"#
+        ),
         "{text}"
     );
     assert_eq!(v["catalog_fingerprint"].as_str().unwrap().len(), 16);
@@ -315,7 +345,9 @@ fn bundled_catalog_routes_as_documented() {
     );
     // Other: gpt-6-luna ($0.10/$0.50, other 0.762 ≥ 0.70) is the cheapest adequate model;
     // claude-haiku-5-5 costs the same but its other estimate (0.600) is below the minimum.
-    let d = p.decide(&OTHER, "Translate to French: see you tomorrow").unwrap();
+    let d = p
+        .decide(&OTHER, "Translate to French: see you tomorrow")
+        .unwrap();
     assert_eq!((d.label, d.model.as_str()), (Label::Other, "gpt-6-luna"));
     assert_eq!(d.output_tokens, 400);
     assert_eq!(
@@ -335,7 +367,10 @@ fn other_prompt_goes_to_the_cheapest_model_adequate_for_other() {
         .decide(&OTHER, "Translate to French: good morning")
         .unwrap();
     assert_eq!(d.label, Label::Other);
-    assert_eq!((d.model.as_str(), d.fallbacks.as_slice()), ("tiny", &["mid".to_string(), "big".to_string()][..]));
+    assert_eq!(
+        (d.model.as_str(), d.fallbacks.as_slice()),
+        ("tiny", &["mid".to_string(), "big".to_string()][..])
+    );
     assert_eq!(d.output_tokens, 400);
     assert_eq!(
         d.reason,
@@ -378,7 +413,10 @@ fn three_label_catalog_routes_other_to_the_most_capable_model_flagged_in_the_rea
     // Other: highest mean quality (big 0.90, mid 0.80, tiny 0.63), not the cheapest.
     let d = p.decide(&OTHER, "hi, how are you?").unwrap();
     assert_eq!(d.label, Label::Other);
-    assert_eq!((d.model.as_str(), d.fallbacks.as_slice()), ("big", &["mid".to_string(), "tiny".to_string()][..]));
+    assert_eq!(
+        (d.model.as_str(), d.fallbacks.as_slice()),
+        ("big", &["mid".to_string(), "tiny".to_string()][..])
+    );
     assert!(!d.used_default);
     // Output tokens: the largest of the configured labels (planning's 800).
     assert_eq!(d.output_tokens, 800);
@@ -412,12 +450,17 @@ fn three_label_catalog_routes_other_to_its_default_model_when_set() {
 #[test]
 fn other_must_be_configured_whole_once_the_policy_names_it() {
     // min_quality.other without expected_output_tokens.other.
-    let text = LEGACY_POLICY.replace("code_completion = 0.75 }", "code_completion = 0.75, other = 0.7 }")
-        + &legacy_model("m", (1.0, 1.0), [0.9, 0.9, 0.9]);
+    let text = LEGACY_POLICY.replace(
+        "code_completion = 0.75 }",
+        "code_completion = 0.75, other = 0.7 }",
+    ) + &legacy_model("m", (1.0, 1.0), [0.9, 0.9, 0.9]);
     let err = Catalog::parse(&text, "t.toml").unwrap_err().to_string();
     assert!(err.contains("policy.expected_output_tokens.other"), "{err}");
     // Both set: every model needs quality.other.
-    let text = text.replace("code_completion = 300 }", "code_completion = 300, other = 400 }");
+    let text = text.replace(
+        "code_completion = 300 }",
+        "code_completion = 300, other = 400 }",
+    );
     let err = Catalog::parse(&text, "t.toml").unwrap_err().to_string();
     assert!(err.contains("model[0].quality.other: missing"), "{err}");
 }

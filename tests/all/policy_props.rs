@@ -82,7 +82,16 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::bool::weighted(0.75),
     )
         .prop_map(
-            |(min_quality, out_tokens, floor, max_fallbacks, deny_provider, quality_target, models, other_configured)| Spec {
+            |(
+                min_quality,
+                out_tokens,
+                floor,
+                max_fallbacks,
+                deny_provider,
+                quality_target,
+                models,
+                other_configured,
+            )| Spec {
                 min_quality,
                 out_tokens,
                 other_configured,
@@ -224,7 +233,10 @@ fn reference(c: &Catalog, probs: &Probs, input_tokens: u64) -> (Label, Vec<(Stri
             .map(|m| m.quality(l))
             .fold(0.0, f64::max)
     };
-    let floor = |l: Label| s.min_quality(l).max(s.quality_target.map_or(0.0, |t| t * best(l)));
+    let floor = |l: Label| {
+        s.min_quality(l)
+            .max(s.quality_target.map_or(0.0, |t| t * best(l)))
+    };
     let mut adequate: Vec<_> = c
         .models()
         .iter()

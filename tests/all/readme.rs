@@ -34,9 +34,10 @@ fn blocks(text: &str, lang: &str) -> Vec<String> {
 
 #[test]
 fn the_rust_example_is_the_compiled_quickstart() {
-    let example =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.rs"))
-            .unwrap();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.rs"),
+    )
+    .unwrap();
     let body: String = example
         .lines()
         .filter(|l| !l.starts_with("//!"))
@@ -62,16 +63,27 @@ fn every_documented_command_line_parses() {
             // The subcommand (and a nested one like `data check`), then `--help`.
             let mut sub: Vec<&str> = vec![words[0]];
             if words.len() > 1 && !words[1].starts_with('-') && !words[1].starts_with('"') {
-                let probe = Command::new(BIN).args([words[0], words[1], "--help"]).output().unwrap();
+                let probe = Command::new(BIN)
+                    .args([words[0], words[1], "--help"])
+                    .output()
+                    .unwrap();
                 if probe.status.success() {
                     sub.push(words[1]);
                 }
             }
             let out = Command::new(BIN).args(&sub).arg("--help").output().unwrap();
-            assert!(out.status.success(), "`promptyard {}` is not a command", sub.join(" "));
+            assert!(
+                out.status.success(),
+                "`promptyard {}` is not a command",
+                sub.join(" ")
+            );
             let help = String::from_utf8_lossy(&out.stdout);
             for flag in words.iter().filter(|w| w.starts_with("--")) {
-                assert!(help.contains(flag), "`promptyard {}` has no {flag}: {line}", sub.join(" "));
+                assert!(
+                    help.contains(flag),
+                    "`promptyard {}` has no {flag}: {line}",
+                    sub.join(" ")
+                );
             }
             checked += 1;
         }

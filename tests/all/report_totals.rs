@@ -39,7 +39,12 @@ fn totals_per_label_and_per_model_match_the_hand_computation() {
         .collect();
     assert_eq!(
         labels,
-        [("planning", 1), ("reasoning", 1), ("code_completion", 2), ("other", 0)]
+        [
+            ("planning", 1),
+            ("reasoning", 1),
+            ("code_completion", 2),
+            ("other", 0)
+        ]
     );
     let code = &r.by_label[2];
     assert!(close(code.routed_usd, 0.0028) && close(code.baseline_usd, 0.032));

@@ -156,7 +156,11 @@ fn builder_overrides_and_probabilities_from_elsewhere() {
     // small.toml is a three-label catalog: `other` goes to the most capable model, flagged.
     let d = router.decide(&[0.0, 0.1, 0.0, 0.9], "hi there").unwrap();
     assert_eq!(d.model, "strong");
-    assert!(d.reason.contains("catalog has no other settings"), "{}", d.reason);
+    assert!(
+        d.reason.contains("catalog has no other settings"),
+        "{}",
+        d.reason
+    );
 
     let toml = std::fs::read_to_string(fixture("small.toml")).unwrap();
     let inline = Router::builder().catalog_str(toml.clone()).build().unwrap();

@@ -64,7 +64,11 @@ fn reloading_catalog_and_weights_under_load_never_fails_a_request_or_mixes_state
         Classifier::load(&model_a).unwrap(),
         Classifier::load(&model_b).unwrap(),
     );
-    assert_ne!(clf_a.fingerprint(), clf_b.fingerprint(), "temperature is part of the fingerprint");
+    assert_ne!(
+        clf_a.fingerprint(),
+        clf_b.fingerprint(),
+        "temperature is part of the fingerprint"
+    );
     let probs: Vec<[_; 2]> = PROMPTS
         .iter()
         .map(|p| [clf_a.predict(p), clf_b.predict(p)])

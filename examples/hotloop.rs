@@ -1,0 +1,40 @@
+//! Loops `Classifier::predict` (or `Router::route`) over one size of the realistic bench set, for
+//! profilers: `cargo build --release --example hotloop && perf record target/release/examples/hotloop 200w predict`.
+
+use promptyard::classifier::Classifier;
+use promptyard::router::Router;
+use std::hint::black_box;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let size = args.get(1).map_or("200w", String::as_str);
+    let what = args.get(2).map_or("predict", String::as_str);
+    let secs: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/realistic.jsonl");
+    let texts: Vec<String> = std::fs::read_to_string(path)
+        .expect("benches/data/realistic.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|r| r["size"] == size)
+        .filter_map(|r| r["text"].as_str().map(str::to_string))
+        .collect();
+    let router = Router::new().expect("router");
+    let classifier = Classifier::bundled().expect("model");
+    let start = std::time::Instant::now();
+    let mut n = 0u64;
+    while start.elapsed().as_secs_f64() < secs {
+        for t in &texts {
+            match what {
+                "route" => {
+                    black_box(router.route(black_box(t)).ok());
+                }
+                _ => {
+                    black_box(classifier.predict(black_box(t)));
+                }
+            }
+        }
+        n += texts.len() as u64;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / n as f64;
+    println!("{what} {size}: {n} calls, {ns:.0} ns per call (mean)");
+}

@@ -1,0 +1,74 @@
+//! Bucket ids are persisted with every model's weights, so the featurizer's output must not
+//! drift when its code is made faster: a digest of every id of every prompt in the realistic
+//! bench set (code, prose, CJK, mixed; 720 prompts) and the training split, under several
+//! configurations, is pinned here.
+
+use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
+
+/// Count and order-sensitive digest of the ids of every line's `text`.
+fn digest(cfg: FeaturizerConfig, files: &[&str]) -> (u64, u64) {
+    let f = Featurizer::new(cfg).unwrap();
+    let (mut scratch, mut ids) = (FeatureScratch::default(), Vec::new());
+    let (mut n, mut h) = (0u64, 0xcbf2_9ce4_8422_2325u64);
+    for file in files {
+        let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            f.featurize(v["text"].as_str().unwrap(), &mut scratch, &mut ids);
+            n += ids.len() as u64;
+            for &b in &ids {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+            h = (h ^ 0xff).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    (n, h)
+}
+
+const FILES: [&str; 2] = ["benches/data/realistic.jsonl", "data/train.jsonl"];
+
+#[test]
+fn default_config_ids_are_pinned() {
+    let got = digest(FeaturizerConfig::default(), &FILES);
+    assert_eq!(
+        got,
+        (4_453_879, 6_706_595_426_559_969_842),
+        "feature ids drifted: every model's weights would be invalid"
+    );
+}
+
+#[test]
+fn other_configs_ids_are_pinned() {
+    let cfgs = [
+        FeaturizerConfig {
+            char_ngram_min: 3,
+            char_ngram_max: 5,
+            ..Default::default()
+        },
+        FeaturizerConfig {
+            char_ngram_min: 0,
+            char_ngram_max: 0,
+            word_ngrams: 1,
+            ..Default::default()
+        },
+        FeaturizerConfig {
+            char_ngram_min: 1,
+            char_ngram_max: 8,
+            buckets: 1 << 20,
+            head_bytes: 300,
+            tail_bytes: 100,
+            ..Default::default()
+        },
+    ];
+    let got: Vec<_> = cfgs.into_iter().map(|c| digest(c, &FILES)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (9_109_583, 13_717_738_422_277_911_752),
+            (1_070_618, 9_850_584_409_038_838_806),
+            (12_225_179, 15_345_820_448_106_958_820),
+        ],
+        "feature ids drifted: every model's weights would be invalid"
+    );
+}
