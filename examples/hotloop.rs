@@ -16,15 +16,43 @@ fn main() {
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|r| r["size"] == size)
+        .filter(|r| args.get(4).is_none_or(|k| r["kind"] == k.as_str()))
         .filter_map(|r| r["text"].as_str().map(str::to_string))
         .collect();
     let router = Router::new().expect("router");
     let classifier = Classifier::bundled().expect("model");
+    let mut fs = promptyard::features::FeatureScratch::default();
+    let mut ids = Vec::new();
+    let (mut nf, mut nb) = (0usize, 0usize);
+    for t in &texts {
+        classifier.featurizer().featurize(t, &mut fs, &mut ids);
+        nf += ids.len();
+        nb += t.len();
+    }
+    eprintln!(
+        "{} prompts, mean {} bytes, {} features",
+        texts.len(),
+        nb / texts.len(),
+        nf / texts.len()
+    );
     let start = std::time::Instant::now();
     let mut n = 0u64;
     while start.elapsed().as_secs_f64() < secs {
         for t in &texts {
             match what {
+                "featurize" => {
+                    classifier
+                        .featurizer()
+                        .featurize(black_box(t), &mut fs, &mut ids);
+                    black_box(&ids);
+                }
+                "count" => {
+                    let mut c = 0u32;
+                    classifier
+                        .featurizer()
+                        .for_each_feature(black_box(t), &mut fs, |b| c ^= b);
+                    black_box(c);
+                }
                 "route" => {
                     black_box(router.route(black_box(t)).ok());
                 }

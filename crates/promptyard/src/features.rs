@@ -105,7 +105,10 @@ impl FeaturizerConfig {
         if self.scheme != SCHEME_VERSION {
             return bad(
                 "scheme",
-                format!("{} is not supported (expected {SCHEME_VERSION})", self.scheme),
+                format!(
+                    "{} is not supported (expected {SCHEME_VERSION})",
+                    self.scheme
+                ),
             );
         }
         if !self.buckets.is_power_of_two() || self.buckets < 2 {
@@ -137,7 +140,9 @@ impl FeaturizerConfig {
 /// once the buffers have grown to the truncation budget.
 #[derive(Debug, Default, Clone)]
 pub struct FeatureScratch {
-    norm: String,
+    /// Normalised text as UTF-8 bytes, followed by [`PAD`] zero bytes so that an 8-byte load
+    /// at any position of the text stays in bounds.
+    norm: Vec<u8>,
     offsets: Vec<u32>,
     grams: Vec<u32>,
 }
@@ -246,7 +251,11 @@ enum Class {
 
 #[inline]
 fn class_of(c: char) -> Class {
-    if c == '\n' {
+    // CJK first: a range test, where the whitespace test is a table search; no CJK char is
+    // whitespace or a control char, so the order does not change any answer.
+    if is_cjk(c) {
+        Class::Cjk
+    } else if c == '\n' {
         Class::Newline
     } else if c.is_whitespace() || c.is_control() {
         Class::Space
@@ -256,8 +265,6 @@ fn class_of(c: char) -> Class {
         } else {
             Class::Symbol
         }
-    } else if is_cjk(c) {
-        Class::Cjk
     } else if c.is_alphanumeric() {
         Class::Word
     } else {
@@ -285,7 +292,9 @@ const ASCII_CLASS: [Class; 128] = {
     t
 };
 
-/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`.
+/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`. The
+/// reference [`word_bytes8`] is tested against.
+#[cfg(test)]
 const ASCII_WORD: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
@@ -295,18 +304,6 @@ const ASCII_WORD: [bool; 256] = {
     }
     t
 };
-
-/// Class and UTF-8 length of the char starting at byte `i` of `s` (a char boundary).
-#[inline(always)]
-fn class_at(s: &str, i: usize) -> (Class, usize) {
-    let b = s.as_bytes()[i];
-    if b < 0x80 {
-        (ASCII_CLASS[b as usize], 1)
-    } else {
-        let c = s[i..].chars().next().unwrap_or(' ');
-        (class_of(c), c.len_utf8())
-    }
-}
 
 /// Largest char boundary ≤ `i`.
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -378,10 +375,13 @@ fn ascii_prefix_len(b: &[u8]) -> usize {
         .unwrap_or(b.len() - n)
 }
 
+/// Zero bytes after the normalised text in [`FeatureScratch`]: 8-byte loads never run off it.
+const PAD: usize = 8;
+
 /// Appends normalised `s` to `out` as UTF-8; ASCII runs go 8 bytes at a time through
-/// [`norm_ascii8`], their tails through a byte table.
+/// [`norm_ascii8`] as they are copied, their tails through a byte table.
 fn push_normalized(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len());
+    out.reserve(s.len() + PAD);
     let mut rest = s;
     while !rest.is_empty() {
         // Copy the ASCII run, then normalise the copy in place (one bounds check per chunk).
@@ -400,7 +400,14 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
         let Some(c) = chars.next() else { break };
         rest = chars.as_str();
         if is_cjk(c) {
+            // CJK is kept as it is: copy the whole run of CJK chars at once.
+            let run = rest
+                .char_indices()
+                .find(|&(_, d)| !is_cjk(d))
+                .map_or(rest.len(), |(k, _)| k);
             push_char(out, c);
+            out.extend_from_slice(&rest.as_bytes()[..run]);
+            rest = &rest[run..];
         } else {
             decompose_compatible(c, |d| {
                 if is_combining_mark(d) {
@@ -413,6 +420,65 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
                 }
             });
         }
+    }
+}
+
+/// The char that starts at byte `i` of `bytes` (UTF-8 built from chars, `i` a char boundary)
+/// and its length in bytes; `(' ', 1)` if that does not hold (it never happens). Decoded by
+/// hand: `str::from_utf8` on each char cost more than the rest of a CJK prompt's featurizing.
+#[inline]
+fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let b = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0));
+    let (cp, w) = match b(0) {
+        x if x < 0x80 => (x, 1),
+        x if x < 0xE0 => (((x & 0x1F) << 6) | (b(1) & 0x3F), 2),
+        x if x < 0xF0 => (((x & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F), 3),
+        x => (
+            ((x & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F),
+            4,
+        ),
+    };
+    char::from_u32(cp).map_or((' ', 1), |c| (c, w))
+}
+
+/// Class and UTF-8 length of the char that starts at byte `i` of normalised `bytes`.
+#[inline(always)]
+fn class_at_bytes(bytes: &[u8], i: usize) -> (Class, usize) {
+    match bytes.get(i) {
+        Some(&b) if b < 0x80 => (ASCII_CLASS[b as usize], 1),
+        _ => {
+            let (c, l) = char_at(bytes, i);
+            (class_of(c), l)
+        }
+    }
+}
+
+/// High bit set in each byte of `w` that is an ASCII word byte (`[0-9A-Za-z_]`, as
+/// [`ASCII_WORD`]); bytes ≥ 0x80 never are.
+#[inline(always)]
+fn word_bytes8(w: u64) -> u64 {
+    let ascii = !w & HIGHS;
+    let v = w & !HIGHS;
+    // As in `norm_ascii8`: every byte of `v` is < 0x80, so no add carries into the next byte.
+    let ge = |lo: u8| v.wrapping_add(u64::from(0x80 - lo) * ONES) & HIGHS;
+    let gt = |hi: u8| v.wrapping_add(u64::from(0x7f - hi) * ONES) & HIGHS;
+    let eq = |c: u8| ge(c) & !gt(c);
+    let lower = ge(b'a') & !gt(b'z');
+    let upper = ge(b'A') & !gt(b'Z');
+    let digit = ge(b'0') & !gt(b'9');
+    (lower | upper | digit | eq(b'_')) & ascii
+}
+
+/// End of the run of ASCII word bytes of `bytes` that starts at `i`, 8 bytes at a time (the
+/// zero padding after the text ends every run).
+#[inline(always)]
+fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        let stop = !word_bytes8(load8(bytes, i)) & HIGHS;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
     }
 }
 
@@ -438,20 +504,30 @@ impl Featurizer {
         ((h ^ (h >> 32)) & self.mask) as u32
     }
 
-    /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out`.
-    pub(crate) fn normalize_into(&self, text: &str, out: &mut String) {
-        // Built as bytes (reusing the buffer) for speed; valid UTF-8 by construction.
-        let mut buf = std::mem::take(out).into_bytes();
-        buf.clear();
+    /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out` as UTF-8,
+    /// followed by [`PAD`] zero bytes; returns the text's length.
+    fn normalize_bytes(&self, text: &str, out: &mut Vec<u8>) -> usize {
+        out.clear();
         let (head, tail) = (self.cfg.head_bytes as usize, self.cfg.tail_bytes as usize);
         if text.len() <= head + tail {
-            push_normalized(&mut buf, text);
+            push_normalized(out, text);
         } else {
-            push_normalized(&mut buf, &text[..floor_boundary(text, head)]);
-            buf.push(b'\n');
-            push_normalized(&mut buf, &text[ceil_boundary(text, text.len() - tail)..]);
+            push_normalized(out, &text[..floor_boundary(text, head)]);
+            out.push(b'\n');
+            push_normalized(out, &text[ceil_boundary(text, text.len() - tail)..]);
         }
-        *out = String::from_utf8(buf).unwrap_or_default();
+        let len = out.len();
+        out.extend_from_slice(&[0; PAD]);
+        len
+    }
+
+    /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out`.
+    #[cfg(test)]
+    fn normalize_into(&self, text: &str, out: &mut String) {
+        let mut buf = Vec::new();
+        let len = self.normalize_bytes(text, &mut buf);
+        buf.truncate(len);
+        *out = String::from_utf8(buf).unwrap();
     }
 
     /// Calls `emit` with the bucket id of every feature of `text`, in a fixed order.
@@ -468,38 +544,40 @@ impl Featurizer {
     /// Feeds the bucket id of every feature of `text` to `sink`, in a fixed order, and hands
     /// the sink back. Allocation-free once `scratch` has grown.
     #[inline]
-    pub(crate) fn feed<S: FeatureSink>(&self, text: &str, scratch: &mut FeatureScratch, mut sink: S) -> S {
+    pub(crate) fn feed<S: FeatureSink>(
+        &self,
+        text: &str,
+        scratch: &mut FeatureScratch,
+        mut sink: S,
+    ) -> S {
         let FeatureScratch {
             norm,
             offsets,
             grams,
         } = scratch;
-        self.normalize_into(text, norm);
-        let s = norm.as_str();
-        let bytes = s.as_bytes();
+        let end = self.normalize_bytes(text, norm);
+        // The text plus its zero padding: loads past `end` read zeros.
+        let bytes = norm.as_slice();
         let bigrams = self.cfg.word_ngrams >= 2;
         let mut prev: Option<u64> = None;
         let mut i = 0;
-        while i < bytes.len() {
+        while i < end {
             let start = i;
-            let (class, len) = class_at(s, i);
+            let (class, len) = class_at_bytes(bytes, i);
             i += len;
             let mut ascii = len == 1;
             let mut nchars = 1;
             match class {
                 Class::Space => continue,
                 Class::Word => loop {
-                    // ASCII run by table lookup, then at most one non-ASCII char.
-                    let run = bytes[i..]
-                        .iter()
-                        .position(|&b| !ASCII_WORD[b as usize])
-                        .unwrap_or(bytes.len() - i);
-                    nchars += run;
-                    i += run;
-                    if i >= bytes.len() || bytes[i] < 0x80 {
+                    // ASCII run 8 bytes at a time, then at most one non-ASCII char.
+                    let run_end = ascii_word_end(bytes, i);
+                    nchars += run_end - i;
+                    i = run_end;
+                    if i >= end || bytes[i] < 0x80 {
                         break;
                     }
-                    let (c, l) = class_at(s, i);
+                    let (c, l) = class_at_bytes(bytes, i);
                     if c != Class::Word {
                         break;
                     }
@@ -508,8 +586,8 @@ impl Featurizer {
                     i += l;
                 },
                 Class::Symbol => {
-                    while i < bytes.len() && nchars < MAX_SYMBOL_CHARS {
-                        let (c, l) = class_at(s, i);
+                    while i < end && nchars < MAX_SYMBOL_CHARS {
+                        let (c, l) = class_at_bytes(bytes, i);
                         if c != Class::Symbol {
                             break;
                         }
@@ -519,13 +597,13 @@ impl Featurizer {
                 }
                 Class::Newline | Class::Cjk => {}
             }
-            let token = &s[start..i];
-            let h = if token.len() <= 8 {
-                // `hash_bytes` of a one-chunk token, read by one 8-byte load from `bytes`.
-                let w = load8(bytes, start) & (u64::MAX >> (64 - 8 * token.len()));
-                fold_mul(self.word_basis ^ token.len() as u64 ^ w, K)
+            let token_len = i - start;
+            let h = if token_len <= 8 {
+                // `hash_bytes` of a one-chunk token, read by one 8-byte load.
+                let w = load8(bytes, start) & (u64::MAX >> (64 - 8 * token_len));
+                fold_mul(self.word_basis ^ token_len as u64 ^ w, K)
             } else {
-                hash_bytes(self.word_basis, token.as_bytes())
+                hash_bytes(self.word_basis, &bytes[start..i])
             };
             sink.feature(self.bucket(h));
             if bigrams {
@@ -535,12 +613,13 @@ impl Featurizer {
                 prev = Some(h);
             }
             if class == Class::Word && nchars > 1 {
-                if ascii && token.len() + 2 <= ASCII_WORD_MAX {
+                if ascii && token_len + 2 <= ASCII_WORD_MAX {
                     self.char_ngrams_ascii(bytes, start, i, &mut sink);
                 } else {
                     // Out of line, through a buffer, so `sink` never escapes this function.
+                    let word = std::str::from_utf8(&bytes[start..i]).unwrap_or_default();
                     grams.clear();
-                    self.char_ngrams_general(token, offsets, &mut |b| grams.push(b));
+                    self.char_ngrams_general(word, offsets, &mut |b| grams.push(b));
                     for &b in grams.iter() {
                         sink.feature(b);
                     }
@@ -581,6 +660,9 @@ impl Featurizer {
         }
         let minn = minn.max(1);
         let maxn = maxn.min(8);
+        if minn == maxn {
+            return self.char_ngrams_ascii_one_n(text, start, end, minn, emit);
+        }
         for i in 0..=nchars - minn {
             // Bytes i.. of "<word>" (bytes past the word are masked or patched below).
             let v = if i == 0 {
@@ -598,6 +680,40 @@ impl Featurizer {
                 emit.feature(self.bucket(h));
             }
         }
+    }
+
+    /// [`Self::char_ngrams_ascii`] when every n-gram has the same length `n` (1..=8, at most
+    /// the padded word's length): the common configuration, with the masks hoisted out of the
+    /// loop and only the first and last n-grams patched.
+    #[inline(always)]
+    fn char_ngrams_ascii_one_n(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        n: usize,
+        emit: &mut impl FeatureSink,
+    ) {
+        let nchars = end - start + 2;
+        let keep = u64::MAX >> (64 - 8 * n);
+        let base = self.char_basis ^ n as u64;
+        let close = u64::from(b'>') << (8 * (n - 1));
+        let below = (1u64 << (8 * (n - 1))).wrapping_sub(1);
+        let hash = |g: u64| self.bucket(fold_mul(base ^ g, K));
+        // "<" and the word's first n - 1 bytes (or the whole "<word>" when that is all).
+        let first = ((load8(text, start) << 8) | u64::from(b'<')) & keep;
+        if n == nchars {
+            emit.feature(hash((first & below) | close));
+            return;
+        }
+        emit.feature(hash(first));
+        // Whole n-byte windows of the word.
+        let windows = (end - start + 1).saturating_sub(n);
+        for q in start..start + windows {
+            emit.feature(hash(load8(text, q) & keep));
+        }
+        // The last n - 1 bytes and ">".
+        emit.feature(hash((load8(text, end + 1 - n) & below) | close));
     }
 
     /// [`Self::char_ngrams`] for any UTF-8 word.
@@ -741,14 +857,46 @@ mod tests {
     #[test]
     fn is_cjk_ranges_end_where_documented() {
         let inside = [
-            '\u{3040}', '\u{30FF}', '\u{3400}', '\u{4DBF}', '\u{4E00}', '\u{9FFF}', '\u{AC00}',
-            '\u{D7AF}', '\u{F900}', '\u{FAFF}', '\u{20000}', '\u{2A6DF}', '\u{2F800}',
-            '\u{2FFFF}', 'ひ', 'カ', '漢', '한', '𠀀',
+            '\u{3040}',
+            '\u{30FF}',
+            '\u{3400}',
+            '\u{4DBF}',
+            '\u{4E00}',
+            '\u{9FFF}',
+            '\u{AC00}',
+            '\u{D7AF}',
+            '\u{F900}',
+            '\u{FAFF}',
+            '\u{20000}',
+            '\u{2A6DF}',
+            '\u{2F800}',
+            '\u{2FFFF}',
+            'ひ',
+            'カ',
+            '漢',
+            '한',
+            '𠀀',
         ];
         let outside = [
-            '\u{303F}', '\u{3100}', '\u{33FF}', '\u{4DC0}', '\u{4DFF}',
-            '\u{A000}', '\u{ABFF}', '\u{D7B0}', '\u{F8FF}', '\u{FB00}', '\u{1FFFF}',
-            '\u{30000}', '\u{1100}', '\u{3131}', '\u{FF71}', '\u{3002}', 'a', 'é', '0',
+            '\u{303F}',
+            '\u{3100}',
+            '\u{33FF}',
+            '\u{4DC0}',
+            '\u{4DFF}',
+            '\u{A000}',
+            '\u{ABFF}',
+            '\u{D7B0}',
+            '\u{F8FF}',
+            '\u{FB00}',
+            '\u{1FFFF}',
+            '\u{30000}',
+            '\u{1100}',
+            '\u{3131}',
+            '\u{FF71}',
+            '\u{3002}',
+            'a',
+            'é',
+            '0',
         ];
         for c in inside {
             assert!(is_cjk(c), "U+{:04X} should be CJK", c as u32);
@@ -762,8 +910,40 @@ mod tests {
     fn ascii_class_table_matches_class_of() {
         for b in 0u8..128 {
             let s = (b as char).to_string();
-            assert!(class_at(&s, 0) == (class_of(b as char), 1), "byte {b}");
+            assert!(
+                class_at_bytes(s.as_bytes(), 0) == (class_of(b as char), 1),
+                "byte {b}"
+            );
         }
+    }
+
+    #[test]
+    fn swar_word_bytes_match_the_byte_table() {
+        for b in 0u8..=255 {
+            for at in 0..8 {
+                let mut w = [b'a', b' ', 0xC3, b'_', b'Z', b'0', b'~', b'9'];
+                w[at] = b;
+                let got = word_bytes8(u64::from_le_bytes(w)).to_le_bytes();
+                for k in 0..8 {
+                    assert_eq!(
+                        got[k] == 0x80,
+                        ASCII_WORD[w[k] as usize],
+                        "byte {} at {k}",
+                        w[k]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn char_at_decodes_every_utf8_length() {
+        let s = "aé漢𠀀";
+        let b = s.as_bytes();
+        assert_eq!(char_at(b, 0), ('a', 1));
+        assert_eq!(char_at(b, 1), ('é', 2));
+        assert_eq!(char_at(b, 3), ('漢', 3));
+        assert_eq!(char_at(b, 6), ('𠀀', 4));
     }
 
     #[test]
