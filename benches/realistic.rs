@@ -4,14 +4,15 @@
 //!
 //! `cargo bench --bench realistic` runs criterion over each size (time per pass over the 240
 //! prompts; per prompt = time / 240), then prints the per-call median and p99 of
-//! `Router::route` and `Classifier::predict` for each size, timing every call on its own.
+//! `Router::route`, `Router::route_into` (reused `RouteScratch`, borrowed `DecisionRef`: no
+//! allocation) and `Classifier::predict` for each size, timing every call on its own.
 //! Pin it to one core for stable figures: `taskset -c 1 cargo bench --bench realistic`.
 
 use std::time::Instant;
 
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 use promptyard::classifier::Classifier;
-use promptyard::router::Router;
+use promptyard::router::{RouteScratch, Router};
 
 const SIZES: [&str; 3] = ["20w", "200w", "1000w"];
 
@@ -38,6 +39,14 @@ fn passes(c: &mut Criterion) {
             b.iter(|| {
                 for t in &texts {
                     black_box(router.route(black_box(t)).unwrap());
+                }
+            })
+        });
+        let mut scratch = RouteScratch::default();
+        group.bench_function("route_into", |b| {
+            b.iter(|| {
+                for t in &texts {
+                    black_box(router.route_into(black_box(t), &mut scratch).unwrap());
                 }
             })
         });
@@ -74,16 +83,24 @@ fn report() {
     let router = Router::new().unwrap();
     let classifier = Classifier::bundled().unwrap();
     eprintln!("\nper call, measured (ns; 200 calls per prompt, 240 prompts per size)");
-    eprintln!("size     route p50  route p99  predict p50  predict p99");
+    eprintln!(
+        "size     route p50  route p99  route_into p50  route_into p99  predict p50  predict p99"
+    );
+    let mut scratch = RouteScratch::default();
     for size in SIZES {
         let texts = prompts(size);
         let (r50, r99) = per_call(&texts, 200, |t| {
             black_box(router.route(black_box(t)).unwrap());
         });
+        let (i50, i99) = per_call(&texts, 200, |t| {
+            black_box(router.route_into(black_box(t), &mut scratch).unwrap());
+        });
         let (p50, p99) = per_call(&texts, 200, |t| {
             black_box(classifier.predict(black_box(t)));
         });
-        eprintln!("{size:<8} {r50:>9.0}  {r99:>9.0}  {p50:>11.0}  {p99:>11.0}");
+        eprintln!(
+            "{size:<8} {r50:>9.0}  {r99:>9.0}  {i50:>14.0}  {i99:>14.0}  {p50:>11.0}  {p99:>11.0}"
+        );
     }
 }
 

@@ -33,6 +33,7 @@ mod policy_cases;
 mod policy_props;
 mod readme;
 mod report_totals;
+mod route_into;
 mod router_api;
 mod router_cli;
 mod router_reload;

@@ -40,7 +40,12 @@
 //!
 //! The cost order depends on the prompt's length (input and output prices weigh differently),
 //! so candidates are ranked per prompt, by a linear scan over the eligible models with their
-//! adequacy bitmasks precomputed; [`Policy::choose`] does not allocate.
+//! adequacy bitmasks precomputed; [`Policy::choose`] does not allocate, nor does the
+//! per-prompt path with caller-owned buffers ([`Policy::choose_for_with`], [`PolicyScratch`]).
+//! A [`Choice`] names models by catalog index; [`Policy::decision`] is the one place its
+//! strings are built, and the reason can be written into any [`std::fmt::Write`]
+//! ([`Policy::write_reason`]), so an allocation-free caller
+//! ([`Router::route_into`](crate::Router::route_into)) formats it only on request.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -85,7 +90,7 @@
 //! # Ok::<(), promptyard::Error>(())
 //! ```
 
-use std::fmt::Write as _;
+use std::fmt::Write;
 use std::sync::Arc;
 
 use serde::ser::{SerializeMap, Serializer};
@@ -97,6 +102,7 @@ use crate::error::{Error, Result};
 use crate::label::{Label, Probs, NUM_LABELS};
 
 mod per_prompt;
+pub use per_prompt::PolicyScratch;
 
 /// Estimated input tokens of `text`: UTF-8 bytes / 4, rounded up (see the module docs).
 pub fn estimate_input_tokens(text: &str) -> u64 {
@@ -205,6 +211,9 @@ pub struct Choice {
     /// True when the label is `other` and the catalog has no `other` settings, so the pick is
     /// the default or the most capable model rather than the cheapest adequate one.
     pub other_unconfigured: bool,
+    /// True when the per-prompt adequacy model decided ([`Policy::choose_per_prompt`]); the
+    /// reason then ends in ` (per-prompt adequacy)`.
+    pub per_prompt: bool,
     ranked: [Ranked; MAX_FALLBACKS + 1],
     len: usize,
 }
@@ -229,7 +238,7 @@ impl Choice {
 }
 
 /// A routing decision: what a service needs to call the model and to log why.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Decision {
     /// The predicted label.
@@ -406,6 +415,7 @@ impl Policy {
             used_default: false,
             too_small: 0,
             other_unconfigured: false,
+            per_prompt: false,
             ranked: [Ranked {
                 model: 0,
                 cost_usd: 0.0,
@@ -443,7 +453,10 @@ impl Policy {
     /// fit its context window; false otherwise (`choice` unchanged).
     fn answer_with_default(&self, choice: &mut Choice, needed: u64) -> bool {
         let models = self.catalog.models();
-        let Some(i) = self.default_model.filter(|&i| needed <= models[i].context_tokens) else {
+        let Some(i) = self
+            .default_model
+            .filter(|&i| needed <= models[i].context_tokens)
+        else {
             return false;
         };
         choice.ranked[0] = Ranked {
@@ -478,7 +491,10 @@ impl Policy {
             };
             let before = |a: &Ranked, b: &Ranked| {
                 let (ma, mb) = (&models[a.model], &models[b.model]);
-                match mb.mean_legacy_quality().total_cmp(&ma.mean_legacy_quality()) {
+                match mb
+                    .mean_legacy_quality()
+                    .total_cmp(&ma.mean_legacy_quality())
+                {
                     std::cmp::Ordering::Less => true,
                     std::cmp::Ordering::Greater => false,
                     std::cmp::Ordering::Equal => ma.id < mb.id,
@@ -493,16 +509,16 @@ impl Policy {
         }
     }
 
-    /// Classifier output plus prompt in, owned [`Decision`] out.
+    /// Classifier output plus prompt in, owned [`Decision`] out: [`Policy::choose_for`]
+    /// then [`Policy::decision`].
     pub fn decide(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
-        if self.per_prompt.is_some() {
-            return self.decide_per_prompt(probs, prompt);
-        }
-        let choice = self.choose(probs, estimate_input_tokens(prompt))?;
+        let choice = self.choose_for(probs, prompt)?;
         Ok(self.decision(probs, &choice))
     }
 
-    /// Turns a [`Choice`] made by this policy into a [`Decision`].
+    /// Turns a [`Choice`] made by this policy into a [`Decision`]. The only place a decision's
+    /// strings are built, so every entry point (`decide`, `Router::route`,
+    /// [`DecisionRef::to_owned`](crate::router::DecisionRef::to_owned)) gives the same one.
     pub fn decision(&self, probs: &Probs, choice: &Choice) -> Decision {
         let models = self.catalog.models();
         let pick = choice.pick();
@@ -523,63 +539,82 @@ impl Policy {
                 .map(|r| models[r.model].id.clone())
                 .collect(),
             used_default: choice.used_default,
-            reason: self.reason(probs, choice, m),
+            reason: self.reason(probs, choice),
             catalog_fingerprint: self.catalog.fingerprint(),
             classifier_fingerprint: None,
             tier: Tier::Fast,
         }
     }
 
-    fn reason(&self, probs: &Probs, choice: &Choice, m: &ModelSpec) -> String {
-        let label = choice.label;
+    /// The decision's one-line reason for humans (see [`Decision::reason`]).
+    pub fn reason(&self, probs: &Probs, choice: &Choice) -> String {
         let mut s = String::with_capacity(160);
-        push_label_p(&mut s, label, probs[label.index()]);
+        // Writing to a String cannot fail.
+        let _ = self.write_reason(probs, choice, &mut s);
+        s
+    }
+
+    /// Writes [`Policy::reason`] into `w`: with a reused buffer, the reason costs no
+    /// allocation either (routing itself never builds it; see
+    /// [`DecisionRef`](crate::router::DecisionRef)).
+    pub fn write_reason<W: Write + ?Sized>(
+        &self,
+        probs: &Probs,
+        choice: &Choice,
+        w: &mut W,
+    ) -> std::fmt::Result {
+        let m = &self.catalog.models()[choice.pick().model];
+        let label = choice.label;
+        write_label_p(w, label, probs[label.index()])?;
         let mut others = choice.required_labels().filter(|&l| l != label).peekable();
         if others.peek().is_some() {
-            s.push_str(" (also plausible: ");
+            w.write_str(" (also plausible: ")?;
             for (n, l) in others.enumerate() {
                 if n > 0 {
-                    s.push_str(", ");
+                    w.write_str(", ")?;
                 }
-                push_label_p(&mut s, l, probs[l.index()]);
+                write_label_p(w, l, probs[l.index()])?;
             }
-            s.push(')');
+            w.write_char(')')?;
         }
-        s.push_str(" → ");
-        s.push_str(&m.id);
-        s.push_str(": ");
+        w.write_str(" → ")?;
+        w.write_str(&m.id)?;
+        w.write_str(": ")?;
         if choice.other_unconfigured {
-            s.push_str("catalog has no other settings, ");
+            w.write_str("catalog has no other settings, ")?;
             if choice.used_default {
-                s.push_str("using the configured default");
+                w.write_str("using the configured default")?;
             } else {
-                let _ = write!(
-                    s,
+                write!(
+                    w,
                     "using the most capable model (mean quality {:.2})",
                     m.mean_legacy_quality()
-                );
+                )?;
             }
         } else if choice.used_default {
-            s.push_str("no adequate model, using the configured default");
+            w.write_str("no adequate model, using the configured default")?;
         } else {
-            s.push_str("cheapest with ");
+            w.write_str("cheapest with ")?;
             for (n, l) in choice.required_labels().enumerate() {
                 if n > 0 {
-                    s.push_str(" and ");
+                    w.write_str(" and ")?;
                 }
-                s.push_str(&self.clauses[l.index()]);
+                w.write_str(&self.clauses[l.index()])?;
             }
         }
-        let _ = write!(s, ", est. {}", Usd(choice.pick().cost_usd));
+        write!(w, ", est. {}", Usd(choice.pick().cost_usd))?;
         if choice.too_small > 0 {
-            let _ = write!(
-                s,
+            write!(
+                w,
                 "; {} adequate model(s) skipped: ~{} tokens do not fit their context window",
                 choice.too_small,
                 choice.input_tokens + choice.output_tokens
-            );
+            )?;
         }
-        s
+        if choice.per_prompt {
+            w.write_str(" (per-prompt adequacy)")?;
+        }
+        Ok(())
     }
 
     /// [`Error::NoAdequateModel`] for a prompt that needed `required` (a label bitmask) and
@@ -631,18 +666,19 @@ impl Policy {
     }
 }
 
-/// Appends `"{label} p=0.97"`; two decimals without float formatting (hot path).
-fn push_label_p(s: &mut String, label: Label, p: f32) {
-    s.push_str(label.as_str());
-    s.push_str(" p=");
+/// Writes `"{label} p=0.97"`; two decimals without float formatting.
+fn write_label_p<W: Write + ?Sized>(w: &mut W, label: Label, p: f32) -> std::fmt::Result {
+    w.write_str(label.as_str())?;
+    w.write_str(" p=")?;
     if (0.0..=1.0).contains(&p) {
         let c = (p * 100.0).round() as u32;
-        s.push(char::from(b'0' + (c / 100) as u8));
-        s.push('.');
-        s.push(char::from(b'0' + (c / 10 % 10) as u8));
-        s.push(char::from(b'0' + (c % 10) as u8));
+        let digit = |d: u32| char::from(b'0' + d as u8);
+        w.write_char(digit(c / 100))?;
+        w.write_char('.')?;
+        w.write_char(digit(c / 10 % 10))?;
+        w.write_char(digit(c % 10))
     } else {
-        let _ = write!(s, "{p:.2}");
+        write!(w, "{p:.2}")
     }
 }
 
@@ -706,7 +742,7 @@ mod tests {
     fn probabilities_print_with_two_decimals() {
         let mut s = String::new();
         for p in [0.0, 0.004, 0.305, 0.97, 0.999, 1.0, f32::NAN, 1.5] {
-            push_label_p(&mut s, Label::Reasoning, p);
+            write_label_p(&mut s, Label::Reasoning, p).unwrap();
             s.push(' ');
         }
         assert_eq!(

@@ -9,15 +9,21 @@
 //! that fails leaves the old state in place and returns the error. Requests in flight finish
 //! on the state they started with, so every decision comes from one whole state.
 //!
+//! [`Router::route_into`] is the allocation-free form of `route` for a service's request loop:
+//! the caller keeps one [`RouteScratch`] per thread, and the answer is a [`DecisionRef`] that
+//! reads ids from the catalog in place and formats the reason only on request. Both run one
+//! core (classify, then the policy's index-based [`Choice`]) and `route` only adds the owned
+//! strings, so `route_into(p, s)?.to_owned() == route(p)?` for every prompt.
+//!
 //! With an encoder (feature `encoder`, [`RouterBuilder::encoder`]) the state also holds a
 //! [`Cascade`]: prompts the fast classifier is unsure about go to the encoder tier before the
 //! policy ([`crate::cascade`]), and [`Decision::tier`] says which tier answered. The encoder
 //! is part of the swapped state, so reloads never mix an old encoder with a new catalog.
 //!
 //! An empty or whitespace-only prompt ([`is_blank`]) is refused with [`Error::EmptyPrompt`]
-//! by [`Router::route`], [`Router::route_batch`] (per prompt) and [`Router::decide`]; the
-//! `promptyard route` command exits 2 on it and `promptyard label` writes an `empty_text`
-//! error record, so every entry point gives the same answer.
+//! by [`Router::route`], [`Router::route_into`], [`Router::route_batch`] (per prompt) and
+//! [`Router::decide`]; the `promptyard route` command exits 2 on it and `promptyard label`
+//! writes an `empty_text` error record, so every entry point gives the same answer.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -35,19 +41,23 @@
 //! # Ok::<(), promptyard::Error>(())
 //! ```
 
+use std::cell::RefCell;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, Guard};
 use rayon::prelude::*;
 
 use crate::cascade::{Cascade, Tier};
 use crate::catalog::Catalog;
-use crate::classifier::Classifier;
+use crate::catalog::ModelSpec;
+use crate::classifier::{Classifier, Scratch};
 use crate::error::{Error, Result};
+use crate::label::Label;
 use crate::label::Probs;
 pub use crate::policy::Decision;
-use crate::policy::Policy;
+use crate::policy::{Choice, Policy, PolicyScratch};
 
 /// Routes prompts to the cheapest adequate model. `Send + Sync`: share it behind an `Arc`.
 pub struct Router {
@@ -67,6 +77,33 @@ struct State {
     cascade: Option<Arc<Cascade>>,
 }
 
+/// Caller-owned buffers for [`Router::route_into`]: the classifier's [`Scratch`], the
+/// prompt's bucket ids (read by a per-prompt adequacy model that shares the classifier's
+/// features) and the policy's [`PolicyScratch`]. Keep one per thread and reuse it: once its
+/// buffers have grown to the longest prompt seen (the featurizer truncates long prompts, so
+/// that is bounded), routing allocates nothing. It holds no routing state, so one scratch
+/// serves any router and survives reloads.
+#[derive(Clone, Debug, Default)]
+pub struct RouteScratch {
+    classifier: Scratch,
+    ids: Vec<u32>,
+    policy: PolicyScratch,
+}
+
+thread_local! {
+    /// The buffers of [`Router::route`], which takes no scratch.
+    static SCRATCH: RefCell<RouteScratch> = RefCell::default();
+}
+
+/// Runs `f` with this thread's [`RouteScratch`], or fresh buffers when it is in use (a
+/// re-entrant call) or the thread is exiting.
+fn with_thread_scratch<R>(mut f: impl FnMut(&mut RouteScratch) -> R) -> R {
+    match SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| f(&mut s))) {
+        Ok(Some(r)) => r,
+        _ => f(&mut RouteScratch::default()),
+    }
+}
+
 impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
         State {
@@ -78,32 +115,64 @@ impl State {
         }
     }
 
-    fn route(&self, prompt: &str) -> Result<Decision> {
+    /// The routing core every single-prompt entry point runs: classify, resolve through the
+    /// cascade if any, and choose by catalog index, all in `scratch`. No strings are built
+    /// here; [`State::decision`] (or a [`DecisionRef`]) turns the choice into them.
+    /// Allocation-free on success once `scratch` has grown, except a cascade's encoder pass.
+    fn choose_into(
+        &self,
+        prompt: &str,
+        scratch: &mut RouteScratch,
+    ) -> Result<(Probs, Choice, Tier)> {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
-        if self.cascade.is_none() && self.shared_features {
-            // Fast-only with a per-prompt adequacy model: one featurization serves both.
-            let mut decision = self.classifier.predict_then(prompt, |probs, ids| {
-                self.policy.decide_features(&probs, prompt, ids)
-            })?;
-            decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
-            return Ok(decision);
+        let RouteScratch {
+            classifier,
+            ids,
+            policy,
+        } = scratch;
+        match &self.cascade {
+            // Fast-only with a per-prompt adequacy model that reads the classifier's bucket
+            // ids: one featurization serves both.
+            None if self.shared_features => {
+                let probs = self.classifier.predict_recording(prompt, classifier, ids);
+                let choice = self
+                    .policy
+                    .choose_for_features_with(&probs, prompt, ids, policy)?;
+                Ok((probs, choice, Tier::Fast))
+            }
+            None => {
+                let probs = self.classifier.predict_with(prompt, classifier);
+                let choice = self.policy.choose_for_with(&probs, prompt, policy)?;
+                Ok((probs, choice, Tier::Fast))
+            }
+            Some(c) => {
+                let fast = self.classifier.predict_with(prompt, classifier);
+                let (probs, tier) = resolve(c, fast, prompt)?;
+                let choice = self.policy.choose_for_with(&probs, prompt, policy)?;
+                Ok((probs, choice, tier))
+            }
         }
-        let fast = self.classifier.predict(prompt);
-        let (probs, tier) = match &self.cascade {
-            None => (fast, Tier::Fast),
-            Some(c) => resolve(c, fast, prompt)?,
-        };
-        self.finish(&probs, tier, prompt)
+    }
+
+    /// The owned [`Decision`] for a choice of [`State::choose_into`] from tier `tier`.
+    fn decision(&self, probs: &Probs, choice: &Choice, tier: Tier) -> Decision {
+        let mut decision = self.policy.decision(probs, choice);
+        decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
+        decision.tier = tier;
+        decision
+    }
+
+    fn route(&self, prompt: &str) -> Result<Decision> {
+        let (probs, choice, tier) = with_thread_scratch(|s| self.choose_into(prompt, s))?;
+        Ok(self.decision(&probs, &choice, tier))
     }
 
     /// The policy's decision for probabilities from tier `tier`.
     fn finish(&self, probs: &Probs, tier: Tier, prompt: &str) -> Result<Decision> {
-        let mut decision = self.policy.decide(probs, prompt)?;
-        decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
-        decision.tier = tier;
-        Ok(decision)
+        let choice = self.policy.choose_for(probs, prompt)?;
+        Ok(self.decision(probs, &choice, tier))
     }
 
     /// Like `route` for many prompts: the fast tier in parallel, then the unsure prompts
@@ -191,8 +260,61 @@ impl Router {
     /// Errors with [`Error::EmptyPrompt`] for an empty or whitespace-only prompt
     /// ([`is_blank`]) and with [`Error::NoAdequateModel`] (nothing adequate and no
     /// `default_model`); never panics on any input.
+    ///
+    /// Runs the same core as [`route_into`](Self::route_into) (with a thread-local
+    /// [`RouteScratch`]) and then builds the owned strings: the two always agree.
     pub fn route(&self, prompt: &str) -> Result<Decision> {
         self.state.load().route(prompt)
+    }
+
+    /// [`route`](Self::route) without allocating: the buffers come from the caller's
+    /// `scratch`, and the answer is a [`DecisionRef`] that reads the model id, provider and
+    /// fallbacks from the catalog it was decided by instead of copying them, and formats the
+    /// reason only when asked ([`DecisionRef::write_reason`]). For a service's request loop
+    /// where `route`'s five or so small allocations per call (ids, fallbacks, the reason)
+    /// are most of its cost. [`DecisionRef::to_owned`] gives exactly what `route` returns.
+    ///
+    /// Allocation-free on success once `scratch` has grown to the longest prompt it has seen
+    /// (the featurizer truncates, so that is bounded); errors ([`Error::EmptyPrompt`],
+    /// [`Error::NoAdequateModel`]) are the same as `route`'s and may allocate their message.
+    /// With a cascade (feature `encoder`), a prompt the fast tier is unsure about goes through
+    /// the encoder tier, which allocates (tokenizer and tensors); the fast-only router, the
+    /// default, never does.
+    ///
+    /// The [`DecisionRef`] holds a snapshot of the router's state (an [`arc_swap::Guard`], no
+    /// lock), so a reload while it is alive does not change what it reports. Drop it soon,
+    /// as you would a guard: a thread holding many at once makes further loads slower.
+    ///
+    /// ```
+    /// use promptyard::router::{RouteScratch, Router};
+    ///
+    /// let router = Router::new()?;
+    /// let mut scratch = RouteScratch::default(); // one per thread, reused for every prompt
+    /// for prompt in ["Complete this function: def parse_date(s):", "Plan a 3-day trip to Lisbon"] {
+    ///     let d = router.route_into(prompt, &mut scratch)?;
+    ///     let model: &str = d.model(); // borrowed from the catalog, not copied
+    ///     let retry: Vec<&str> = d.fallbacks().collect(); // (collecting allocates; iterate instead)
+    ///     assert!(!model.is_empty() && !retry.contains(&model));
+    ///     assert_eq!(d.to_owned(), router.route(prompt)?); // the same decision as `route`
+    ///     let mut reason = String::new(); // only when a human will read it
+    ///     d.write_reason(&mut reason).unwrap();
+    ///     assert!(reason.starts_with(d.label().as_str()));
+    /// }
+    /// assert!(matches!(
+    ///     router.route_into("  ", &mut scratch),
+    ///     Err(promptyard::Error::EmptyPrompt)
+    /// ));
+    /// # Ok::<(), promptyard::Error>(())
+    /// ```
+    pub fn route_into(&self, prompt: &str, scratch: &mut RouteScratch) -> Result<DecisionRef> {
+        let state = self.state.load();
+        let (probs, choice, tier) = state.choose_into(prompt, scratch)?;
+        Ok(DecisionRef {
+            state,
+            probs,
+            choice,
+            tier,
+        })
     }
 
     /// Like [`route`](Self::route) for many prompts, in parallel on rayon's current pool
@@ -292,6 +414,169 @@ impl Router {
                 cur.cascade.clone(),
             )
         });
+    }
+}
+
+/// A routing decision that borrows instead of copying: what [`Router::route_into`] returns.
+///
+/// It holds the routing state it was decided by (an [`arc_swap::Guard`]: no lock, no
+/// allocation, and a reload while it lives changes nothing here) plus the index-based
+/// [`Choice`], so every accessor reads the catalog in place: ids and providers as `&str`,
+/// fallbacks as an iterator, the fingerprints shared. The human reason is formatted only on
+/// request. Every accessor matches the field of [`Decision`] it is named after;
+/// [`DecisionRef::to_owned`] builds that [`Decision`], equal to [`Router::route`]'s.
+pub struct DecisionRef {
+    state: Guard<Arc<State>>,
+    probs: Probs,
+    choice: Choice,
+    tier: Tier,
+}
+
+impl DecisionRef {
+    /// The chosen catalog model.
+    fn spec(&self) -> &ModelSpec {
+        &self.state.policy.catalog().models()[self.choice.pick().model]
+    }
+
+    /// The predicted label.
+    pub fn label(&self) -> Label {
+        self.choice.label
+    }
+
+    /// Probability of the predicted label.
+    pub fn confidence(&self) -> f32 {
+        self.probs[self.choice.label.index()]
+    }
+
+    /// Probabilities of all labels.
+    pub fn probs(&self) -> &Probs {
+        &self.probs
+    }
+
+    /// Catalog id of the chosen model.
+    pub fn model(&self) -> &str {
+        &self.spec().id
+    }
+
+    /// Its provider.
+    pub fn provider(&self) -> &str {
+        &self.spec().provider
+    }
+
+    /// The id its vendor's API or Amazon Bedrock expects, if the catalog gives one.
+    pub fn api_id(&self) -> Option<&str> {
+        self.spec().api_id.as_deref()
+    }
+
+    /// The chosen model's whole catalog entry (prices, context window, tags, ...).
+    pub fn model_spec(&self) -> &ModelSpec {
+        self.spec()
+    }
+
+    /// Estimated cost of this prompt on the chosen model, USD at list prices.
+    pub fn est_cost_usd(&self) -> f64 {
+        self.choice.pick().cost_usd
+    }
+
+    /// Estimated input tokens ([`crate::policy::estimate_input_tokens`]).
+    pub fn input_tokens(&self) -> u64 {
+        self.choice.input_tokens
+    }
+
+    /// Output tokens assumed for the label.
+    pub fn output_tokens(&self) -> u64 {
+        self.choice.output_tokens
+    }
+
+    /// Catalog ids of the next-cheapest adequate models to retry with, in order.
+    pub fn fallbacks(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let models = self.state.policy.catalog().models();
+        self.choice
+            .fallbacks()
+            .iter()
+            .map(move |r| models[r.model].id.as_str())
+    }
+
+    /// True when the catalog's `default_model` was used ([`Decision::used_default`]).
+    pub fn used_default(&self) -> bool {
+        self.choice.used_default
+    }
+
+    /// [`Catalog::fingerprint`] of the catalog that decided.
+    pub fn catalog_fingerprint(&self) -> u64 {
+        self.state.policy.catalog().fingerprint()
+    }
+
+    /// Fingerprint of the classifier weights that gave [`probs`](Self::probs).
+    pub fn classifier_fingerprint(&self) -> &str {
+        &self.state.classifier_fingerprint
+    }
+
+    /// Which tier gave the probabilities.
+    pub fn tier(&self) -> Tier {
+        self.tier
+    }
+
+    /// The policy's answer by catalog index, as [`crate::policy::Policy::choose_for`] gives it.
+    pub fn choice(&self) -> &Choice {
+        &self.choice
+    }
+
+    /// The catalog that decided (a snapshot, like [`Router::catalog`]).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        self.state.policy.catalog()
+    }
+
+    /// Writes the one-line reason ([`Decision::reason`]) into `w`; with a reused `String`
+    /// this does not allocate either.
+    pub fn write_reason<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        self.state.policy.write_reason(&self.probs, &self.choice, w)
+    }
+
+    /// The one-line reason ([`Decision::reason`]), formatted now (allocates).
+    pub fn reason(&self) -> String {
+        self.state.policy.reason(&self.probs, &self.choice)
+    }
+
+    /// The owned [`Decision`], field for field what [`Router::route`] returns for the prompt
+    /// (built by the same code). Allocates the strings.
+    pub fn to_owned(&self) -> Decision {
+        self.state.decision(&self.probs, &self.choice, self.tier)
+    }
+}
+
+impl From<&DecisionRef> for Decision {
+    fn from(d: &DecisionRef) -> Decision {
+        d.to_owned()
+    }
+}
+
+impl From<DecisionRef> for Decision {
+    fn from(d: DecisionRef) -> Decision {
+        d.to_owned()
+    }
+}
+
+impl fmt::Debug for DecisionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecisionRef")
+            .field("label", &self.label())
+            .field("confidence", &self.confidence())
+            .field("model", &self.model())
+            .field("est_cost_usd", &self.est_cost_usd())
+            .field("fallbacks", &Fallbacks(self))
+            .field("used_default", &self.used_default())
+            .field("tier", &self.tier)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Debug-prints a decision's fallbacks by id.
+struct Fallbacks<'a>(&'a DecisionRef);
+
+impl fmt::Debug for Fallbacks<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.fallbacks()).finish()
     }
 }
 
@@ -445,4 +730,7 @@ const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Router>();
     assert_send_sync::<Decision>();
+    // Scratch moves with the worker that owns it (a thread pool's per-thread state).
+    const fn assert_send<T: Send>() {}
+    assert_send::<RouteScratch>();
 };

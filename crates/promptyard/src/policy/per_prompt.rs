@@ -39,24 +39,71 @@ impl PerPrompt {
     }
 }
 
+/// Caller-owned buffers of the policy's per-prompt adequacy path
+/// ([`Policy::choose_for_with`]): the adequacy model's featurizer scratch, its columns and the
+/// per-catalog-model success probabilities. Reused across prompts they stop allocating once
+/// grown; a policy without an adequacy model never touches them. One per thread (`Send`, not
+/// shared): [`RouteScratch`](crate::router::RouteScratch) holds one.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyScratch {
+    adequacy: AdequacyScratch,
+    /// The adequacy model's outputs, in its column order.
+    cols: Vec<f32>,
+    /// Success probabilities indexed like [`Catalog::models`].
+    success: Vec<f32>,
+}
+
 thread_local! {
-    static SCRATCH: RefCell<(AdequacyScratch, Vec<f32>, Vec<f32>)> = RefCell::default();
+    /// Buffers of the entry points that take no scratch (`decide`, `choose_for`, ...).
+    static SCRATCH: RefCell<PolicyScratch> = RefCell::default();
+}
+
+/// Runs `f` with this thread's [`PolicyScratch`], or fresh buffers when it is in use
+/// (re-entered) or the thread is exiting.
+fn with_thread_scratch<R>(mut f: impl FnMut(&mut PolicyScratch) -> R) -> R {
+    match SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| f(&mut s))) {
+        Ok(Some(r)) => r,
+        _ => f(&mut PolicyScratch::default()),
+    }
+}
+
+/// What the adequacy model scores: the prompt itself (featurized by the adequacy model), or
+/// bucket ids of a featurizer it [reads](Policy::reads_features_of).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Prompt(&'a str),
+    Features(&'a [u32]),
 }
 
 impl Policy {
     /// Per-model success probabilities for `prompt`, indexed like [`Catalog::models`], into
     /// `out` (cleared first); empty when the catalog carries no adequacy model.
     pub fn success_probs(&self, probs: &Probs, prompt: &str, out: &mut Vec<f32>) {
-        self.fill_success(probs, out, |model, scratch, cols| {
-            model.predict_with(prompt, scratch, cols)
+        with_thread_scratch(|s| {
+            self.fill_success(
+                probs,
+                Source::Prompt(prompt),
+                &mut s.adequacy,
+                &mut s.cols,
+                out,
+            )
         });
     }
 
     /// [`Policy::success_probs`] from bucket ids already computed by a featurizer the
     /// adequacy model [reads](Policy::reads_features_of) (the classifier's, through
-    /// [`Classifier::predict_then`](crate::Classifier::predict_then)): no second featurization.
+    /// [`Classifier::predict_recording`](crate::Classifier::predict_recording)): no second
+    /// featurization.
     pub fn success_probs_features(&self, probs: &Probs, ids: &[u32], out: &mut Vec<f32>) {
-        self.fill_success(probs, out, |model, _, cols| model.predict_features(ids, cols));
+        with_thread_scratch(|s| {
+            self.fill_success(
+                probs,
+                Source::Features(ids),
+                &mut s.adequacy,
+                &mut s.cols,
+                out,
+            )
+        });
     }
 
     /// True when the catalog's adequacy model can score a prompt from the bucket ids of a
@@ -73,47 +120,36 @@ impl Policy {
     /// per-prompt path then scores the prompt without featurizing it again. Without an
     /// adequacy model the ids are not needed and this is [`Policy::decide`].
     pub fn decide_features(&self, probs: &Probs, prompt: &str, ids: &[u32]) -> Result<Decision> {
-        if self.per_prompt.is_none() {
-            return self.decide(probs, prompt);
-        }
-        self.decide_with_success(probs, prompt, |policy, success| {
-            policy.success_probs_features(probs, ids, success)
-        })
+        let choice = self.choose_for_features(probs, prompt, ids)?;
+        Ok(self.decision(probs, &choice))
     }
 
-    /// Runs `predict` on the adequacy model with thread-local buffers and maps its columns
-    /// to catalog models (a model it does not know gets its quality for the predicted label).
+    /// Runs the adequacy model on `source` with the given buffers and maps its columns to
+    /// catalog models into `out` (cleared first; a model it does not know gets its quality for
+    /// the predicted label). Allocation-free once `cols` and `out` have grown.
     fn fill_success(
         &self,
         probs: &Probs,
+        source: Source<'_>,
+        scratch: &mut AdequacyScratch,
+        cols: &mut Vec<f32>,
         out: &mut Vec<f32>,
-        predict: impl FnOnce(&Adequacy, &mut AdequacyScratch, &mut [f32]),
     ) {
         out.clear();
         let Some(pp) = &self.per_prompt else { return };
         let label = Label::argmax(probs);
-        let fill = |scratch: &mut AdequacyScratch, cols: &mut Vec<f32>, out: &mut Vec<f32>| {
-            cols.resize(pp.model.models().len(), 0.0);
-            predict(&pp.model, scratch, cols);
-            out.extend(
-                self.catalog
-                    .models()
-                    .iter()
-                    .zip(&pp.column)
-                    .map(|(m, c)| c.map_or(m.quality(label) as f32, |c| cols[c])),
-            );
-        };
-        let mut fill = Some(fill);
-        let _ = SCRATCH.try_with(|s| {
-            if let (Ok(mut s), Some(f)) = (s.try_borrow_mut(), fill.take()) {
-                let (scratch, cols, _) = &mut *s;
-                f(scratch, cols, out);
-            }
-        });
-        // Re-entered, or the thread is exiting: fresh buffers.
-        if let Some(f) = fill {
-            f(&mut AdequacyScratch::default(), &mut Vec::new(), out);
+        cols.resize(pp.model.models().len(), 0.0);
+        match source {
+            Source::Prompt(prompt) => pp.model.predict_with(prompt, scratch, cols),
+            Source::Features(ids) => pp.model.predict_features(ids, cols),
         }
+        out.extend(
+            self.catalog
+                .models()
+                .iter()
+                .zip(&pp.column)
+                .map(|(m, c)| c.map_or(m.quality(label) as f32, |c| cols[c])),
+        );
     }
 
     /// Ranks the models adequate for this prompt given per-model success probabilities
@@ -139,6 +175,7 @@ impl Policy {
             output_tokens,
             used_default: false,
             other_unconfigured: false,
+            per_prompt: true,
             too_small: 0,
             ranked: [Ranked {
                 model: 0,
@@ -200,66 +237,64 @@ impl Policy {
         }
     }
 
-    /// [`Policy::decide`] through the per-prompt path (the catalog carries an adequacy model).
-    pub(super) fn decide_per_prompt(&self, probs: &Probs, prompt: &str) -> Result<Decision> {
-        self.decide_with_success(probs, prompt, |policy, success| {
-            policy.success_probs(probs, prompt, success)
-        })
-    }
-
     /// The choice [`Policy::decide`] makes, without building a [`Decision`]: per prompt when
     /// the catalog carries an adequacy model ([`Policy::choose_per_prompt`]), else per label
-    /// ([`Policy::choose`]). For batch labelling, which records no reason string.
+    /// ([`Policy::choose`]). For batch labelling, which records no reason string. Uses a
+    /// thread-local [`PolicyScratch`]; [`Policy::choose_for_with`] takes the caller's.
     pub fn choose_for(&self, probs: &Probs, prompt: &str) -> Result<Choice> {
-        if self.per_prompt.is_none() {
-            return self.choose(probs, estimate_input_tokens(prompt));
-        }
-        self.choose_with_success(probs, prompt, |policy, success| {
-            policy.success_probs(probs, prompt, success)
-        })
+        with_thread_scratch(|s| self.choose_for_with(probs, prompt, s))
     }
 
     /// [`Policy::choose_for`] from the classifier's bucket ids (see
     /// [`Policy::decide_features`]).
     pub fn choose_for_features(&self, probs: &Probs, prompt: &str, ids: &[u32]) -> Result<Choice> {
-        if self.per_prompt.is_none() {
-            return self.choose(probs, estimate_input_tokens(prompt));
-        }
-        self.choose_with_success(probs, prompt, |policy, success| {
-            policy.success_probs_features(probs, ids, success)
-        })
+        with_thread_scratch(|s| self.choose_for_features_with(probs, prompt, ids, s))
     }
 
-    /// The per-prompt decision, success probabilities from `fill`.
-    fn decide_with_success(
+    /// [`Policy::choose_for`] with caller-owned buffers: allocation-free once `scratch` has
+    /// grown (on success; an error builds its message). A policy without an adequacy model
+    /// leaves `scratch` untouched.
+    pub fn choose_for_with(
         &self,
         probs: &Probs,
         prompt: &str,
-        fill: impl FnOnce(&Policy, &mut Vec<f32>),
-    ) -> Result<Decision> {
-        let choice = self.choose_with_success(probs, prompt, fill)?;
-        let mut d = self.decision(probs, &choice);
-        d.reason.push_str(" (per-prompt adequacy)");
-        Ok(d)
-    }
-
-    /// The per-prompt choice, success probabilities from `fill`, in a reused buffer.
-    fn choose_with_success(
-        &self,
-        probs: &Probs,
-        prompt: &str,
-        fill: impl FnOnce(&Policy, &mut Vec<f32>),
+        scratch: &mut PolicyScratch,
     ) -> Result<Choice> {
-        let mut success = SCRATCH
-            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut s.2)).unwrap_or_default())
-            .unwrap_or_default();
-        fill(self, &mut success);
-        let choice = self.choose_per_prompt(probs, estimate_input_tokens(prompt), &success);
-        let _ = SCRATCH.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                s.2 = success;
-            }
-        });
-        choice
+        self.choose_from(probs, prompt, Source::Prompt(prompt), scratch)
+    }
+
+    /// [`Policy::choose_for_features`] with caller-owned buffers (see
+    /// [`Policy::choose_for_with`]); `ids` must come from a featurizer this policy
+    /// [reads](Policy::reads_features_of).
+    pub fn choose_for_features_with(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        ids: &[u32],
+        scratch: &mut PolicyScratch,
+    ) -> Result<Choice> {
+        self.choose_from(probs, prompt, Source::Features(ids), scratch)
+    }
+
+    /// The one choice behind every `choose_for*` and `decide*`: per label without an
+    /// adequacy model, else per prompt with success probabilities of `source` in `scratch`.
+    fn choose_from(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        source: Source<'_>,
+        scratch: &mut PolicyScratch,
+    ) -> Result<Choice> {
+        let input_tokens = estimate_input_tokens(prompt);
+        if self.per_prompt.is_none() {
+            return self.choose(probs, input_tokens);
+        }
+        let PolicyScratch {
+            adequacy,
+            cols,
+            success,
+        } = scratch;
+        self.fill_success(probs, source, adequacy, cols, success);
+        self.choose_per_prompt(probs, input_tokens, success)
     }
 }
