@@ -14,6 +14,7 @@ mod catalog_validation;
 mod classifier_cli;
 mod classifier_files;
 mod classifier_props;
+mod classifier_quantized;
 mod classifier_train;
 mod cli_help;
 mod data_check;

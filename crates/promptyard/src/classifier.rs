@@ -81,8 +81,12 @@ pub struct Classifier {
 struct Inner {
     config: ModelConfig,
     featurizer: Featurizer,
-    /// `E Wᵀ` per bucket, one lane per label (a three-label model's `other` lane is 0).
-    table: Vec<[f32; NUM_LABELS]>,
+    /// `E·Wᵀ` per bucket, one lane per label (a three-label model's `other` lane is 0), as
+    /// fixed point: entry `q` stands for `q · scale[k]`. Half the bytes of f32 rows (2 MiB
+    /// for 2^18 buckets, which fits this machine's L2), and the sum over a prompt's features
+    /// is exact in `i32` ([`quantize`]); rounding moves a logit by at most `scale / 2`.
+    table: Vec<[i16; NUM_LABELS]>,
+    scale: [f32; NUM_LABELS],
     bias: [f32; NUM_LABELS],
     inv_temperature: f32,
     fingerprint: String,
@@ -162,7 +166,11 @@ impl Classifier {
             }
             let mut out = [0f32; NUM_LABELS];
             for (k, o) in out.iter_mut().take(labels).enumerate() {
-                *o = row.iter().zip(&w[k * dim..(k + 1) * dim]).map(|(a, b)| a * b).sum();
+                *o = row
+                    .iter()
+                    .zip(&w[k * dim..(k + 1) * dim])
+                    .map(|(a, b)| a * b)
+                    .sum();
                 finite &= o.is_finite();
             }
             table.push(out);
@@ -183,8 +191,10 @@ impl Classifier {
                 msg,
             }
         })?;
+        let (table, scale) = quantize(&table, max_features(&config.featurizer));
         Ok(Classifier {
             inner: Arc::new(Inner {
+                scale,
                 inv_temperature,
                 bias,
                 fingerprint: file.fingerprint(),
@@ -233,7 +243,7 @@ impl Classifier {
         let inner = &*self.inner;
         let sum = Accumulator {
             table: &inner.table,
-            acc: [0.0; NUM_LABELS],
+            acc: [0; NUM_LABELS],
             n: 0,
         };
         let sum = inner.featurizer.feed(text, &mut scratch.features, sum);
@@ -265,17 +275,26 @@ impl Classifier {
 
     /// [`Classifier::predict_with`] that also writes the prompt's bucket ids into `ids`
     /// (cleared first): one featurization for the classifier and whoever reads `ids` next.
-    pub fn predict_recording(&self, text: &str, scratch: &mut Scratch, ids: &mut Vec<u32>) -> Probs {
+    pub fn predict_recording(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        ids: &mut Vec<u32>,
+    ) -> Probs {
         ids.clear();
         let sum = Recorder {
             sum: Accumulator {
                 table: &self.inner.table,
-                acc: [0.0; NUM_LABELS],
+                acc: [0; NUM_LABELS],
                 n: 0,
             },
             ids,
         };
-        let sum = self.inner.featurizer.feed(text, &mut scratch.features, sum).sum;
+        let sum = self
+            .inner
+            .featurizer
+            .feed(text, &mut scratch.features, sum)
+            .sum;
         self.finish(sum.acc, sum.n)
     }
 
@@ -284,7 +303,7 @@ impl Classifier {
     pub fn predict_features(&self, ids: &[u32]) -> Probs {
         let mut sum = Accumulator {
             table: &self.inner.table,
-            acc: [0.0; NUM_LABELS],
+            acc: [0; NUM_LABELS],
             n: 0,
         };
         for &b in ids {
@@ -293,12 +312,12 @@ impl Classifier {
         self.finish(sum.acc, sum.n)
     }
 
-    fn finish(&self, acc: [f32; NUM_LABELS], n: usize) -> Probs {
+    fn finish(&self, acc: [i32; NUM_LABELS], n: usize) -> Probs {
         let inner = &*self.inner;
         let inv_n = 1.0 / n.max(1) as f32;
         let mut z = [0f32; NUM_LABELS];
         for k in 0..NUM_LABELS {
-            z[k] = (acc[k] * inv_n + inner.bias[k]) * inner.inv_temperature;
+            z[k] = (acc[k] as f32 * inner.scale[k] * inv_n + inner.bias[k]) * inner.inv_temperature;
         }
         softmax(z)
     }
@@ -309,12 +328,14 @@ impl Classifier {
     }
 
     #[cfg(feature = "candle")]
-    pub(crate) fn table(&self) -> (&[[f32; NUM_LABELS]], [f32; NUM_LABELS], f32) {
-        (
-            &self.inner.table,
-            self.inner.bias,
-            self.inner.inv_temperature,
-        )
+    pub(crate) fn table(&self) -> (Vec<f32>, [f32; NUM_LABELS], f32) {
+        let inner = &*self.inner;
+        let flat = inner
+            .table
+            .iter()
+            .flat_map(|row| (0..NUM_LABELS).map(move |k| f32::from(row[k]) * inner.scale[k]))
+            .collect();
+        (flat, inner.bias, inner.inv_temperature)
     }
 }
 
@@ -342,8 +363,7 @@ fn check_logit_range(
             *rk = rk.max(f64::from(x.abs()));
         }
     }
-    let max_features =
-        (f64::from(featurizer.head_bytes) + f64::from(featurizer.tail_bytes) + 2.0) * 16.0;
+    let max_features = max_features(featurizer) as f64;
     let mut worst_logit = 0f64;
     for k in 0..NUM_LABELS {
         if r[k] * max_features > limit {
@@ -355,7 +375,11 @@ fn check_logit_range(
             ));
         }
         // A missing label's bias is -inf on purpose (probability 0); it never sums with others.
-        let b = if bias[k].is_finite() { f64::from(bias[k].abs()) } else { 0.0 };
+        let b = if bias[k].is_finite() {
+            f64::from(bias[k].abs())
+        } else {
+            0.0
+        };
         worst_logit = worst_logit.max((r[k] + b) * f64::from(inv_temperature));
     }
     if 2.0 * worst_logit > limit {
@@ -370,8 +394,8 @@ fn check_logit_range(
 /// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay
 /// in registers.
 struct Accumulator<'a> {
-    table: &'a [[f32; NUM_LABELS]],
-    acc: [f32; NUM_LABELS],
+    table: &'a [[i16; NUM_LABELS]],
+    acc: [i32; NUM_LABELS],
     n: usize,
 }
 
@@ -379,8 +403,10 @@ impl FeatureSink for Accumulator<'_> {
     #[inline(always)]
     fn feature(&mut self, bucket: u32) {
         if let Some(row) = self.table.get(bucket as usize) {
-            for (a, r) in self.acc.iter_mut().zip(row) {
-                *a += r;
+            for (a, &r) in self.acc.iter_mut().zip(row) {
+                // Cannot overflow for prompts within the featurizer's budget (`quantize`);
+                // wrapping keeps an impossible overflow from ever panicking.
+                *a = a.wrapping_add(i32::from(r));
             }
         }
         self.n += 1;
@@ -399,4 +425,32 @@ impl FeatureSink for Recorder<'_, '_> {
         self.sum.feature(bucket);
         self.ids.push(bucket);
     }
+}
+
+/// An upper bound on the features of one prompt: the featurizer keeps at most
+/// `head_bytes + tail_bytes + 1` bytes and emits fewer than 16 features per byte.
+fn max_features(featurizer: &crate::features::FeaturizerConfig) -> u64 {
+    (u64::from(featurizer.head_bytes) + u64::from(featurizer.tail_bytes) + 2) * 16
+}
+
+/// `table` as `i16` fixed point with one scale per label, chosen so that no sum of
+/// `max_features` entries overflows `i32`: a column's largest entry maps to
+/// `min(32767, i32::MAX / max_features)` (32767 for the default 2,560-byte budget).
+fn quantize(
+    table: &[[f32; NUM_LABELS]],
+    max_features: u64,
+) -> (Vec<[i16; NUM_LABELS]>, [f32; NUM_LABELS]) {
+    let qmax = (i32::MAX as u64 / max_features.max(1)).clamp(1, i16::MAX as u64) as f32;
+    let mut peak = [0f32; NUM_LABELS];
+    for row in table {
+        for (p, x) in peak.iter_mut().zip(row) {
+            *p = p.max(x.abs());
+        }
+    }
+    let scale = peak.map(|p| if p > 0.0 { p / qmax } else { 1.0 });
+    let rows = table
+        .iter()
+        .map(|row| std::array::from_fn(|k| (row[k] / scale[k]).round().clamp(-qmax, qmax) as i16))
+        .collect();
+    (rows, scale)
 }

@@ -90,12 +90,12 @@ impl BatchEngine {
 
     /// Uploads `classifier`'s table to `device`.
     pub fn new(classifier: &Classifier, device: &Device) -> Result<Self> {
-        let (table, bias, inv_t) = classifier.table();
-        let flat: Vec<f32> = table.iter().flatten().copied().collect();
+        let (flat, bias, inv_t) = classifier.table();
+        let rows = flat.len() / NUM_LABELS;
         Ok(BatchEngine {
             classifier: classifier.clone(),
             device: device.clone(),
-            table: Tensor::from_vec(flat, (table.len(), NUM_LABELS), device)?,
+            table: Tensor::from_vec(flat, (rows, NUM_LABELS), device)?,
             bias: Tensor::from_vec(bias.to_vec(), NUM_LABELS, device)?,
             inv_temperature: f64::from(inv_t),
         })
