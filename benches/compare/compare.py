@@ -301,8 +301,14 @@ def main():
     with open(os.path.join(out_dir, "report.json"), "w") as f:
         json.dump(report, f, indent=2)
     svg_chart(report, os.path.join(out_dir, "compare.svg"))
-    with open(os.path.join(out_dir, "REPORT.md"), "w") as f:
-        f.write(render_markdown(report))
+    # Sections below the marker come from other runs (realistic.sh, the Python bench): keep them.
+    path, marker = os.path.join(out_dir, "REPORT.md"), "<!-- other runs: kept by compare.py -->"
+    kept = ""
+    if os.path.exists(path):
+        old = open(path, encoding="utf-8").read()
+        kept = old[old.index(marker):] if marker in old else ""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_markdown(report) + ("\n" + kept if kept else ""))
     print(render_markdown(report))
 
 
