@@ -79,6 +79,29 @@ fn per_call(texts: &[String], rounds: usize, mut f: impl FnMut(&str)) -> (f64, f
     (q(0.5), q(0.99))
 }
 
+/// Jitter, apart from the spread between prompts: each prompt's own p99 / p50 over `rounds`
+/// calls, and the median and largest of that ratio over the prompts.
+fn jitter(texts: &[String], rounds: usize, mut f: impl FnMut(&str)) -> (f64, f64) {
+    let mut ratios: Vec<f64> = texts
+        .iter()
+        .map(|t| {
+            f(t);
+            let mut ns: Vec<f64> = (0..rounds)
+                .map(|_| {
+                    let start = Instant::now();
+                    f(t);
+                    start.elapsed().as_nanos() as f64
+                })
+                .collect();
+            ns.sort_by(f64::total_cmp);
+            let q = |p: f64| ns[((ns.len() - 1) as f64 * p).round() as usize];
+            q(0.99) / q(0.5)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    (ratios[ratios.len() / 2], ratios[ratios.len() - 1])
+}
+
 fn report() {
     let router = Router::new().unwrap();
     let classifier = Classifier::bundled().unwrap();
@@ -101,6 +124,14 @@ fn report() {
         eprintln!(
             "{size:<8} {r50:>9.0}  {r99:>9.0}  {i50:>14.0}  {i99:>14.0}  {p50:>11.0}  {p99:>11.0}"
         );
+    }
+    eprintln!("\nroute jitter, measured: each prompt's p99 / p50 over 200 calls (median, worst prompt)");
+    for size in SIZES {
+        let texts = prompts(size);
+        let (med, worst) = jitter(&texts, 200, |t| {
+            black_box(router.route(black_box(t)).unwrap());
+        });
+        eprintln!("{size:<8} {med:>5.2}x  {worst:>6.2}x");
     }
 }
 
