@@ -272,6 +272,7 @@ fn labelled(d: promptyard::Decision) -> batch::Labelled<'static> {
         est_cost_usd: d.est_cost_usd,
         input_tokens: d.input_tokens,
         output_tokens: d.output_tokens,
+        tier: d.tier,
     }
 }
 

@@ -18,6 +18,7 @@ fn fixed(text: &str) -> promptyard::Result<Labelled<'static>> {
         est_cost_usd: 1e-6,
         input_tokens: text.len() as u64,
         output_tokens: 1,
+        tier: batch::Tier::Fast,
     })
 }
 
@@ -89,7 +90,7 @@ fn label_records_takes_bytes_and_names_the_field() {
     assert!(
         out[0]
             .json
-            .ends_with("\"input_tokens\":1,\"output_tokens\":1}"),
+            .ends_with("\"input_tokens\":1,\"output_tokens\":1,\"tier\":\"fast\"}"),
         "{}",
         out[0].json
     );

@@ -142,7 +142,12 @@ fn checkpoint_that_cannot_be_written_stops_the_run_and_resume_recovers() {
         std::thread::sleep(Duration::from_micros(300));
     }
     // The next checkpoint goes through `.checkpoint.tmp`: a directory there makes it fail.
-    std::fs::create_dir(d.join("out.jsonl.checkpoint.tmp")).unwrap();
+    // The run may be writing that file right now (it is renamed away at once): retry.
+    let tmp = d.join("out.jsonl.checkpoint.tmp");
+    while let Err(e) = std::fs::create_dir(&tmp) {
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists, "{e}");
+        std::thread::sleep(Duration::from_micros(50));
+    }
     let failed = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(2), "{stderr}");

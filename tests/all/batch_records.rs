@@ -24,6 +24,7 @@ fn by_length(text: &str) -> Result<Labelled<'static>> {
         est_cost_usd: text.len() as f64 * 1e-6,
         input_tokens: text.len() as u64,
         output_tokens: 7,
+        tier: promptyard_batch::Tier::Fast,
     })
 }
 
@@ -85,6 +86,7 @@ fn shape(v: &Value) -> std::result::Result<String, (u64, String)> {
                 "est_cost_usd",
                 "input_tokens",
                 "output_tokens",
+                "tier",
             ] {
                 assert!(v.get(key).is_some(), "{key} missing in {v}");
             }

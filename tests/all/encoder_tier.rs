@@ -124,6 +124,38 @@ fn route_takes_encoder_and_threshold_flags() {
 }
 
 #[test]
+fn label_records_say_which_tier_answered() {
+    let Some(dir) = encoder_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, output) = (tmp.path().join("in.jsonl"), tmp.path().join("out.jsonl"));
+    std::fs::write(
+        &input,
+        "{\"text\":\"Why is this SQL query slow?\"}\n{\"text\":\"Plan a 3-day trip to Lisbon\"}\n",
+    )
+    .unwrap();
+    // Threshold 1: every prompt is unsure, so every record comes from the encoder tier.
+    let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
+        .args(["label", "--quiet", "--encoder"])
+        .arg(&dir)
+        .args(["--cascade-threshold", "1", "-i"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&output).unwrap();
+    let tiers: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["tier"].to_string())
+        .collect();
+    assert_eq!(tiers.len(), 2, "{text}");
+    for t in &tiers {
+        assert!(t == "\"encoder\"" || t == "\"combined\"", "{text}");
+    }
+}
+
+#[test]
 fn train_encoder_then_eval_side_by_side() {
     let Some(dir) = encoder_dir() else { return };
     let tmp = tempfile::tempdir().unwrap();

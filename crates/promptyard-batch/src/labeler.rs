@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use promptyard::cascade::Tier;
 use promptyard::catalog::Catalog;
 use promptyard::classifier::Classifier;
 use promptyard::label::{Label, Probs};
@@ -36,6 +37,10 @@ pub struct Labelled<'a> {
     pub input_tokens: u64,
     /// Output tokens assumed for the label.
     pub output_tokens: u64,
+    /// Which tier gave `probs`: `Fast` unless a cascade sent the prompt to its encoder tier
+    /// (as [`Decision::tier`](promptyard::Decision::tier)), so a labelled log says which
+    /// prompts paid for an encoder pass.
+    pub tier: Tier,
 }
 
 /// Labels prompts. [`run`](crate::run) calls [`label`](Labeler::label) from rayon workers,
@@ -112,6 +117,7 @@ fn labelled<'p>(
         est_cost_usd: pick.cost_usd,
         input_tokens: choice.input_tokens,
         output_tokens: choice.output_tokens,
+        tier: Tier::Fast,
     })
 }
 

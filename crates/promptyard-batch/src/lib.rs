@@ -38,6 +38,7 @@
 //!         est_cost_usd: text.len() as f64 * 1e-6,
 //!         input_tokens: text.len() as u64 / 4,
 //!         output_tokens: 100,
+//!         tier: batch::Tier::Fast,
 //!     })
 //! };
 //! let mut out = Vec::new();
@@ -79,7 +80,7 @@ pub use format::{FieldPath, Format, RunOptions};
 pub use in_memory::{label_records, label_texts, OutputRecord};
 #[cfg(feature = "candle")]
 pub use labeler::EngineLabeler;
-pub use labeler::{Labeler, Labelled, RouterLabeler};
+pub use labeler::{Labeler, Labelled, RouterLabeler, Tier};
 pub use pipeline::{run, Input, Output, RunProgress, RunSummary};
 pub use record::{Counts, RecordError, RecordErrorKind, OUTPUT_KEYS};
 

@@ -33,7 +33,7 @@ fn json_f64(out: &mut Vec<u8>, x: f64) {
 
 /// Appends the added fields and closes the record:
 /// `"label":…,"confidence":…,"probs":{…},"model":…,"est_cost_usd":…,"input_tokens":…,
-/// "output_tokens":…}` and a newline.
+/// "output_tokens":…,"tier":…}` and a newline.
 fn labelled_fields(out: &mut Vec<u8>, l: &Labelled) {
     out.extend_from_slice(b"\"label\":\"");
     out.extend_from_slice(l.label.as_str().as_bytes());
@@ -58,7 +58,9 @@ fn labelled_fields(out: &mut Vec<u8>, l: &Labelled) {
     out.extend_from_slice(itoa::Buffer::new().format(l.input_tokens).as_bytes());
     out.extend_from_slice(b",\"output_tokens\":");
     out.extend_from_slice(itoa::Buffer::new().format(l.output_tokens).as_bytes());
-    out.extend_from_slice(b"}\n");
+    out.extend_from_slice(b",\"tier\":\"");
+    out.extend_from_slice(l.tier.as_str().as_bytes());
+    out.extend_from_slice(b"\"}\n");
 }
 
 /// Appends `{"line":…,"error":"kind","message":"…"}` and a newline.

@@ -159,6 +159,7 @@ mod tests {
                 est_cost_usd: text.len() as f64 * 1e-6,
                 input_tokens: text.len() as u64,
                 output_tokens: 1,
+                tier: crate::Tier::Fast,
             })
         }
         fn label_batch<'a>(

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Keys every labelled output record gets; input fields with these names are replaced.
-pub const OUTPUT_KEYS: [&str; 7] = [
+pub const OUTPUT_KEYS: [&str; 8] = [
     "label",
     "confidence",
     "probs",
@@ -15,6 +15,7 @@ pub const OUTPUT_KEYS: [&str; 7] = [
     "est_cost_usd",
     "input_tokens",
     "output_tokens",
+    "tier",
 ];
 
 /// Why a record became an error record (the `error` field of the record).
