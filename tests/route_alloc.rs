@@ -1,33 +1,19 @@
 //! `Router::route_into` allocates nothing once the caller's scratch has grown: its own
 //! binary, since it installs a counting global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use promptyard::adequacy::Adequacy;
 use promptyard::features::FeaturizerConfig;
 use promptyard::router::{RouteScratch, Router};
 use promptyard::{Catalog, Classifier};
 
-struct Counting;
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+#[path = "common/adequacy.rs"]
+mod common_adequacy;
 
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        System.dealloc(p, l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        System.realloc(p, l, n)
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use common_adequacy::adequacy;
+use counting_alloc::ALLOCS;
 
 /// Every prompt of the realistic bench set (~20, ~200 and ~1,000 words), plus a 10 kB
 /// prompt, a CJK prompt and a prompt of emoji.
@@ -62,18 +48,7 @@ fn routers() -> Vec<(&'static str, Router)> {
             seed,
             ..base.clone()
         };
-        let models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
-        let mut x = 0x9e37_79b9_u64;
-        let weight = (0..cfg.buckets as usize * models.len())
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 1000) as f32 / 500.0 - 1.0
-            })
-            .collect();
-        let bias = vec![0.0; models.len()];
-        let a = Adequacy::new(cfg, models, weight, bias).unwrap();
+        let a = adequacy(cfg, &catalog);
         Router::builder()
             .with_catalog(catalog.clone().with_adequacy(a))
             .classifier(classifier.clone())

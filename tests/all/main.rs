@@ -1,5 +1,8 @@
 //! The integration tests, in one binary (one link instead of twenty: faster and smaller).
 
+#[path = "../common/adequacy.rs"]
+mod common_adequacy;
+
 mod adequacy_shared_features;
 mod batch_api;
 mod batch_device;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use promptyard::adequacy::Adequacy;
+use crate::common_adequacy::adequacy;
 use promptyard::features::FeaturizerConfig;
 use promptyard::router::{DecisionRef, RouteScratch, Router};
 use promptyard::{Catalog, Classifier, Decision, Error};
@@ -20,22 +20,6 @@ fn texts(file: &str) -> Vec<String> {
             v["text"].as_str().unwrap().to_string()
         })
         .collect()
-}
-
-/// An adequacy model over `catalog`'s models with fixed pseudo-random weights.
-fn adequacy(cfg: FeaturizerConfig, catalog: &Catalog) -> Adequacy {
-    let models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
-    let mut x = 0x2545_f491_4f6c_dd1d_u64;
-    let weight = (0..cfg.buckets as usize * models.len())
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ((x % 2001) as f32 / 1000.0 - 1.0) * 3.0
-        })
-        .collect();
-    let bias = (0..models.len()).map(|i| i as f32 * 0.1 - 0.3).collect();
-    Adequacy::new(cfg, models, weight, bias).unwrap()
 }
 
 /// Routers over each path: per label (bundled catalog), per prompt with the classifier's

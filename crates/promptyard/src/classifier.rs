@@ -33,6 +33,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
+use crate::scratch::with_local;
 use crate::features::{FeatureScratch, FeatureSink, Featurizer};
 use crate::label::{softmax, Label, Probs, NUM_LABELS};
 use crate::model::{ModelConfig, ModelFile};
@@ -229,12 +230,7 @@ impl Classifier {
     /// Probabilities over the labels for one prompt; never panics, finite, sums to 1.
     /// Uses a thread-local [`Scratch`].
     pub fn predict(&self, text: &str) -> Probs {
-        SCRATCH
-            .try_with(|s| match s.try_borrow_mut() {
-                Ok(mut s) => self.predict_with(text, &mut s),
-                Err(_) => self.predict_with(text, &mut Scratch::default()),
-            })
-            .unwrap_or_else(|_| self.predict_with(text, &mut Scratch::default()))
+        with_local(&SCRATCH, |s| self.predict_with(text, s))
     }
 
     /// [`Classifier::predict`] with caller-owned buffers: allocation-free once `scratch`
@@ -256,21 +252,10 @@ impl Classifier {
     /// [`Classifier::featurizer`]; [`Classifier::predict_features`] of them gives the same
     /// probabilities. Uses a thread-local buffer: allocation-free once it has grown.
     pub fn predict_then<R>(&self, text: &str, mut then: impl FnMut(Probs, &[u32]) -> R) -> R {
-        let recorded = RECORDED.try_with(|cell| {
-            let mut buffers = cell.try_borrow_mut().ok()?;
-            let (scratch, ids) = &mut *buffers;
+        with_local(&RECORDED, |(scratch, ids)| {
             let probs = self.predict_recording(text, scratch, ids);
-            Some(then(probs, ids))
-        });
-        match recorded {
-            Ok(Some(r)) => r,
-            // Re-entered from `then`, or the thread is exiting: fresh buffers.
-            _ => {
-                let mut ids = Vec::new();
-                let probs = self.predict_recording(text, &mut Scratch::default(), &mut ids);
-                then(probs, &ids)
-            }
-        }
+            then(probs, ids)
+        })
     }
 
     /// [`Classifier::predict_with`] that also writes the prompt's bucket ids into `ids`

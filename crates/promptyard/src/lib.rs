@@ -42,6 +42,7 @@ pub mod hub;
 pub mod model;
 pub mod policy;
 pub mod router;
+mod scratch;
 
 pub use catalog::Catalog;
 pub use classifier::Classifier;

@@ -58,6 +58,7 @@ use crate::label::Label;
 use crate::label::Probs;
 pub use crate::policy::Decision;
 use crate::policy::{Choice, Policy, PolicyScratch};
+use crate::scratch::with_local;
 
 /// Routes prompts to the cheapest adequate model. `Send + Sync`: share it behind an `Arc`.
 pub struct Router {
@@ -95,14 +96,6 @@ thread_local! {
     static SCRATCH: RefCell<RouteScratch> = RefCell::default();
 }
 
-/// Runs `f` with this thread's [`RouteScratch`], or fresh buffers when it is in use (a
-/// re-entrant call) or the thread is exiting.
-fn with_thread_scratch<R>(mut f: impl FnMut(&mut RouteScratch) -> R) -> R {
-    match SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| f(&mut s))) {
-        Ok(Some(r)) => r,
-        _ => f(&mut RouteScratch::default()),
-    }
-}
 
 impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
@@ -165,7 +158,7 @@ impl State {
     }
 
     fn route(&self, prompt: &str) -> Result<Decision> {
-        let (probs, choice, tier) = with_thread_scratch(|s| self.choose_into(prompt, s))?;
+        let (probs, choice, tier) = with_local(&SCRATCH, |s| self.choose_into(prompt, s))?;
         Ok(self.decision(&probs, &choice, tier))
     }
 

@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use super::*;
 use crate::adequacy::{Adequacy, AdequacyScratch};
 use crate::features::FeaturizerConfig;
+use crate::scratch::with_local;
 
 /// The adequacy model with its columns mapped to catalog indices.
 #[derive(Clone, Debug)]
@@ -58,14 +59,6 @@ thread_local! {
     static SCRATCH: RefCell<PolicyScratch> = RefCell::default();
 }
 
-/// Runs `f` with this thread's [`PolicyScratch`], or fresh buffers when it is in use
-/// (re-entered) or the thread is exiting.
-fn with_thread_scratch<R>(mut f: impl FnMut(&mut PolicyScratch) -> R) -> R {
-    match SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| f(&mut s))) {
-        Ok(Some(r)) => r,
-        _ => f(&mut PolicyScratch::default()),
-    }
-}
 
 /// What the adequacy model scores: the prompt itself (featurized by the adequacy model), or
 /// bucket ids of a featurizer it [reads](Policy::reads_features_of).
@@ -79,7 +72,7 @@ impl Policy {
     /// Per-model success probabilities for `prompt`, indexed like [`Catalog::models`], into
     /// `out` (cleared first); empty when the catalog carries no adequacy model.
     pub fn success_probs(&self, probs: &Probs, prompt: &str, out: &mut Vec<f32>) {
-        with_thread_scratch(|s| {
+        with_local(&SCRATCH, |s| {
             self.fill_success(
                 probs,
                 Source::Prompt(prompt),
@@ -95,7 +88,7 @@ impl Policy {
     /// [`Classifier::predict_recording`](crate::Classifier::predict_recording)): no second
     /// featurization.
     pub fn success_probs_features(&self, probs: &Probs, ids: &[u32], out: &mut Vec<f32>) {
-        with_thread_scratch(|s| {
+        with_local(&SCRATCH, |s| {
             self.fill_success(
                 probs,
                 Source::Features(ids),
@@ -242,13 +235,13 @@ impl Policy {
     /// ([`Policy::choose`]). For batch labelling, which records no reason string. Uses a
     /// thread-local [`PolicyScratch`]; [`Policy::choose_for_with`] takes the caller's.
     pub fn choose_for(&self, probs: &Probs, prompt: &str) -> Result<Choice> {
-        with_thread_scratch(|s| self.choose_for_with(probs, prompt, s))
+        with_local(&SCRATCH, |s| self.choose_for_with(probs, prompt, s))
     }
 
     /// [`Policy::choose_for`] from the classifier's bucket ids (see
     /// [`Policy::decide_features`]).
     pub fn choose_for_features(&self, probs: &Probs, prompt: &str, ids: &[u32]) -> Result<Choice> {
-        with_thread_scratch(|s| self.choose_for_features_with(probs, prompt, ids, s))
+        with_local(&SCRATCH, |s| self.choose_for_features_with(probs, prompt, ids, s))
     }
 
     /// [`Policy::choose_for`] with caller-owned buffers: allocation-free once `scratch` has
