@@ -29,7 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// Leave-one-source-out: for each source, train without it and score it
-    /// (with the training options below).
+    /// (with the training options below); with --encoder, the head and the cascade's
+    /// threshold are also re-chosen without it and the three tiers scored side by side.
     #[arg(long)]
     pub loso: bool,
     /// With --encoder: also time each prompt through the fast tier and through the cascade,
@@ -57,7 +58,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.loso {
         if args.encoder.encoder.is_some() {
-            anyhow::bail!("--loso with --encoder is not supported yet: run them separately");
+            return run_loso_cascade(&args);
         }
         return run_loso(&args);
     }
@@ -91,7 +92,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "{v}")?;
     } else {
         write_report(&mut out, &m, clf.fingerprint())?;
-        if let (Some(g), Some(field)) = (&grouped, &args.group_by) {
+        // Grouping by `source` would print the per-source table a second time.
+        if let (Some(g), Some(field)) =
+            (&grouped, args.group_by.as_ref().filter(|f| *f != "source"))
+        {
             writeln!(out, "\n{:<36} {:>6} {:>9}", field, "n", "accuracy")?;
             for (k, sm) in g {
                 writeln!(out, "{k:<36} {:>6} {:>9.4}", sm.n, sm.accuracy)?;
@@ -209,6 +213,100 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "| **mean over sources** | | | **{mean:.3}** |")?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "encoder"))]
+fn run_loso_cascade(_: &Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("--encoder: this binary was built without the `encoder` feature")
+}
+
+/// `eval --loso --encoder`: the fast tier, the encoder tier and the cascade per held-out
+/// source, each trained and tuned without it.
+#[cfg(feature = "encoder")]
+fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
+    use promptyard::encoder::Encoder;
+    use promptyard_train::encoder_head::{
+        cascade_leave_one_source_out, EmbeddingCache, HeadOptions,
+    };
+
+    let read = |split| read_split(&args.data, split).map(|s| s.records);
+    let (train_set, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
+    let opts = args.train.options();
+    opts.validate()?;
+    let device = device_from_name(&args.train.device)?;
+    let spec = args.encoder.encoder.as_ref().expect("--encoder is set");
+    let dir = super::encoder::resolve_encoder_arg(spec)?;
+    let encoder = Encoder::load(&dir, &device_from_name(&args.encoder.encoder_device)?)?;
+    let mut cache = EmbeddingCache::open(&args.embedding_cache, &encoder)?;
+    let all: Vec<promptyard_train::data::Record> = train_set
+        .iter()
+        .chain(&valid)
+        .chain(&test)
+        .cloned()
+        .collect();
+    let x = super::encoder::embed_records(&mut cache, &encoder, &all, "loso")?;
+    let quiet = args.json;
+    let rows = cascade_leave_one_source_out(
+        &train_set,
+        &valid,
+        &test,
+        &x,
+        &HeadOptions::default(),
+        &opts,
+        &device,
+        &mut |i, n, s| {
+            if !quiet {
+                eprintln!("[{}/{n}] holding out {s}", i + 1)
+            }
+        },
+        &mut |p| {
+            if !quiet {
+                print_progress(p)
+            }
+        },
+    )?;
+    let mean = |f: fn(&promptyard_train::encoder_head::CascadeLosoRow) -> f64| {
+        rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64
+    };
+    let (fast, enc, casc) = (mean(|r| r.fast), mean(|r| r.encoder), mean(|r| r.cascade));
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "encoder": encoder.fingerprint(),
+            "rows": rows,
+            "mean_fast": fast,
+            "mean_encoder": enc,
+            "mean_cascade": casc,
+        });
+        writeln!(out, "{v}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "| held-out source | label | n | fast | encoder | cascade | threshold, mode | to encoder |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|")?;
+    for r in &rows {
+        let labels: Vec<&str> = r.labels.iter().map(|l| l.as_str()).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.2}, {} | {:.0}% |",
+            r.source,
+            labels.join(", "),
+            r.n,
+            r.fast,
+            r.encoder,
+            r.cascade,
+            r.threshold,
+            r.mode.as_str(),
+            100.0 * r.encoder_share
+        )?;
+    }
+    writeln!(
+        out,
+        "| **mean over sources** | | | **{fast:.3}** | **{enc:.3}** | **{casc:.3}** | | |"
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

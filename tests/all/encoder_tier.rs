@@ -252,3 +252,56 @@ fn train_encoder_then_eval_side_by_side() {
         "{v}"
     );
 }
+
+#[test]
+fn eval_loso_with_an_encoder_scores_three_tiers_per_held_out_source() {
+    let Some(dir) = encoder_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let words = [
+        ("Plan the rollout of", "planning"),
+        ("Why did the totals change in", "reasoning"),
+        ("Write a Python function that parses", "code_completion"),
+        ("Translate into French:", "other"),
+    ];
+    let record = |i: usize, s: usize| {
+        let (w, l) = words[i % 4];
+        format!(
+            "{{\"id\":\"s{s}:{i}\",\"text\":\"{w} item {i} of set {s}\",\"label\":\"{l}\",\"source\":\"s{s}\"}}\n"
+        )
+    };
+    for (split, per) in [("train", 8), ("valid", 4), ("test", 4)] {
+        let jsonl: String = (0..3)
+            .flat_map(|s| (0..per).map(move |i| (i, s)))
+            .map(|(i, s)| record(i, s))
+            .collect();
+        std::fs::write(data.join(format!("{split}.jsonl")), jsonl).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
+        .args(["eval", "--loso", "--json", "--epochs", "2", "--encoder"])
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .arg("--embedding-cache")
+        .arg(tmp.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{v}");
+    for r in rows {
+        // Every record of the held-out source, from all three splits.
+        assert_eq!(r["n"], 16, "{r}");
+        for tier in ["fast", "encoder", "cascade"] {
+            let a = r[tier].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&a), "{r}");
+        }
+    }
+    assert!(v["mean_cascade"].as_f64().is_some(), "{v}");
+}

@@ -22,7 +22,12 @@ use promptyard::hash::fnv1a64;
 use promptyard::label::{softmax, Label, Probs, NUM_LABELS};
 use rayon::prelude::*;
 
+use candle_core::Device;
+
+use crate::data::Record;
 use crate::error::{Error, Result};
+use crate::eval::{for_each_loso_fold, labels_by_frequency};
+use crate::train::{Progress, TrainOptions};
 
 const MAGIC: &[u8; 8] = b"PYEMB\x01\0\0";
 
@@ -344,6 +349,109 @@ pub fn choose_cascade(
     (best, all)
 }
 
+/// One row of the cascade's leave-one-source-out table: accuracy on a held-out source of the
+/// fast tier, the encoder tier and the cascade, all three trained and tuned without it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CascadeLosoRow {
+    /// The held-out source.
+    pub source: String,
+    /// Its records (from every split).
+    pub n: usize,
+    /// The label(s) it carries, most frequent first.
+    pub labels: Vec<Label>,
+    /// Accuracy of the fast classifier trained without the source.
+    pub fast: f64,
+    /// Accuracy of the head trained without the source.
+    pub encoder: f64,
+    /// Accuracy of the cascade, its threshold and mode chosen on validation data without it.
+    pub cascade: f64,
+    /// The threshold chosen for this fold.
+    pub threshold: f32,
+    /// The mode chosen for this fold.
+    pub mode: CascadeMode,
+    /// Share of the held-out records the cascade sent to the encoder.
+    pub encoder_share: f64,
+}
+
+/// Leave-one-source-out for the whole cascade: for every source, the fast classifier, the
+/// head (and its temperature) and the cascade's threshold and mode are trained and chosen
+/// without that source, exactly as `train` and `train-encoder` do on the full data, and the
+/// three tiers are scored on the source's records. `embeddings` holds one embedding per
+/// record of `train_set ++ valid ++ test`, in that order (from an [`EmbeddingCache`]).
+#[allow(clippy::too_many_arguments)]
+pub fn cascade_leave_one_source_out(
+    train_set: &[Record],
+    valid: &[Record],
+    test: &[Record],
+    embeddings: &[Vec<f32>],
+    head: &HeadOptions,
+    opts: &TrainOptions,
+    device: &Device,
+    on_fold: &mut dyn FnMut(usize, usize, &str),
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Vec<CascadeLosoRow>> {
+    let all: Vec<&Record> = train_set.iter().chain(valid).chain(test).collect();
+    if embeddings.len() != all.len() {
+        return Err(Error::EmbeddingCount {
+            embeddings: embeddings.len(),
+            records: all.len(),
+        });
+    }
+    let n_train = train_set.len();
+    let mut rows = Vec::new();
+    for_each_loso_fold(
+        train_set,
+        valid,
+        test,
+        opts,
+        device,
+        on_fold,
+        on_progress,
+        &mut |f| {
+            let pick = |idx: &[usize], offset: usize| -> (Vec<Vec<f32>>, Vec<Label>) {
+                idx.iter()
+                    .map(|&k| (embeddings[k + offset].clone(), all[k + offset].label))
+                    .unzip()
+            };
+            let (x_tr, y_tr) = pick(&f.train, 0);
+            let (x_va, y_va) = pick(&f.valid, n_train);
+            let (x_h, y_h) = pick(&f.held_out, 0);
+            let lin = fit_head(&x_tr, &y_tr, head)?;
+            let t = fit_temperature(&lin, &x_va, &y_va);
+            let enc = |x: &[Vec<f32>]| -> Vec<Probs> {
+                x.iter()
+                    .map(|e| softmax(logits(&lin.0, &lin.1, e).map(|v| v / t)))
+                    .collect()
+            };
+            let fast_of = |idx: &[usize], offset: usize| -> Vec<Probs> {
+                idx.par_iter()
+                    .map(|&k| f.classifier.predict(&all[k + offset].text))
+                    .collect()
+            };
+            let (fast_va, fast_h) = (fast_of(&f.valid, n_train), fast_of(&f.held_out, 0));
+            let (enc_va, enc_h) = (enc(&x_va), enc(&x_h));
+            let (best, _) = choose_cascade(&fast_va, &enc_va, &y_va);
+            let casc = cascade_probs(&fast_h, &enc_h, best.threshold, best.mode);
+            let casc_p: Vec<Probs> = casc.iter().map(|c| c.0).collect();
+            let share =
+                casc.iter().filter(|c| c.1 != Tier::Fast).count() as f64 / casc.len().max(1) as f64;
+            rows.push(CascadeLosoRow {
+                source: f.source.to_string(),
+                n: f.held_out.len(),
+                labels: labels_by_frequency(f.held_out.iter().map(|&k| all[k])),
+                fast: accuracy(&fast_h, &y_h),
+                encoder: accuracy(&enc_h, &y_h),
+                cascade: accuracy(&casc_p, &y_h),
+                threshold: best.threshold,
+                mode: best.mode,
+                encoder_share: share,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +476,99 @@ mod tests {
         assert_eq!(accuracy(&probs, &y), 1.0);
         let t = fit_temperature(&lin, &x, &y);
         assert!(t > 0.0 && t <= 5.0);
+    }
+
+    /// Three sources with all four labels; embeddings say the label (plus noise), texts a
+    /// few words of it.
+    fn loso_fixture() -> (Vec<Record>, Vec<Record>, Vec<Record>, Vec<Vec<f32>>) {
+        let words = ["plan schedule", "why because", "def return", "hello thanks"];
+        let mut splits = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..72 {
+            let label = Label::ALL[i % NUM_LABELS];
+            let r = Record {
+                id: format!("r{i}"),
+                text: format!("{} number {i}", words[label.index()]),
+                label,
+                source: format!("s{}", i % 3),
+                canary: None,
+            };
+            match i % 6 {
+                0 | 1 | 2 | 3 => splits.0.push(r),
+                4 => splits.1.push(r),
+                _ => splits.2.push(r),
+            }
+        }
+        let x = splits
+            .0
+            .iter()
+            .chain(&splits.1)
+            .chain(&splits.2)
+            .enumerate()
+            .map(|(i, r)| {
+                let mut e = vec![0.1 * ((i * 7 % 5) as f32 - 2.0); 6];
+                e[r.label.index()] += 1.0;
+                e
+            })
+            .collect();
+        (splits.0, splits.1, splits.2, x)
+    }
+
+    #[test]
+    fn cascade_loso_trains_every_tier_without_the_held_out_source() {
+        let (tr, va, te, x) = loso_fixture();
+        let opts = TrainOptions {
+            epochs: 2,
+            ..TrainOptions::default()
+        };
+        let mut folds = Vec::new();
+        let rows = cascade_leave_one_source_out(
+            &tr,
+            &va,
+            &te,
+            &x,
+            &HeadOptions::default(),
+            &opts,
+            &Device::Cpu,
+            &mut |i, n, s| folds.push((i, n, s.to_string())),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(folds.len(), 3);
+        let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(sources, ["s0", "s1", "s2"]);
+        for r in &rows {
+            // 24 records per source, over all three splits.
+            assert_eq!(r.n, 24, "{r:?}");
+            assert_eq!(r.labels.len(), NUM_LABELS);
+            // The embeddings separate the labels: a head that never saw the source is right.
+            assert_eq!(r.encoder, 1.0, "{r:?}");
+            for a in [r.fast, r.cascade, r.encoder_share] {
+                assert!((0.0..=1.0).contains(&a), "{r:?}");
+            }
+        }
+        // One embedding short: refused, not misaligned.
+        let err = cascade_leave_one_source_out(
+            &tr,
+            &va,
+            &te,
+            &x[1..],
+            &HeadOptions::default(),
+            &opts,
+            &Device::Cpu,
+            &mut |_, _, _| {},
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::EmbeddingCount {
+                    embeddings: 71,
+                    records: 72
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

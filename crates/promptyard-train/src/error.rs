@@ -70,6 +70,15 @@ pub enum Error {
     #[error("no training records")]
     EmptyTrainingSet,
 
+    /// Embeddings were passed for a different number of records than were given.
+    #[error("{embeddings} embeddings for {records} records")]
+    EmbeddingCount {
+        /// Embeddings passed.
+        embeddings: usize,
+        /// Records they should belong to.
+        records: usize,
+    },
+
     /// A training option is out of its range.
     #[error("training option {option} = {value}: must be {expected}")]
     TrainOption {

@@ -202,6 +202,87 @@ pub struct LosoRow {
     pub labels: Vec<Label>,
 }
 
+/// One fold of a leave-one-source-out run: the held-out source, what was trained on, and
+/// the fast classifier trained without it.
+pub struct LosoFold<'a> {
+    /// The held-out source.
+    pub source: &'a str,
+    /// Indices into `train_set` of the records trained on (every source but this one).
+    pub train: Vec<usize>,
+    /// Indices into `valid` of the records calibrated on.
+    pub valid: Vec<usize>,
+    /// The held-out records, as indices into `train_set ++ valid ++ test` (all splits).
+    pub held_out: Vec<usize>,
+    /// The classifier trained on `train` and calibrated on `valid`.
+    pub classifier: Classifier,
+}
+
+/// Runs `fold` for every source S in `train ∪ valid ∪ test` with a classifier trained on
+/// `train` minus S (calibrated on `valid` minus S); the building block of
+/// [`leave_one_source_out`] and of the cascade's LOSO, which reuse the same folds.
+#[allow(clippy::too_many_arguments)]
+pub fn for_each_loso_fold(
+    train_set: &[Record],
+    valid: &[Record],
+    test: &[Record],
+    opts: &TrainOptions,
+    device: &Device,
+    on_fold: &mut dyn FnMut(usize, usize, &str),
+    on_progress: &mut dyn FnMut(&Progress),
+    fold: &mut dyn FnMut(LosoFold<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut sources: Vec<&str> = train_set
+        .iter()
+        .chain(valid)
+        .chain(test)
+        .map(|r| r.source.as_str())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for (i, &held) in sources.iter().enumerate() {
+        on_fold(i, sources.len(), held);
+        let others = |rs: &[Record]| -> Vec<usize> {
+            (0..rs.len()).filter(|&k| rs[k].source != held).collect()
+        };
+        let (tr_idx, va_idx) = (others(train_set), others(valid));
+        let tr: Vec<Record> = tr_idx.iter().map(|&k| train_set[k].clone()).collect();
+        let va: Vec<Record> = va_idx.iter().map(|&k| valid[k].clone()).collect();
+        let held_out: Vec<usize> = train_set
+            .iter()
+            .chain(valid)
+            .chain(test)
+            .enumerate()
+            .filter(|(_, r)| r.source == held)
+            .map(|(k, _)| k)
+            .collect();
+        let file = train(&tr, &va, opts, device, on_progress)?;
+        let classifier = Classifier::from_file(&file, std::path::Path::new("<in memory>"))?;
+        fold(LosoFold {
+            source: held,
+            train: tr_idx,
+            valid: va_idx,
+            held_out,
+            classifier,
+        })?;
+    }
+    Ok(())
+}
+
+/// The labels of `records`, most frequent first.
+pub fn labels_by_frequency<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<Label> {
+    let mut counts = [0usize; NUM_LABELS];
+    for r in records {
+        counts[r.label.index()] += 1;
+    }
+    let mut labels: Vec<Label> = Label::ALL
+        .iter()
+        .copied()
+        .filter(|l| counts[l.index()] > 0)
+        .collect();
+    labels.sort_by_key(|l| std::cmp::Reverse(counts[l.index()]));
+    labels
+}
+
 /// Leave-one-source-out: for every source S in `train ∪ valid ∪ test`, trains on `train`
 /// minus S (calibrating on `valid` minus S) and scores all of S's records.
 /// `on_fold(i, folds, source)` is called before each fold; `on_progress` gets training progress.
@@ -214,47 +295,28 @@ pub fn leave_one_source_out(
     on_fold: &mut dyn FnMut(usize, usize, &str),
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<Vec<LosoRow>> {
-    let mut sources: Vec<&str> = train_set
-        .iter()
-        .chain(valid)
-        .chain(test)
-        .map(|r| r.source.as_str())
-        .collect();
-    sources.sort_unstable();
-    sources.dedup();
-    let mut rows = Vec::with_capacity(sources.len());
-    for (i, &held) in sources.iter().enumerate() {
-        on_fold(i, sources.len(), held);
-        let keep = |r: &&Record| r.source != held;
-        let tr: Vec<Record> = train_set.iter().filter(keep).cloned().collect();
-        let va: Vec<Record> = valid.iter().filter(keep).cloned().collect();
-        let held_out: Vec<Record> = train_set
-            .iter()
-            .chain(valid)
-            .chain(test)
-            .filter(|r| r.source == held)
-            .cloned()
-            .collect();
-        let file = train(&tr, &va, opts, device, on_progress)?;
-        let clf = Classifier::from_file(&file, std::path::Path::new("<in memory>"))?;
-        let m = evaluate(&clf, &held_out);
-        let mut counts = [0usize; NUM_LABELS];
-        for r in &held_out {
-            counts[r.label.index()] += 1;
-        }
-        let mut labels: Vec<Label> = Label::ALL
-            .iter()
-            .copied()
-            .filter(|l| counts[l.index()] > 0)
-            .collect();
-        labels.sort_by_key(|l| std::cmp::Reverse(counts[l.index()]));
-        rows.push(LosoRow {
-            source: held.to_string(),
-            n: held_out.len(),
-            accuracy: m.accuracy,
-            labels,
-        });
-    }
+    let all: Vec<&Record> = train_set.iter().chain(valid).chain(test).collect();
+    let mut rows = Vec::new();
+    for_each_loso_fold(
+        train_set,
+        valid,
+        test,
+        opts,
+        device,
+        on_fold,
+        on_progress,
+        &mut |f| {
+            let held_out: Vec<Record> = f.held_out.iter().map(|&k| all[k].clone()).collect();
+            let m = evaluate(&f.classifier, &held_out);
+            rows.push(LosoRow {
+                source: f.source.to_string(),
+                n: held_out.len(),
+                accuracy: m.accuracy,
+                labels: labels_by_frequency(&held_out),
+            });
+            Ok(())
+        },
+    )?;
     Ok(rows)
 }
 
@@ -287,7 +349,11 @@ mod tests {
         );
         // Class-wise ECE of planning: p = 0.9, 0.3, 0.2, 0.5 fall in four bins, gold planning
         // 1, 1, 0, 0: (|0.9 - 1| + |0.3 - 1| + |0.2 - 0| + |0.5 - 0|) / 4 = 0.375.
-        assert!((m.per_label[0].ece - 0.375).abs() < 1e-6, "{}", m.per_label[0].ece);
+        assert!(
+            (m.per_label[0].ece - 0.375).abs() < 1e-6,
+            "{}",
+            m.per_label[0].ece
+        );
         // `other`: p = 0 everywhere and never gold: perfectly calibrated.
         assert_eq!(m.per_label[3].ece, 0.0);
         assert_eq!(
