@@ -227,7 +227,7 @@ fn run_loso_cascade(_: &Args) -> anyhow::Result<ExitCode> {
 fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
     use promptyard::encoder::Encoder;
     use promptyard_train::encoder_head::{
-        cascade_leave_one_source_out, EmbeddingCache, HeadOptions,
+        cascade_leave_one_source_out, mean_over_sources, EmbeddingCache, HeadOptions,
     };
 
     let read = |split| read_split(&args.data, split).map(|s| s.records);
@@ -270,6 +270,7 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64
     };
     let (fast, enc, casc) = (mean(|r| r.fast), mean(|r| r.encoder), mean(|r| r.cascade));
+    let candidates = mean_over_sources(&rows);
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({
@@ -278,6 +279,7 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
             "mean_fast": fast,
             "mean_encoder": enc,
             "mean_cascade": casc,
+            "candidates_mean_over_sources": candidates,
         });
         writeln!(out, "{v}")?;
         return Ok(ExitCode::SUCCESS);
@@ -307,6 +309,22 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         out,
         "| **mean over sources** | | | **{fast:.3}** | **{enc:.3}** | **{casc:.3}** | | |"
     )?;
+    writeln!(
+        out,
+        "\nevery threshold and mode, scored on each held-out source, mean over sources:\n"
+    )?;
+    writeln!(out, "| threshold | mode | cascade accuracy | to encoder |")?;
+    writeln!(out, "|---:|---|---:|---:|")?;
+    for c in &candidates {
+        writeln!(
+            out,
+            "| {:.2} | {} | {:.3} | {:.0}% |",
+            c.threshold,
+            c.mode.as_str(),
+            c.accuracy,
+            100.0 * c.encoder_share
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -371,6 +371,33 @@ pub struct CascadeLosoRow {
     pub mode: CascadeMode,
     /// Share of the held-out records the cascade sent to the encoder.
     pub encoder_share: f64,
+    /// The held-out accuracy of every candidate threshold and mode of [`choose_cascade`]:
+    /// averaged over sources, it says which default generalises to unseen sources.
+    pub candidates: Vec<CascadeScore>,
+}
+
+/// The mean over held-out sources of each candidate's accuracy and encoder share, in the
+/// candidates' order (every row scores the same candidates).
+pub fn mean_over_sources(rows: &[CascadeLosoRow]) -> Vec<CascadeScore> {
+    let Some(first) = rows.first() else {
+        return Vec::new();
+    };
+    let n = rows.len() as f64;
+    first
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CascadeScore {
+            threshold: c.threshold,
+            mode: c.mode,
+            accuracy: rows.iter().map(|r| r.candidates[i].accuracy).sum::<f64>() / n,
+            encoder_share: rows
+                .iter()
+                .map(|r| r.candidates[i].encoder_share)
+                .sum::<f64>()
+                / n,
+        })
+        .collect()
 }
 
 /// Leave-one-source-out for the whole cascade: for every source, the fast classifier, the
@@ -431,6 +458,7 @@ pub fn cascade_leave_one_source_out(
             let (fast_va, fast_h) = (fast_of(&f.valid, n_train), fast_of(&f.held_out, 0));
             let (enc_va, enc_h) = (enc(&x_va), enc(&x_h));
             let (best, _) = choose_cascade(&fast_va, &enc_va, &y_va);
+            let (_, candidates) = choose_cascade(&fast_h, &enc_h, &y_h);
             let casc = cascade_probs(&fast_h, &enc_h, best.threshold, best.mode);
             let casc_p: Vec<Probs> = casc.iter().map(|c| c.0).collect();
             let share =
@@ -445,6 +473,7 @@ pub fn cascade_leave_one_source_out(
                 threshold: best.threshold,
                 mode: best.mode,
                 encoder_share: share,
+                candidates,
             });
             Ok(())
         },
@@ -542,10 +571,15 @@ mod tests {
             assert_eq!(r.labels.len(), NUM_LABELS);
             // The embeddings separate the labels: a head that never saw the source is right.
             assert_eq!(r.encoder, 1.0, "{r:?}");
+            assert_eq!(r.candidates.len(), 28);
             for a in [r.fast, r.cascade, r.encoder_share] {
                 assert!((0.0..=1.0).contains(&a), "{r:?}");
             }
         }
+        let means = mean_over_sources(&rows);
+        assert_eq!(means.len(), 28);
+        let by_hand = rows.iter().map(|r| r.candidates[3].accuracy).sum::<f64>() / 3.0;
+        assert!((means[3].accuracy - by_hand).abs() < 1e-12);
         // One embedding short: refused, not misaligned.
         let err = cascade_leave_one_source_out(
             &tr,
