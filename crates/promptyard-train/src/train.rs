@@ -35,7 +35,9 @@ pub struct TrainOptions {
     pub featurizer: FeaturizerConfig,
     /// Embedding width.
     pub dim: usize,
-    /// Passes over the training records.
+    /// Passes over the training records. The default, 16, beat 8 on the validation split for
+    /// each of seeds 42–44 (accuracy +0.6 points on average) without losing on
+    /// leave-one-source-out; 24 and more gained nothing more (docs/classifier.md).
     pub epochs: usize,
     /// Prompts per optimiser step.
     pub batch_size: usize,
@@ -57,7 +59,7 @@ impl Default for TrainOptions {
         TrainOptions {
             featurizer: FeaturizerConfig::default(),
             dim: 16,
-            epochs: 8,
+            epochs: 16,
             batch_size: 256,
             lr: 0.02,
             weight_decay: 1e-4,
