@@ -1,4 +1,4 @@
-//! Loops `Classifier::predict` (or `Router::route`) over one size of the realistic bench set, for
+//! Loops `Classifier::predict` (or `Router::route`, `Router::route_into`) over one size of the realistic bench set, for
 //! profilers: `cargo build --release --example hotloop && perf record target/release/examples/hotloop 200w predict`.
 
 use promptyard::classifier::Classifier;
@@ -23,6 +23,7 @@ fn main() {
     let classifier = Classifier::bundled().expect("model");
     let mut fs = promptyard::features::FeatureScratch::default();
     let mut ids = Vec::new();
+    let mut rs = promptyard::router::RouteScratch::default();
     let (mut nf, mut nb) = (0usize, 0usize);
     for t in &texts {
         classifier.featurizer().featurize(t, &mut fs, &mut ids);
@@ -55,6 +56,9 @@ fn main() {
                 }
                 "route" => {
                     black_box(router.route(black_box(t)).ok());
+                }
+                "route_into" => {
+                    black_box(router.route_into(black_box(t), &mut rs).ok().map(|d| d.label()));
                 }
                 _ => {
                     black_box(classifier.predict(black_box(t)));
