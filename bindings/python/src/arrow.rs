@@ -34,7 +34,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 
-use promptyard::policy::{estimate_input_tokens, Policy};
+use promptyard::policy::Policy;
+use promptyard::router::is_blank;
 use promptyard::{Classifier, Label, Probs, NUM_LABELS};
 
 use crate::error::from_panic;
@@ -129,6 +130,8 @@ fn array_from_py(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
 struct Snapshot {
     classifier: Arc<Classifier>,
     policy: Policy,
+    /// The catalog's adequacy model reads the classifier's bucket ids: featurize once.
+    shared_features: bool,
 }
 
 impl Snapshot {
@@ -141,9 +144,11 @@ impl Snapshot {
             let classifier = router.classifier();
             let catalog = router.catalog();
             if Arc::ptr_eq(&classifier, &router.classifier()) {
+                let policy = Policy::new(catalog);
                 return Snapshot {
+                    shared_features: policy.reads_features_of(classifier.featurizer().config()),
                     classifier,
-                    policy: Policy::new(catalog),
+                    policy,
                 };
             }
         }
@@ -162,10 +167,24 @@ impl Snapshot {
         self.columns(&rows)
     }
 
+    /// The row of one prompt: the decision `Router::route` makes (per prompt when the
+    /// catalog carries an adequacy model; a blank prompt refused with the same error).
     fn row(&self, text: &str) -> Row {
-        let probs = self.classifier.predict(text);
-        match self.policy.choose(&probs, estimate_input_tokens(text)) {
-            Ok(choice) => {
+        if is_blank(text) {
+            return Row::Failed(promptyard::Error::EmptyPrompt.to_string());
+        }
+        let decided = if self.shared_features {
+            self.classifier.predict_then(text, |probs, ids| {
+                self.policy
+                    .choose_for_features(&probs, text, ids)
+                    .map(|c| (probs, c))
+            })
+        } else {
+            let probs = self.classifier.predict(text);
+            self.policy.choose_for(&probs, text).map(|c| (probs, c))
+        };
+        match decided {
+            Ok((probs, choice)) => {
                 let pick = choice.pick();
                 Row::Routed {
                     label: choice.label,

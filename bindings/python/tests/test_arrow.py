@@ -4,6 +4,7 @@ import pyarrow as pa
 import pytest
 
 import promptyard
+from conftest import REPO
 
 COLUMNS = [
     "label", "confidence", "p_planning", "p_reasoning", "p_code_completion", "p_other", "model",
@@ -94,3 +95,30 @@ def test_non_string_arrays_are_a_type_error(router):
         router.route_arrow(pa.array([1, 2, 3]))
     with pytest.raises(TypeError):
         router.route_arrow(["a python list is not an arrow array"])
+
+
+def test_blank_prompts_are_error_rows_with_the_route_error(router):
+    rows = router.route_arrow(pa.array(["", " \t\n", "Plan a trip to Rome"])).to_pylist()
+    with pytest.raises(promptyard.PromptyardError) as exc:
+        router.route("")
+    for row in rows[:2]:
+        assert row["error"] == str(exc.value)
+        assert row["label"] is None and row["model"] is None
+    assert rows[2]["error"] is None
+
+
+def test_a_per_prompt_catalog_decides_as_route(cli, tmp_path, prompts):
+    """A catalog with an adequacy model (from `calibrate` on the test fixture) chooses per
+    prompt; the Arrow rows must make the same choices as `route`, not the per-label ones."""
+    import subprocess
+
+    out = tmp_path / "pilot.toml"
+    subprocess.run(
+        [cli, "calibrate", "--outcomes", str(REPO / "tests" / "fixtures" / "outcomes"),
+         "--labels", "given", "--date", "2026-01-02", "--out", str(out)],
+        check=True, capture_output=True,
+    )
+    r = promptyard.Router(catalog=out)
+    decisions = r.route_batch(prompts)
+    assert any(d.reason.endswith("(per-prompt adequacy)") for d in decisions)
+    assert_rows_equal_decisions(r.route_arrow(pa.array(prompts, pa.string())), decisions)
