@@ -136,6 +136,10 @@ mod with_encoder {
         /// Device the encoder runs on: cpu, or cuda (needs the `cuda` feature).
         #[arg(long, default_value = "cpu")]
         pub device: String,
+        /// Weight training prompts by the inverse frequency of their label, so the head does
+        /// not under-predict the rarest label (`other`).
+        #[arg(long)]
+        pub balance_labels: bool,
         /// Store this cascade threshold in the head instead of the one with the best
         /// validation accuracy (e.g. the one `eval --loso --encoder` finds best on unseen
         /// sources).
@@ -221,6 +225,7 @@ mod with_encoder {
         let opts = HeadOptions {
             steps: args.steps,
             l2: args.l2,
+            balance_labels: args.balance_labels,
             ..HeadOptions::default()
         };
         let lin = fit_head(&x_train, &y_train, &opts)?;

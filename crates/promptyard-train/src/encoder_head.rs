@@ -158,6 +158,11 @@ pub struct HeadOptions {
     pub lr: f32,
     /// L2 penalty on `W` (not on `b`).
     pub l2: f32,
+    /// Weight each example by the inverse frequency of its label (mean weight 1), so the
+    /// head does not under-predict the rarest label (`other`). Off by default: in
+    /// leave-one-source-out it moved the cascade's mean only +0.3 points at 0.70, trading
+    /// `other` sources (+5 to +16) for reasoning ones (BIG-Bench Hard −11, StrategyQA −5).
+    pub balance_labels: bool,
 }
 
 impl Default for HeadOptions {
@@ -166,6 +171,7 @@ impl Default for HeadOptions {
             steps: 400,
             lr: 0.05,
             l2: 1e-4,
+            balance_labels: false,
         }
     }
 }
@@ -193,6 +199,18 @@ pub fn fit_head(x: &[Vec<f32>], y: &[Label], opts: &HeadOptions) -> Result<Linea
     }
     let dim = x[0].len();
     let p = NUM_LABELS * dim + NUM_LABELS;
+    let mut counts = [0usize; NUM_LABELS];
+    for l in y {
+        counts[l.index()] += 1;
+    }
+    let present = counts.iter().filter(|&&c| c > 0).count() as f32;
+    let weight: [f32; NUM_LABELS] = std::array::from_fn(|k| {
+        if opts.balance_labels && counts[k] > 0 {
+            n as f32 / (present * counts[k] as f32)
+        } else {
+            1.0
+        }
+    });
     let mut theta = vec![0f32; p];
     let (mut m, mut v) = (vec![0f32; p], vec![0f32; p]);
     let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
@@ -207,8 +225,9 @@ pub fn fit_head(x: &[Vec<f32>], y: &[Label], opts: &HeadOptions) -> Result<Linea
                 for (xi, yi) in xs.iter().zip(ys) {
                     let mut pr = softmax(logits(w, &b, xi));
                     pr[yi.index()] -= 1.0;
+                    let wi = weight[yi.index()];
                     for k in 0..NUM_LABELS {
-                        let d = pr[k];
+                        let d = wi * pr[k];
                         for (gj, xj) in g[k * dim..(k + 1) * dim].iter_mut().zip(xi) {
                             *gj += d * xj;
                         }
@@ -603,6 +622,32 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn balancing_labels_lifts_the_rare_label() {
+        // `other` is rare (1 in 10) and lives where `planning` also does (t ≥ 0.5):
+        // unweighted, the head calls that overlap `planning`; balanced, `other` wins it.
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..400 {
+            let rare = i % 10 == 0;
+            let t = (i % 37) as f32 / 37.0;
+            x.push(vec![if rare { 0.5 + 0.5 * t } else { t }]);
+            y.push(if rare { Label::Other } else { Label::Planning });
+        }
+        let share_of_rare = |balance_labels: bool| {
+            let opts = HeadOptions {
+                balance_labels,
+                ..HeadOptions::default()
+            };
+            let lin = fit_head(&x, &y, &opts).unwrap();
+            x.iter()
+                .filter(|e| Label::argmax(&softmax(logits(&lin.0, &lin.1, e))) == Label::Other)
+                .count()
+        };
+        let (plain, balanced) = (share_of_rare(false), share_of_rare(true));
+        assert!(balanced > plain, "balanced {balanced} vs plain {plain}");
     }
 
     #[test]
