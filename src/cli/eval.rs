@@ -165,29 +165,61 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
     Ok(())
 }
 
-fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
-    let read = |split| read_split(&args.data, split).map(|s| s.records);
-    let (train_set, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
-    let opts = args.train.options();
-    opts.validate()?;
-    let device = device_from_name(&args.train.device)?;
-    let quiet = args.json;
-    let rows = leave_one_source_out(
-        &train_set,
-        &valid,
-        &test,
-        &opts,
-        &device,
-        &mut |i, n, s| {
+/// What both LOSO runs start from: the three splits, the training options, and
+/// the per-fold and training progress callbacks (silent with `--json`).
+struct LosoSetup {
+    train: Vec<promptyard_train::data::Record>,
+    valid: Vec<promptyard_train::data::Record>,
+    test: Vec<promptyard_train::data::Record>,
+    opts: promptyard_train::train::TrainOptions,
+    quiet: bool,
+}
+
+impl LosoSetup {
+    fn new(args: &Args) -> anyhow::Result<Self> {
+        let read = |split| read_split(&args.data, split).map(|s| s.records);
+        let (train, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
+        let opts = args.train.options();
+        opts.validate()?;
+        Ok(LosoSetup {
+            train,
+            valid,
+            test,
+            opts,
+            quiet: args.json,
+        })
+    }
+
+    fn on_fold(&self) -> impl FnMut(usize, usize, &str) {
+        let quiet = self.quiet;
+        move |i, n, s| {
             if !quiet {
                 eprintln!("[{}/{n}] holding out {s}", i + 1)
             }
-        },
-        &mut |p| {
+        }
+    }
+
+    fn on_progress(&self) -> impl FnMut(&promptyard_train::train::Progress) {
+        let quiet = self.quiet;
+        move |p| {
             if !quiet {
                 print_progress(p)
             }
-        },
+        }
+    }
+}
+
+fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
+    let setup = LosoSetup::new(args)?;
+    let device = device_from_name(&args.train.device)?;
+    let rows = leave_one_source_out(
+        &setup.train,
+        &setup.valid,
+        &setup.test,
+        &setup.opts,
+        &device,
+        &mut setup.on_fold(),
+        &mut setup.on_progress(),
     )?;
     let mean = rows.iter().map(|r| r.accuracy).sum::<f64>() / rows.len().max(1) as f64;
     let mut out = std::io::stdout().lock();
@@ -230,41 +262,30 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         cascade_leave_one_source_out, mean_over_sources, EmbeddingCache, HeadOptions,
     };
 
-    let read = |split| read_split(&args.data, split).map(|s| s.records);
-    let (train_set, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
-    let opts = args.train.options();
-    opts.validate()?;
+    let setup = LosoSetup::new(args)?;
     let device = device_from_name(&args.train.device)?;
     let spec = args.encoder.encoder.as_ref().expect("--encoder is set");
     let dir = super::encoder::resolve_encoder_arg(spec)?;
     let encoder = Encoder::load(&dir, &device_from_name(&args.encoder.encoder_device)?)?;
     let mut cache = EmbeddingCache::open(&args.embedding_cache, &encoder)?;
-    let all: Vec<promptyard_train::data::Record> = train_set
+    let all: Vec<promptyard_train::data::Record> = setup
+        .train
         .iter()
-        .chain(&valid)
-        .chain(&test)
+        .chain(&setup.valid)
+        .chain(&setup.test)
         .cloned()
         .collect();
     let x = super::encoder::embed_records(&mut cache, &encoder, &all, "loso")?;
-    let quiet = args.json;
     let rows = cascade_leave_one_source_out(
-        &train_set,
-        &valid,
-        &test,
+        &setup.train,
+        &setup.valid,
+        &setup.test,
         &x,
         &HeadOptions::default(),
-        &opts,
+        &setup.opts,
         &device,
-        &mut |i, n, s| {
-            if !quiet {
-                eprintln!("[{}/{n}] holding out {s}", i + 1)
-            }
-        },
-        &mut |p| {
-            if !quiet {
-                print_progress(p)
-            }
-        },
+        &mut setup.on_fold(),
+        &mut setup.on_progress(),
     )?;
     let mean = |f: fn(&promptyard_train::encoder_head::CascadeLosoRow) -> f64| {
         rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64

@@ -12,8 +12,8 @@
 //! | input_tokens, output_tokens | int64 | error |
 //! | error | utf8 | the prompt was routed |
 //!
-//! Each row is exactly what [`promptyard::Router::route`] decides (classifier, then
-//! [`Policy::choose`]), minus the strings an analytics table does not need (reason, fallbacks),
+//! Each row is exactly what [`promptyard::Router::route`] decides (through
+//! [`FastDecider`], as `promptyard label`), minus the strings an analytics table does not need (reason, fallbacks),
 //! the way `promptyard label` does it, so the hot loop allocates nothing per row. Token counts
 //! are int64 rather than uint64 because Spark has no unsigned types.
 
@@ -34,9 +34,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 
-use promptyard::policy::Policy;
-use promptyard::router::is_blank;
-use promptyard::{Classifier, Label, Probs, NUM_LABELS};
+use promptyard::router::FastDecider;
+use promptyard::{Label, Probs, NUM_LABELS};
 
 use crate::error::from_panic;
 
@@ -127,31 +126,11 @@ fn array_from_py(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
 }
 
 /// One consistent (classifier, catalog) pair of the router, as a single `route` would see.
-struct Snapshot {
-    classifier: Arc<Classifier>,
-    policy: Policy,
-    /// The catalog's adequacy model reads the classifier's bucket ids: featurize once.
-    shared_features: bool,
-}
+struct Snapshot(FastDecider);
 
 impl Snapshot {
     fn of(router: &promptyard::Router) -> Snapshot {
-        // The router swaps classifier and catalog together as one state, but exposes them
-        // through two loads. If the classifier is the same Arc before and after the catalog
-        // load, the catalog was loaded while that classifier was current (a reload always
-        // makes a new Arc, and we hold the old one), so the pair is one real state.
-        loop {
-            let classifier = router.classifier();
-            let catalog = router.catalog();
-            if Arc::ptr_eq(&classifier, &router.classifier()) {
-                let policy = Policy::new(catalog);
-                return Snapshot {
-                    shared_features: policy.reads_features_of(classifier.featurizer().config()),
-                    classifier,
-                    policy,
-                };
-            }
-        }
+        Snapshot(FastDecider::of(router))
     }
 
     fn route(&self, prompts: &dyn Array) -> Result<RecordBatch, arrow_schema::ArrowError> {
@@ -170,20 +149,7 @@ impl Snapshot {
     /// The row of one prompt: the decision `Router::route` makes (per prompt when the
     /// catalog carries an adequacy model; a blank prompt refused with the same error).
     fn row(&self, text: &str) -> Row {
-        if is_blank(text) {
-            return Row::Failed(promptyard::Error::EmptyPrompt.to_string());
-        }
-        let decided = if self.shared_features {
-            self.classifier.predict_then(text, |probs, ids| {
-                self.policy
-                    .choose_for_features(&probs, text, ids)
-                    .map(|c| (probs, c))
-            })
-        } else {
-            let probs = self.classifier.predict(text);
-            self.policy.choose_for(&probs, text).map(|c| (probs, c))
-        };
-        match decided {
+        match self.0.choose(text) {
             Ok((probs, choice)) => {
                 let pick = choice.pick();
                 Row::Routed {
@@ -201,7 +167,7 @@ impl Snapshot {
 
     fn columns(&self, rows: &[Row]) -> Result<RecordBatch, arrow_schema::ArrowError> {
         let n = rows.len();
-        let models = self.policy.catalog().models();
+        let models = self.0.policy().catalog().models();
         let ok = NullBuffer::from_iter(rows.iter().map(|r| matches!(r, Row::Routed { .. })));
         let mut label = StringBuilder::with_capacity(n, n * 10);
         let mut model = StringBuilder::with_capacity(n, n * 16);
@@ -250,7 +216,8 @@ impl Snapshot {
             }
         }
         let nulls = Some(ok);
-        let f32col = |v: Vec<f32>| -> ArrayRef { Arc::new(Float32Array::new(v.into(), nulls.clone())) };
+        let f32col =
+            |v: Vec<f32>| -> ArrayRef { Arc::new(Float32Array::new(v.into(), nulls.clone())) };
         let [pp, pr, pc, po] = p;
         RecordBatch::try_new(
             schema(),

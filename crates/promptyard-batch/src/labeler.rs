@@ -6,7 +6,6 @@
 //! probabilities. Any `Fn(&str) -> Result<Labelled>` is a labeller too (tests, custom models).
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -15,7 +14,7 @@ use promptyard::catalog::Catalog;
 use promptyard::classifier::Classifier;
 use promptyard::label::{Label, Probs};
 use promptyard::policy::Policy;
-use promptyard::router::Router;
+use promptyard::router::{FastDecider, Router};
 
 use crate::error::{Error, Result};
 
@@ -99,6 +98,7 @@ where
 
 /// The policy's choice for `probs` (per prompt when the catalog carries an adequacy model)
 /// as the fields of an output record; no allocation.
+#[cfg(feature = "candle")]
 fn decide<'p>(policy: &'p Policy, probs: Probs, text: &str) -> Result<Labelled<'p>> {
     labelled(policy, probs, policy.choose_for(&probs, text)?)
 }
@@ -125,43 +125,31 @@ fn labelled<'p>(
 /// [`Router::route`] minus the strings a batch record does not carry (reason, fallbacks),
 /// so the hot path does not allocate. A reload of the router does not affect a run.
 pub struct RouterLabeler {
-    classifier: Arc<Classifier>,
-    policy: Policy,
-    /// The adequacy model reads the classifier's bucket ids: featurize once, as the router.
-    shared_features: bool,
+    decider: FastDecider,
 }
 
 impl RouterLabeler {
     /// Snapshots `router`'s classifier and catalog.
     pub fn new(router: &Router) -> Self {
-        let classifier = router.classifier();
-        let policy = Policy::new(router.catalog());
         RouterLabeler {
-            shared_features: policy.reads_features_of(classifier.featurizer().config()),
-            classifier,
-            policy,
+            decider: FastDecider::of(router),
         }
     }
 
     /// The catalog decisions are made over.
     pub fn catalog(&self) -> &Catalog {
-        self.policy.catalog()
+        self.decider.policy().catalog()
     }
 }
 
 impl Labeler for RouterLabeler {
     fn label<'a>(&'a self, text: &str) -> Result<Labelled<'a>> {
-        if !self.shared_features {
-            return decide(&self.policy, self.classifier.predict(text), text);
-        }
-        self.classifier.predict_then(text, |probs, ids| {
-            let choice = self.policy.choose_for_features(&probs, text, ids)?;
-            labelled(&self.policy, probs, choice)
-        })
+        let (probs, choice) = self.decider.choose(text)?;
+        labelled(self.decider.policy(), probs, choice)
     }
 
     fn identity(&self) -> Vec<(&'static str, String)> {
-        router_identity(&self.policy, &self.classifier)
+        router_identity(self.decider.policy(), self.decider.classifier())
     }
 }
 

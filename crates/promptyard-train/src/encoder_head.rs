@@ -443,7 +443,6 @@ pub fn cascade_leave_one_source_out(
             records: all.len(),
         });
     }
-    let n_train = train_set.len();
     let mut rows = Vec::new();
     for_each_loso_fold(
         train_set,
@@ -454,14 +453,14 @@ pub fn cascade_leave_one_source_out(
         on_fold,
         on_progress,
         &mut |f| {
-            let pick = |idx: &[usize], offset: usize| -> (Vec<Vec<f32>>, Vec<Label>) {
+            let pick = |idx: &[usize]| -> (Vec<Vec<f32>>, Vec<Label>) {
                 idx.iter()
-                    .map(|&k| (embeddings[k + offset].clone(), all[k + offset].label))
+                    .map(|&k| (embeddings[k].clone(), all[k].label))
                     .unzip()
             };
-            let (x_tr, y_tr) = pick(&f.train, 0);
-            let (x_va, y_va) = pick(&f.valid, n_train);
-            let (x_h, y_h) = pick(&f.held_out, 0);
+            let (x_tr, y_tr) = pick(&f.train);
+            let (x_va, y_va) = pick(&f.valid);
+            let (x_h, y_h) = pick(&f.held_out);
             let lin = fit_head(&x_tr, &y_tr, head)?;
             let t = fit_temperature(&lin, &x_va, &y_va);
             let enc = |x: &[Vec<f32>]| -> Vec<Probs> {
@@ -469,12 +468,12 @@ pub fn cascade_leave_one_source_out(
                     .map(|e| softmax(logits(&lin.0, &lin.1, e).map(|v| v / t)))
                     .collect()
             };
-            let fast_of = |idx: &[usize], offset: usize| -> Vec<Probs> {
+            let fast_of = |idx: &[usize]| -> Vec<Probs> {
                 idx.par_iter()
-                    .map(|&k| f.classifier.predict(&all[k + offset].text))
+                    .map(|&k| f.classifier.predict(&all[k].text))
                     .collect()
             };
-            let (fast_va, fast_h) = (fast_of(&f.valid, n_train), fast_of(&f.held_out, 0));
+            let (fast_va, fast_h) = (fast_of(&f.valid), fast_of(&f.held_out));
             let (enc_va, enc_h) = (enc(&x_va), enc(&x_h));
             let (best, _) = choose_cascade(&fast_va, &enc_va, &y_va);
             let (_, candidates) = choose_cascade(&fast_h, &enc_h, &y_h);

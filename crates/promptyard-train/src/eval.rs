@@ -203,15 +203,15 @@ pub struct LosoRow {
 }
 
 /// One fold of a leave-one-source-out run: the held-out source, what was trained on, and
-/// the fast classifier trained without it.
+/// the fast classifier trained without it. Every index is into `train_set ++ valid ++ test`.
 pub struct LosoFold<'a> {
     /// The held-out source.
     pub source: &'a str,
-    /// Indices into `train_set` of the records trained on (every source but this one).
+    /// The training records trained on (every source but this one).
     pub train: Vec<usize>,
-    /// Indices into `valid` of the records calibrated on.
+    /// The validation records calibrated on.
     pub valid: Vec<usize>,
-    /// The held-out records, as indices into `train_set ++ valid ++ test` (all splits).
+    /// The held-out records, from all three splits.
     pub held_out: Vec<usize>,
     /// The classifier trained on `train` and calibrated on `valid`.
     pub classifier: Classifier,
@@ -231,30 +231,22 @@ pub fn for_each_loso_fold(
     on_progress: &mut dyn FnMut(&Progress),
     fold: &mut dyn FnMut(LosoFold<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut sources: Vec<&str> = train_set
-        .iter()
-        .chain(valid)
-        .chain(test)
-        .map(|r| r.source.as_str())
-        .collect();
+    let all: Vec<&Record> = train_set.iter().chain(valid).chain(test).collect();
+    let mut sources: Vec<&str> = all.iter().map(|r| r.source.as_str()).collect();
     sources.sort_unstable();
     sources.dedup();
+    let (n_train, n_valid) = (train_set.len(), valid.len());
     for (i, &held) in sources.iter().enumerate() {
         on_fold(i, sources.len(), held);
-        let others = |rs: &[Record]| -> Vec<usize> {
-            (0..rs.len()).filter(|&k| rs[k].source != held).collect()
+        let of = |range: std::ops::Range<usize>, of_held: bool| -> Vec<usize> {
+            range.filter(|&k| (all[k].source == held) == of_held).collect()
         };
-        let (tr_idx, va_idx) = (others(train_set), others(valid));
-        let tr: Vec<Record> = tr_idx.iter().map(|&k| train_set[k].clone()).collect();
-        let va: Vec<Record> = va_idx.iter().map(|&k| valid[k].clone()).collect();
-        let held_out: Vec<usize> = train_set
-            .iter()
-            .chain(valid)
-            .chain(test)
-            .enumerate()
-            .filter(|(_, r)| r.source == held)
-            .map(|(k, _)| k)
-            .collect();
+        let tr_idx = of(0..n_train, false);
+        let va_idx = of(n_train..n_train + n_valid, false);
+        let held_out = of(0..all.len(), true);
+        let records =
+            |idx: &[usize]| -> Vec<Record> { idx.iter().map(|&k| all[k].clone()).collect() };
+        let (tr, va) = (records(&tr_idx), records(&va_idx));
         let file = train(&tr, &va, opts, device, on_progress)?;
         let classifier = Classifier::from_file(&file, std::path::Path::new("<in memory>"))?;
         fold(LosoFold {

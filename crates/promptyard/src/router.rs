@@ -96,7 +96,6 @@ thread_local! {
     static SCRATCH: RefCell<RouteScratch> = RefCell::default();
 }
 
-
 impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
         State {
@@ -225,6 +224,63 @@ fn resolve_batch(c: &Cascade, _: &[Probs], _: &[&str]) -> Result<Vec<(Probs, Tie
 /// [`Error::EmptyPrompt`]; batch labelling marks them `empty_text` with the same test.
 pub fn is_blank(prompt: &str) -> bool {
     prompt.trim().is_empty()
+}
+
+/// One snapshot of a classifier and a policy that decides as [`Router::route`] does without
+/// a cascade: a blank prompt is refused, and the prompt is featurized once when the catalog's
+/// adequacy model reads the classifier's bucket ids. For callers that hold one state for a
+/// whole batch (the batch labeller, the Python Arrow path) and want its `Choice`, not a
+/// [`Decision`](crate::Decision).
+#[derive(Debug, Clone)]
+pub struct FastDecider {
+    classifier: Arc<Classifier>,
+    policy: Policy,
+    shared_features: bool,
+}
+
+impl FastDecider {
+    /// Pairs `classifier` with `policy`.
+    pub fn new(classifier: Arc<Classifier>, policy: Policy) -> Self {
+        FastDecider {
+            shared_features: policy.reads_features_of(classifier.featurizer().config()),
+            classifier,
+            policy,
+        }
+    }
+
+    /// A snapshot of `router`'s current classifier and catalog.
+    pub fn of(router: &Router) -> Self {
+        let state = router.state.load();
+        FastDecider::new(Arc::clone(&state.classifier), state.policy.clone())
+    }
+
+    /// The classifier decisions are made with.
+    pub fn classifier(&self) -> &Arc<Classifier> {
+        &self.classifier
+    }
+
+    /// The policy decisions are made with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The fast tier's probabilities for `prompt` and the policy's choice for them: the
+    /// decision of `route` (per prompt when the catalog carries an adequacy model), or
+    /// [`Error::EmptyPrompt`] for a blank prompt. Allocation-free on success.
+    pub fn choose(&self, prompt: &str) -> Result<(Probs, Choice)> {
+        if is_blank(prompt) {
+            return Err(Error::EmptyPrompt);
+        }
+        if self.shared_features {
+            self.classifier.predict_then(prompt, |probs, ids| {
+                let choice = self.policy.choose_for_features(&probs, prompt, ids)?;
+                Ok((probs, choice))
+            })
+        } else {
+            let probs = self.classifier.predict(prompt);
+            Ok((probs, self.policy.choose_for(&probs, prompt)?))
+        }
+    }
 }
 
 impl std::fmt::Debug for Router {
