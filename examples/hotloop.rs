@@ -1,5 +1,6 @@
 //! Loops `Classifier::predict` (or `Router::route`, `Router::route_into`) over one size of the realistic bench set, for
 //! profilers: `cargo build --release --example hotloop && perf record target/release/examples/hotloop 200w predict`.
+//! `HOTLOOP_MODEL=DIR` loads that model directory instead of the bundled one.
 
 use promptyard::classifier::Classifier;
 use promptyard::router::Router;
@@ -19,8 +20,15 @@ fn main() {
         .filter(|r| args.get(4).is_none_or(|k| r["kind"] == k.as_str()))
         .filter_map(|r| r["text"].as_str().map(str::to_string))
         .collect();
-    let router = Router::new().expect("router");
-    let classifier = Classifier::bundled().expect("model");
+    // HOTLOOP_MODEL=DIR profiles another model directory (e.g. a candidate feature design).
+    let classifier = match std::env::var("HOTLOOP_MODEL") {
+        Ok(dir) if !dir.is_empty() => Classifier::load(dir).expect("model"),
+        _ => Classifier::bundled().expect("model"),
+    };
+    let router = Router::builder()
+        .classifier(classifier.clone())
+        .build()
+        .expect("router");
     let mut fs = promptyard::features::FeatureScratch::default();
     let mut ids = Vec::new();
     let mut rs = promptyard::router::RouteScratch::default();

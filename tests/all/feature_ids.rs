@@ -33,7 +33,7 @@ fn default_config_ids_are_pinned() {
     let got = digest(FeaturizerConfig::default(), &FILES);
     assert_eq!(
         got,
-        (4_453_879, 6_706_595_426_559_969_842),
+        (3_366_248, 3_444_292_158_981_783_947),
         "feature ids drifted: every model's weights would be invalid"
     );
 }
@@ -41,6 +41,12 @@ fn default_config_ids_are_pinned() {
 #[test]
 fn other_configs_ids_are_pinned() {
     let cfgs = [
+        // The default before 2026-12-02 (char 4-grams): models trained with it keep loading.
+        FeaturizerConfig {
+            char_ngram_min: 4,
+            char_ngram_max: 4,
+            ..Default::default()
+        },
         FeaturizerConfig {
             char_ngram_min: 3,
             char_ngram_max: 5,
@@ -65,6 +71,7 @@ fn other_configs_ids_are_pinned() {
     assert_eq!(
         got,
         vec![
+            (4_453_879, 6_706_595_426_559_969_842),
             (9_109_583, 13_717_738_422_277_911_752),
             (1_070_618, 9_850_584_409_038_838_806),
             (12_225_179, 15_345_820_448_106_958_820),

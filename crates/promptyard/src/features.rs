@@ -83,8 +83,8 @@ impl Default for FeaturizerConfig {
             seed: 0x5717_c4ad,
             buckets: 1 << 18,
             word_ngrams: 2,
-            char_ngram_min: 4,
-            char_ngram_max: 4,
+            char_ngram_min: 6,
+            char_ngram_max: 6,
             head_bytes: 2048,
             tail_bytes: 512,
             scheme: SCHEME_VERSION,
@@ -779,9 +779,11 @@ mod tests {
     #[test]
     fn counts_follow_the_spec() {
         let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
-        // "ab": unigram + the one char 4-gram of "<ab>" → 2 features; "abc": 1 + 2.
-        assert_eq!(feats(&f, "ab").len(), 2);
-        assert_eq!(feats(&f, "abc").len(), 3);
+        // Char 6-grams: "abc" ("<abc>", 5 chars) has none → 1 feature; "abcd": unigram + the
+        // one 6-gram of "<abcd>" → 2; "abcdefg": 1 + 4.
+        assert_eq!(feats(&f, "abc").len(), 1);
+        assert_eq!(feats(&f, "abcd").len(), 2);
+        assert_eq!(feats(&f, "abcdefg").len(), 5);
         // "a b": two single-char words (no char n-grams) + one bigram.
         assert_eq!(feats(&f, "a b").len(), 3);
         // "(": one symbol token; "((((((": split after 4 chars → 2 tokens + 1 bigram.
@@ -827,14 +829,22 @@ mod tests {
 
     #[test]
     fn ascii_fast_path_hashes_like_the_general_path() {
-        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
         let long = "k".repeat(100);
-        for w in ["parse_date", "ab", "x0", "abcdefghijkl", long.as_str()] {
-            let (mut fast, mut slow) = (Vec::new(), Vec::new());
-            f.char_ngrams(w, &mut Vec::new(), &mut |b| fast.push(b));
-            f.char_ngrams_general(w, &mut Vec::new(), &mut |b| slow.push(b));
-            assert_eq!(fast, slow, "{w}");
-            assert!(!fast.is_empty());
+        for (minn, maxn) in [(4, 4), (6, 6), (3, 5), (1, 8)] {
+            let f = Featurizer::new(FeaturizerConfig {
+                char_ngram_min: minn,
+                char_ngram_max: maxn,
+                ..Default::default()
+            })
+            .unwrap();
+            for w in ["parse_date", "ab", "x0", "abcd", "abcdefghijkl", long.as_str()] {
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                f.char_ngrams(w, &mut Vec::new(), &mut |b| fast.push(b));
+                f.char_ngrams_general(w, &mut Vec::new(), &mut |b| slow.push(b));
+                assert_eq!(fast, slow, "{w} {minn}..={maxn}");
+                // "<w>" has w.len() + 2 chars: an n-gram of every n up to that.
+                assert_eq!(fast.is_empty(), w.len() + 2 < usize::from(minn), "{w}");
+            }
         }
     }
 
