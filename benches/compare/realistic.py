@@ -51,7 +51,8 @@ def main():
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stderr
     ours = {}
     for line in out.splitlines():
-        m = re.match(r"(20w|200w|1000w)\s+(.*)", line)
+        # The per-call table's rows (six integers); the jitter table's rows ("1.10x") are not.
+        m = re.match(r"(20w|200w|1000w)\s+([\d\s]+)$", line)
         if m:
             ours[m.group(1)] = [float(x) for x in m.group(2).split()]
     print(f"one core (core {CORE}), per call, ns; measured {time.strftime('%Y-%m-%d')}")
