@@ -58,6 +58,19 @@ pub struct TrainFlags {
     /// Longest character n-gram.
     #[arg(long, default_value_t = FeaturizerConfig::default().char_ngram_max)]
     pub char_max: u8,
+    /// Longest word n-gram: 1 (unigrams) or 2 (unigrams and bigrams).
+    #[arg(
+        long,
+        default_value_t = FeaturizerConfig::default().word_ngrams,
+        value_parser = clap::value_parser!(u8).range(1..=2)
+    )]
+    pub word_ngrams: u8,
+    /// Bytes kept from the start of a long prompt (the rest of the budget is its end).
+    #[arg(long, default_value_t = FeaturizerConfig::default().head_bytes)]
+    pub head_bytes: u32,
+    /// Bytes kept from the end of a long prompt.
+    #[arg(long, default_value_t = FeaturizerConfig::default().tail_bytes)]
+    pub tail_bytes: u32,
     /// Peak AdamW learning rate; it decays linearly to 0 over the run.
     #[arg(long, default_value_t = TrainOptions::default().lr)]
     pub lr: f64,
@@ -86,6 +99,9 @@ impl TrainFlags {
                 buckets: 1 << self.buckets_log2,
                 char_ngram_min: self.char_min,
                 char_ngram_max: self.char_max,
+                word_ngrams: self.word_ngrams,
+                head_bytes: self.head_bytes,
+                tail_bytes: self.tail_bytes,
                 ..FeaturizerConfig::default()
             },
             dim: self.dim,

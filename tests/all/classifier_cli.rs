@@ -66,6 +66,48 @@ fn train_then_eval_json() {
 }
 
 #[test]
+fn featurizer_flags_reach_the_saved_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for split in ["train", "valid"] {
+        std::fs::copy(fixture(), data.join(format!("{split}.jsonl"))).unwrap();
+    }
+    let model = dir.path().join("model");
+    let out = Command::new(BIN)
+        .args(["train", "--epochs", "1", "--buckets-log2", "10"])
+        .args(["--char-min", "3", "--char-max", "5", "--word-ngrams", "1"])
+        .args(["--head-bytes", "300", "--tail-bytes", "100", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(model.join("config.json")).unwrap()).unwrap();
+    let f = &cfg["featurizer"];
+    assert_eq!(
+        (&f["buckets"], &f["char_ngram_min"], &f["char_ngram_max"]),
+        (&1024.into(), &3.into(), &5.into()),
+        "{f}"
+    );
+    assert_eq!(
+        (&f["word_ngrams"], &f["head_bytes"], &f["tail_bytes"]),
+        (&1.into(), &300.into(), &100.into()),
+        "{f}"
+    );
+    // Out of range: refused by the argument parser, exit 2, naming the flag.
+    let out = Command::new(BIN)
+        .args(["train", "--word-ngrams", "3", "--out"])
+        .arg(dir.path().join("never"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--word-ngrams"));
+}
+
+#[test]
 fn eval_reports_a_bad_model_dir_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
