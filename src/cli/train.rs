@@ -71,6 +71,12 @@ pub struct TrainFlags {
     /// Bytes kept from the end of a long prompt.
     #[arg(long, default_value_t = FeaturizerConfig::default().tail_bytes)]
     pub tail_bytes: u32,
+    /// Leading tokens whose words get an extra positional feature (0 disables; at most 8).
+    #[arg(long, default_value_t = FeaturizerConfig::default().lead_tokens)]
+    pub lead_tokens: u8,
+    /// How many times each lead feature counts (1 to 16).
+    #[arg(long, default_value_t = FeaturizerConfig::default().lead_weight)]
+    pub lead_weight: u8,
     /// Peak AdamW learning rate; it decays linearly to 0 over the run.
     #[arg(long, default_value_t = TrainOptions::default().lr)]
     pub lr: f64,
@@ -102,6 +108,8 @@ impl TrainFlags {
                 word_ngrams: self.word_ngrams,
                 head_bytes: self.head_bytes,
                 tail_bytes: self.tail_bytes,
+                lead_tokens: self.lead_tokens,
+                lead_weight: self.lead_weight,
                 ..FeaturizerConfig::default()
             },
             dim: self.dim,

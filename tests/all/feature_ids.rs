@@ -33,7 +33,7 @@ fn default_config_ids_are_pinned() {
     let got = digest(FeaturizerConfig::default(), &FILES);
     assert_eq!(
         got,
-        (3_366_248, 3_444_292_158_981_783_947),
+        (3_468_616, 7_625_795_683_525_115_227),
         "feature ids drifted: every model's weights would be invalid"
     );
 }
@@ -41,21 +41,30 @@ fn default_config_ids_are_pinned() {
 #[test]
 fn other_configs_ids_are_pinned() {
     let cfgs = [
-        // The default before 2026-12-02 (char 4-grams): models trained with it keep loading.
+        // Scheme 2's default until 2026-12-02 (char 6-grams, no lead words; model c1da2eb2).
+        FeaturizerConfig {
+            scheme: 2,
+            lead_tokens: 0,
+            ..Default::default()
+        },
+        // The default before that (char 4-grams): models trained with it keep loading.
         FeaturizerConfig {
             char_ngram_min: 4,
             char_ngram_max: 4,
+            lead_tokens: 0,
             ..Default::default()
         },
         FeaturizerConfig {
             char_ngram_min: 3,
             char_ngram_max: 5,
+            lead_tokens: 0,
             ..Default::default()
         },
         FeaturizerConfig {
             char_ngram_min: 0,
             char_ngram_max: 0,
             word_ngrams: 1,
+            lead_tokens: 0,
             ..Default::default()
         },
         FeaturizerConfig {
@@ -64,6 +73,7 @@ fn other_configs_ids_are_pinned() {
             buckets: 1 << 20,
             head_bytes: 300,
             tail_bytes: 100,
+            lead_tokens: 0,
             ..Default::default()
         },
     ];
@@ -71,6 +81,7 @@ fn other_configs_ids_are_pinned() {
     assert_eq!(
         got,
         vec![
+            (3_366_248, 3_444_292_158_981_783_947),
             (4_453_879, 6_706_595_426_559_969_842),
             (9_109_583, 13_717_738_422_277_911_752),
             (1_070_618, 9_850_584_409_038_838_806),

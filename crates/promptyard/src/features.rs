@@ -24,6 +24,12 @@
 //!    zero chunk if `x` is empty) `h = fm(h ^ chunk, K)`. So an ASCII n-gram of up to 8 chars
 //!    costs one multiply. A bigram is `(h_prev ^ h_cur.rotate_left(31)).wrapping_mul(K)`.
 //!    The bucket is `(h ^ (h >> 32)) & (buckets - 1)` (bucket counts are powers of two).
+//! 6. **Lead words** (scheme 3): a word among the first `lead_tokens` tokens of the prompt
+//!    (counting every token of step 3; position `p` from 0) also gets the feature
+//!    `fm(h ^ 0x4c454144 ^ (p << 40), K)`, `h` being its unigram hash before bucketing, counted
+//!    `lead_weight` times. The opening words ("plan", "why", "translate", "def") say what a
+//!    prompt asks for; in a bag of hundreds of features they would otherwise barely count.
+//!    A prompt that opens with CJK or symbols has fewer or no lead features.
 //!
 //! ```
 //! use promptyard::features::{FeatureScratch, Featurizer, FeaturizerConfig};
@@ -39,10 +45,14 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::error::{Error, Result};
 
+/// Mixed into a lead word's hash (module doc, step 6): `"LEAD"` as a number.
+const LEAD_SALT: u64 = 0x4c45_4144;
+
 /// Name of the hash function, stored with the weights and checked at load.
 pub const HASH_NAME: &str = "foldmul64";
-/// Version of the normalisation + tokenisation rules above; bump on any change.
-pub const SCHEME_VERSION: u32 = 2;
+/// Version of the feature rules above; bump on any change. Scheme 3 added lead words (step 6);
+/// a scheme-2 model (no lead words) still loads, so this is the newest accepted scheme.
+pub const SCHEME_VERSION: u32 = 3;
 /// Longest symbol token in chars; longer runs are split.
 pub(crate) const MAX_SYMBOL_CHARS: usize = 4;
 
@@ -72,8 +82,20 @@ pub struct FeaturizerConfig {
     pub head_bytes: u32,
     /// Bytes kept from the end of a long prompt.
     pub tail_bytes: u32,
-    /// Normalisation/tokenisation rules version ([`SCHEME_VERSION`]).
+    /// Feature rules version: 2, or [`SCHEME_VERSION`] (3), which added lead words.
     pub scheme: u32,
+    /// Leading tokens of a prompt whose words also get a positional lead feature (step 6 of
+    /// the module doc); 0 (the value for models from before scheme 3) disables them.
+    #[serde(default)]
+    pub lead_tokens: u8,
+    /// How many times each lead feature counts in the mean (1 to 16): a prompt's opening
+    /// words say what it asks for, and one feature among hundreds would barely move it.
+    #[serde(default = "one")]
+    pub lead_weight: u8,
+}
+
+fn one() -> u8 {
+    1
 }
 
 impl Default for FeaturizerConfig {
@@ -88,6 +110,8 @@ impl Default for FeaturizerConfig {
             head_bytes: 2048,
             tail_bytes: 512,
             scheme: SCHEME_VERSION,
+            lead_tokens: 2,
+            lead_weight: 4,
         }
     }
 }
@@ -102,14 +126,26 @@ impl FeaturizerConfig {
                 format!("{:?} is not supported (expected {HASH_NAME:?})", self.hash),
             );
         }
-        if self.scheme != SCHEME_VERSION {
+        if !(2..=SCHEME_VERSION).contains(&self.scheme) {
             return bad(
                 "scheme",
                 format!(
-                    "{} is not supported (expected {SCHEME_VERSION})",
+                    "{} is not supported (expected 2 to {SCHEME_VERSION}; a newer model needs a newer promptyard)",
                     self.scheme
                 ),
             );
+        }
+        if self.lead_tokens > 8 {
+            return bad("lead_tokens", format!("{} is more than 8", self.lead_tokens));
+        }
+        if self.lead_tokens > 0 && self.scheme < 3 {
+            return bad(
+                "lead_tokens",
+                format!("{} needs scheme 3, not {}", self.lead_tokens, self.scheme),
+            );
+        }
+        if !(1..=16).contains(&self.lead_weight) {
+            return bad("lead_weight", format!("{} is not within 1..=16", self.lead_weight));
         }
         if !self.buckets.is_power_of_two() || self.buckets < 2 {
             return bad(
@@ -560,6 +596,9 @@ impl Featurizer {
         let bytes = norm.as_slice();
         let bigrams = self.cfg.word_ngrams >= 2;
         let mut prev: Option<u64> = None;
+        let lead_tokens = usize::from(self.cfg.lead_tokens);
+        // Tokens seen so far (spaces are not tokens), counted only up to `lead_tokens`.
+        let mut ntok = 0usize;
         let mut i = 0;
         while i < end {
             let start = i;
@@ -606,6 +645,15 @@ impl Featurizer {
                 hash_bytes(self.word_basis, &bytes[start..i])
             };
             sink.feature(self.bucket(h));
+            if ntok < lead_tokens {
+                if class == Class::Word {
+                    let g = self.bucket(fold_mul(h ^ LEAD_SALT ^ ((ntok as u64) << 40), K));
+                    for _ in 0..self.cfg.lead_weight {
+                        sink.feature(g);
+                    }
+                }
+                ntok += 1;
+            }
             if bigrams {
                 if let Some(p) = prev {
                     sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(K)));
@@ -778,7 +826,12 @@ mod tests {
 
     #[test]
     fn counts_follow_the_spec() {
-        let f = Featurizer::new(FeaturizerConfig::default()).unwrap();
+        // Lead words apart (`lead_words_follow_the_spec`).
+        let f = Featurizer::new(FeaturizerConfig {
+            lead_tokens: 0,
+            ..Default::default()
+        })
+        .unwrap();
         // Char 6-grams: "abc" ("<abc>", 5 chars) has none → 1 feature; "abcd": unigram + the
         // one 6-gram of "<abcd>" → 2; "abcdefg": 1 + 4.
         assert_eq!(feats(&f, "abc").len(), 1);
@@ -809,6 +862,7 @@ mod tests {
             word_ngrams: 1,
             char_ngram_max: 0,
             char_ngram_min: 0,
+            lead_tokens: 0,
             ..Default::default()
         };
         let f = Featurizer::new(cfg.clone()).unwrap();
@@ -825,6 +879,68 @@ mod tests {
             feats(&f, "Pl"),
             vec![f.bucket(hash_bytes(f.word_basis, b"pl")), 0x250b4]
         );
+    }
+
+    #[test]
+    fn lead_words_follow_the_spec() {
+        let base = FeaturizerConfig {
+            word_ngrams: 1,
+            char_ngram_min: 0,
+            char_ngram_max: 0,
+            lead_tokens: 0,
+            ..Default::default()
+        };
+        let f = Featurizer::new(FeaturizerConfig {
+            lead_tokens: 2,
+            lead_weight: 3,
+            ..base.clone()
+        })
+        .unwrap();
+        let uni = |w: &[u8]| f.bucket(hash_bytes(f.word_basis, w));
+        // Step 6 of the module doc, written out.
+        let lead = |w: &[u8], p: u64| {
+            f.bucket(fold_mul(hash_bytes(f.word_basis, w) ^ 0x4c45_4144 ^ (p << 40), K))
+        };
+        let (p0, p1) = (lead(b"plan", 0), lead(b"it", 1));
+        assert_eq!(
+            feats(&f, "Plan it now"),
+            vec![uni(b"plan"), p0, p0, p0, uni(b"it"), p1, p1, p1, uni(b"now")]
+        );
+        assert_ne!(lead(b"plan", 0), lead(b"plan", 1));
+        // A symbol or a CJK char takes a position without a lead feature of its own.
+        let q1 = lead(b"plan", 1);
+        assert_eq!(
+            feats(&f, "# plan"),
+            vec![uni(b"#"), uni(b"plan"), q1, q1, q1]
+        );
+        assert_eq!(feats(&f, "日本 plan").len(), 3);
+        // Without lead words, the ids are scheme 2's.
+        let old = Featurizer::new(FeaturizerConfig { scheme: 2, ..base.clone() }).unwrap();
+        assert_eq!(feats(&old, "Plan it now"), feats(&Featurizer::new(base).unwrap(), "Plan it now"));
+    }
+
+    #[test]
+    fn lead_settings_are_checked_and_old_configs_load_without_them() {
+        let field = |cfg: FeaturizerConfig| match cfg.validate() {
+            Err(Error::FeaturizerConfig { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let d = FeaturizerConfig::default;
+        assert_eq!(field(FeaturizerConfig { lead_tokens: 9, ..d() }), "lead_tokens");
+        assert_eq!(field(FeaturizerConfig { lead_weight: 0, ..d() }), "lead_weight");
+        assert_eq!(field(FeaturizerConfig { lead_weight: 17, ..d() }), "lead_weight");
+        assert_eq!(field(FeaturizerConfig { scheme: 2, ..d() }), "lead_tokens");
+        assert_eq!(field(FeaturizerConfig { scheme: 4, ..d() }), "scheme");
+        assert_eq!(field(FeaturizerConfig { scheme: 1, ..d() }), "scheme");
+        // A scheme-2 model's config.json has no lead fields: it loads with lead words off.
+        let old: FeaturizerConfig = serde_json::from_str(
+            r#"{"hash": "foldmul64", "seed": 1461175469, "buckets": 262144, "word_ngrams": 2,
+                "char_ngram_min": 4, "char_ngram_max": 4, "head_bytes": 2048,
+                "tail_bytes": 512, "scheme": 2}"#,
+        )
+        .unwrap();
+        assert_eq!((old.lead_tokens, old.lead_weight), (0, 1));
+        assert!(old.validate().is_ok());
     }
 
     #[test]
@@ -854,6 +970,7 @@ mod tests {
         let f = Featurizer::new(FeaturizerConfig {
             char_ngram_min: 3,
             char_ngram_max: 4,
+            lead_tokens: 0,
             ..Default::default()
         })
         .unwrap();
