@@ -14,7 +14,7 @@ pub struct EncoderFlags {
     #[arg(long, value_name = "DIR")]
     pub encoder: Option<PathBuf>,
     /// Fast-tier confidence under which the encoder decides (0 to 1); default: the one the
-    /// head was shipped with, chosen on data/valid.jsonl.
+    /// head was shipped with, chosen by leave-one-source-out (docs/encoder.md).
     #[arg(long, value_name = "P", requires = "encoder")]
     pub cascade_threshold: Option<f32>,
     /// Device the encoder runs on: cpu, or cuda (needs the `cuda` feature).
