@@ -66,7 +66,12 @@ fn main() {
                     black_box(router.route(black_box(t)).ok());
                 }
                 "route_into" => {
-                    black_box(router.route_into(black_box(t), &mut rs).ok().map(|d| d.label()));
+                    black_box(
+                        router
+                            .route_into(black_box(t), &mut rs)
+                            .ok()
+                            .map(|d| d.label()),
+                    );
                 }
                 _ => {
                     black_box(classifier.predict(black_box(t)));

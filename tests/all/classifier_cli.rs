@@ -83,7 +83,11 @@ fn featurizer_flags_reach_the_saved_config() {
         .arg(&model)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let cfg: serde_json::Value =
         serde_json::from_slice(&std::fs::read(model.join("config.json")).unwrap()).unwrap();
     let f = &cfg["featurizer"];

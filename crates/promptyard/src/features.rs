@@ -136,7 +136,10 @@ impl FeaturizerConfig {
             );
         }
         if self.lead_tokens > 8 {
-            return bad("lead_tokens", format!("{} is more than 8", self.lead_tokens));
+            return bad(
+                "lead_tokens",
+                format!("{} is more than 8", self.lead_tokens),
+            );
         }
         if self.lead_tokens > 0 && self.scheme < 3 {
             return bad(
@@ -145,7 +148,10 @@ impl FeaturizerConfig {
             );
         }
         if !(1..=16).contains(&self.lead_weight) {
-            return bad("lead_weight", format!("{} is not within 1..=16", self.lead_weight));
+            return bad(
+                "lead_weight",
+                format!("{} is not within 1..=16", self.lead_weight),
+            );
         }
         if !self.buckets.is_power_of_two() || self.buckets < 2 {
             return bad(
@@ -899,12 +905,25 @@ mod tests {
         let uni = |w: &[u8]| f.bucket(hash_bytes(f.word_basis, w));
         // Step 6 of the module doc, written out.
         let lead = |w: &[u8], p: u64| {
-            f.bucket(fold_mul(hash_bytes(f.word_basis, w) ^ 0x4c45_4144 ^ (p << 40), K))
+            f.bucket(fold_mul(
+                hash_bytes(f.word_basis, w) ^ 0x4c45_4144 ^ (p << 40),
+                K,
+            ))
         };
         let (p0, p1) = (lead(b"plan", 0), lead(b"it", 1));
         assert_eq!(
             feats(&f, "Plan it now"),
-            vec![uni(b"plan"), p0, p0, p0, uni(b"it"), p1, p1, p1, uni(b"now")]
+            vec![
+                uni(b"plan"),
+                p0,
+                p0,
+                p0,
+                uni(b"it"),
+                p1,
+                p1,
+                p1,
+                uni(b"now")
+            ]
         );
         assert_ne!(lead(b"plan", 0), lead(b"plan", 1));
         // A symbol or a CJK char takes a position without a lead feature of its own.
@@ -915,8 +934,15 @@ mod tests {
         );
         assert_eq!(feats(&f, "日本 plan").len(), 3);
         // Without lead words, the ids are scheme 2's.
-        let old = Featurizer::new(FeaturizerConfig { scheme: 2, ..base.clone() }).unwrap();
-        assert_eq!(feats(&old, "Plan it now"), feats(&Featurizer::new(base).unwrap(), "Plan it now"));
+        let old = Featurizer::new(FeaturizerConfig {
+            scheme: 2,
+            ..base.clone()
+        })
+        .unwrap();
+        assert_eq!(
+            feats(&old, "Plan it now"),
+            feats(&Featurizer::new(base).unwrap(), "Plan it now")
+        );
     }
 
     #[test]
@@ -926,9 +952,27 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let d = FeaturizerConfig::default;
-        assert_eq!(field(FeaturizerConfig { lead_tokens: 9, ..d() }), "lead_tokens");
-        assert_eq!(field(FeaturizerConfig { lead_weight: 0, ..d() }), "lead_weight");
-        assert_eq!(field(FeaturizerConfig { lead_weight: 17, ..d() }), "lead_weight");
+        assert_eq!(
+            field(FeaturizerConfig {
+                lead_tokens: 9,
+                ..d()
+            }),
+            "lead_tokens"
+        );
+        assert_eq!(
+            field(FeaturizerConfig {
+                lead_weight: 0,
+                ..d()
+            }),
+            "lead_weight"
+        );
+        assert_eq!(
+            field(FeaturizerConfig {
+                lead_weight: 17,
+                ..d()
+            }),
+            "lead_weight"
+        );
         assert_eq!(field(FeaturizerConfig { scheme: 2, ..d() }), "lead_tokens");
         assert_eq!(field(FeaturizerConfig { scheme: 4, ..d() }), "scheme");
         assert_eq!(field(FeaturizerConfig { scheme: 1, ..d() }), "scheme");
@@ -953,7 +997,14 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-            for w in ["parse_date", "ab", "x0", "abcd", "abcdefghijkl", long.as_str()] {
+            for w in [
+                "parse_date",
+                "ab",
+                "x0",
+                "abcd",
+                "abcdefghijkl",
+                long.as_str(),
+            ] {
                 let (mut fast, mut slow) = (Vec::new(), Vec::new());
                 f.char_ngrams(w, &mut Vec::new(), &mut |b| fast.push(b));
                 f.char_ngrams_general(w, &mut Vec::new(), &mut |b| slow.push(b));
