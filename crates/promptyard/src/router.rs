@@ -67,12 +67,10 @@ pub struct Router {
 
 /// One consistent routing state; replaced whole on reload.
 struct State {
-    policy: Policy,
-    classifier: Arc<Classifier>,
+    /// The classifier and the policy, deciding as the fast tier does.
+    fast: FastDecider,
     /// The classifier's fingerprint, shared by every decision without copying.
     classifier_fingerprint: Arc<str>,
-    /// The per-prompt adequacy model reads the classifier's bucket ids: featurize once.
-    shared_features: bool,
     /// The encoder tier for unsure prompts; `None` is fast-only (always, without the
     /// `encoder` feature).
     cascade: Option<Arc<Cascade>>,
@@ -100,9 +98,7 @@ impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
         State {
             classifier_fingerprint: Arc::from(classifier.fingerprint()),
-            shared_features: policy.reads_features_of(classifier.featurizer().config()),
-            policy,
-            classifier,
+            fast: FastDecider::new(classifier, policy),
             cascade,
         }
     }
@@ -116,41 +112,25 @@ impl State {
         prompt: &str,
         scratch: &mut RouteScratch,
     ) -> Result<(Probs, Choice, Tier)> {
+        let Some(c) = &self.cascade else {
+            let (probs, choice) = self.fast.choose_into(prompt, scratch)?;
+            return Ok((probs, choice, Tier::Fast));
+        };
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
-        let RouteScratch {
-            classifier,
-            ids,
-            policy,
-        } = scratch;
-        match &self.cascade {
-            // Fast-only with a per-prompt adequacy model that reads the classifier's bucket
-            // ids: one featurization serves both.
-            None if self.shared_features => {
-                let probs = self.classifier.predict_recording(prompt, classifier, ids);
-                let choice = self
-                    .policy
-                    .choose_for_features_with(&probs, prompt, ids, policy)?;
-                Ok((probs, choice, Tier::Fast))
-            }
-            None => {
-                let probs = self.classifier.predict_with(prompt, classifier);
-                let choice = self.policy.choose_for_with(&probs, prompt, policy)?;
-                Ok((probs, choice, Tier::Fast))
-            }
-            Some(c) => {
-                let fast = self.classifier.predict_with(prompt, classifier);
-                let (probs, tier) = resolve(c, fast, prompt)?;
-                let choice = self.policy.choose_for_with(&probs, prompt, policy)?;
-                Ok((probs, choice, tier))
-            }
-        }
+        let FastDecider {
+            classifier, policy, ..
+        } = &self.fast;
+        let fast = classifier.predict_with(prompt, &mut scratch.classifier);
+        let (probs, tier) = resolve(c, fast, prompt)?;
+        let choice = policy.choose_for_with(&probs, prompt, &mut scratch.policy)?;
+        Ok((probs, choice, tier))
     }
 
     /// The owned [`Decision`] for a choice of [`State::choose_into`] from tier `tier`.
     fn decision(&self, probs: &Probs, choice: &Choice, tier: Tier) -> Decision {
-        let mut decision = self.policy.decision(probs, choice);
+        let mut decision = self.fast.policy.decision(probs, choice);
         decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
         decision.tier = tier;
         decision
@@ -163,7 +143,7 @@ impl State {
 
     /// The policy's decision for probabilities from tier `tier`.
     fn finish(&self, probs: &Probs, tier: Tier, prompt: &str) -> Result<Decision> {
-        let choice = self.policy.choose_for(probs, prompt)?;
+        let choice = self.fast.policy.choose_for(probs, prompt)?;
         Ok(self.decision(probs, &choice, tier))
     }
 
@@ -179,7 +159,7 @@ impl State {
         let texts: Vec<&str> = live.iter().map(|&i| prompts[i]).collect();
         let fast: Vec<Probs> = texts
             .par_iter()
-            .map(|p| self.classifier.predict(p))
+            .map(|p| self.fast.classifier.predict(p))
             .collect();
         let Ok(resolved) = resolve_batch(cascade, &fast, &texts) else {
             // One prompt's failure must not take the batch down: give each its own answer.
@@ -250,8 +230,7 @@ impl FastDecider {
 
     /// A snapshot of `router`'s current classifier and catalog.
     pub fn of(router: &Router) -> Self {
-        let state = router.state.load();
-        FastDecider::new(Arc::clone(&state.classifier), state.policy.clone())
+        router.state.load().fast.clone()
     }
 
     /// The classifier decisions are made with.
@@ -266,19 +245,33 @@ impl FastDecider {
 
     /// The fast tier's probabilities for `prompt` and the policy's choice for them: the
     /// decision of `route` (per prompt when the catalog carries an adequacy model), or
-    /// [`Error::EmptyPrompt`] for a blank prompt. Allocation-free on success.
+    /// [`Error::EmptyPrompt`] for a blank prompt. Allocation-free on success once this
+    /// thread's buffers have grown.
     pub fn choose(&self, prompt: &str) -> Result<(Probs, Choice)> {
+        with_local(&SCRATCH, |s| self.choose_into(prompt, s))
+    }
+
+    /// [`FastDecider::choose`] in caller-owned buffers: the fast path of
+    /// [`Router::route_into`].
+    pub fn choose_into(&self, prompt: &str, scratch: &mut RouteScratch) -> Result<(Probs, Choice)> {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
+        let RouteScratch {
+            classifier,
+            ids,
+            policy,
+        } = scratch;
         if self.shared_features {
-            self.classifier.predict_then(prompt, |probs, ids| {
-                let choice = self.policy.choose_for_features(&probs, prompt, ids)?;
-                Ok((probs, choice))
-            })
+            // The adequacy model reads the classifier's bucket ids: one featurization.
+            let probs = self.classifier.predict_recording(prompt, classifier, ids);
+            let choice = self
+                .policy
+                .choose_for_features_with(&probs, prompt, ids, policy)?;
+            Ok((probs, choice))
         } else {
-            let probs = self.classifier.predict(prompt);
-            Ok((probs, self.policy.choose_for(&probs, prompt)?))
+            let probs = self.classifier.predict_with(prompt, classifier);
+            Ok((probs, self.policy.choose_for_with(&probs, prompt, policy)?))
         }
     }
 }
@@ -287,8 +280,8 @@ impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = self.state.load();
         f.debug_struct("Router")
-            .field("catalog", &state.policy.catalog().path())
-            .field("models", &state.policy.catalog().models().len())
+            .field("catalog", &state.fast.policy.catalog().path())
+            .field("models", &state.fast.policy.catalog().models().len())
             .finish_non_exhaustive()
     }
 }
@@ -381,17 +374,17 @@ impl Router {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
-        self.state.load().policy.decide(probs, prompt)
+        self.state.load().fast.policy.decide(probs, prompt)
     }
 
     /// The catalog currently in use (a snapshot: later reloads do not change it).
     pub fn catalog(&self) -> Arc<Catalog> {
-        Arc::clone(self.state.load().policy.catalog())
+        Arc::clone(self.state.load().fast.policy.catalog())
     }
 
     /// The classifier currently in use (a snapshot).
     pub fn classifier(&self) -> Arc<Classifier> {
-        Arc::clone(&self.state.load().classifier)
+        Arc::clone(&self.state.load().fast.classifier)
     }
 
     /// The cascade currently in use, if an encoder is configured (a snapshot).
@@ -404,8 +397,8 @@ impl Router {
         let cascade = cascade.map(Arc::new);
         self.state.rcu(|cur| {
             State::new(
-                cur.policy.clone(),
-                Arc::clone(&cur.classifier),
+                cur.fast.policy.clone(),
+                Arc::clone(&cur.fast.classifier),
                 cascade.clone(),
             )
         });
@@ -447,7 +440,7 @@ impl Router {
         self.state.rcu(|cur| {
             State::new(
                 policy.clone(),
-                Arc::clone(&cur.classifier),
+                Arc::clone(&cur.fast.classifier),
                 cur.cascade.clone(),
             )
         });
@@ -458,7 +451,7 @@ impl Router {
         let classifier = Arc::new(classifier);
         self.state.rcu(|cur| {
             State::new(
-                cur.policy.clone(),
+                cur.fast.policy.clone(),
                 Arc::clone(&classifier),
                 cur.cascade.clone(),
             )
@@ -484,7 +477,7 @@ pub struct DecisionRef {
 impl DecisionRef {
     /// The chosen catalog model.
     fn spec(&self) -> &ModelSpec {
-        &self.state.policy.catalog().models()[self.choice.pick().model]
+        &self.state.fast.policy.catalog().models()[self.choice.pick().model]
     }
 
     /// The predicted label.
@@ -539,7 +532,7 @@ impl DecisionRef {
 
     /// Catalog ids of the next-cheapest adequate models to retry with, in order.
     pub fn fallbacks(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        let models = self.state.policy.catalog().models();
+        let models = self.state.fast.policy.catalog().models();
         self.choice
             .fallbacks()
             .iter()
@@ -553,7 +546,7 @@ impl DecisionRef {
 
     /// [`Catalog::fingerprint`] of the catalog that decided.
     pub fn catalog_fingerprint(&self) -> u64 {
-        self.state.policy.catalog().fingerprint()
+        self.state.fast.policy.catalog().fingerprint()
     }
 
     /// Fingerprint of the classifier weights that gave [`probs`](Self::probs).
@@ -573,18 +566,21 @@ impl DecisionRef {
 
     /// The catalog that decided (a snapshot, like [`Router::catalog`]).
     pub fn catalog(&self) -> &Arc<Catalog> {
-        self.state.policy.catalog()
+        self.state.fast.policy.catalog()
     }
 
     /// Writes the one-line reason ([`Decision::reason`]) into `w`; with a reused `String`
     /// this does not allocate either.
     pub fn write_reason<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
-        self.state.policy.write_reason(&self.probs, &self.choice, w)
+        self.state
+            .fast
+            .policy
+            .write_reason(&self.probs, &self.choice, w)
     }
 
     /// The one-line reason ([`Decision::reason`]), formatted now (allocates).
     pub fn reason(&self) -> String {
-        self.state.policy.reason(&self.probs, &self.choice)
+        self.state.fast.policy.reason(&self.probs, &self.choice)
     }
 
     /// The owned [`Decision`], field for field what [`Router::route`] returns for the prompt
