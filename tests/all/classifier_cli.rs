@@ -12,14 +12,20 @@ fn fixture() -> &'static Path {
     ))
 }
 
-#[test]
-fn train_then_eval_json() {
+/// A temporary directory holding `data/` with the fixture as both its train and valid split.
+fn fixture_data_dir() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     for split in ["train", "valid"] {
         std::fs::copy(fixture(), data.join(format!("{split}.jsonl"))).unwrap();
     }
+    (dir, data)
+}
+
+#[test]
+fn train_then_eval_json() {
+    let (dir, data) = fixture_data_dir();
     let model = dir.path().join("model");
     let out = Command::new(BIN)
         .args([
@@ -67,12 +73,7 @@ fn train_then_eval_json() {
 
 #[test]
 fn featurizer_flags_reach_the_saved_config() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    for split in ["train", "valid"] {
-        std::fs::copy(fixture(), data.join(format!("{split}.jsonl"))).unwrap();
-    }
+    let (dir, data) = fixture_data_dir();
     let model = dir.path().join("model");
     let out = Command::new(BIN)
         .args(["train", "--epochs", "1", "--buckets-log2", "10"])
