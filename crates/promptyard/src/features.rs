@@ -297,7 +297,23 @@ fn class_of(c: char) -> Class {
     // whitespace or a control char, so the order does not change any answer.
     if is_cjk(c) {
         Class::Cjk
-    } else if c == '\n' {
+    } else if let Some(k) = (c as u32).checked_sub(0x3001).filter(|&k| k < 63) {
+        // CJK symbols and punctuation (`、` `。` `「`…), frequent in CJK prompts: a bit table
+        // instead of the Unicode property searches below (`cjk_punctuation_table_is_exact`).
+        if CJK_PUNCT_WORD >> k & 1 != 0 {
+            Class::Word
+        } else {
+            Class::Symbol
+        }
+    } else {
+        class_of_general(c)
+    }
+}
+
+/// [`class_of`] by the Unicode properties alone: the rule its fast paths must agree with.
+#[inline]
+fn class_of_general(c: char) -> Class {
+    if c == '\n' {
         Class::Newline
     } else if c.is_whitespace() || c.is_control() {
         Class::Space
@@ -313,6 +329,11 @@ fn class_of(c: char) -> Class {
         Class::Symbol
     }
 }
+
+/// Bit `k` set where `U+3001 + k` (`k < 63`) is alphanumeric, so a [`Class::Word`]; every
+/// other char of `U+3001..=U+303F` is a [`Class::Symbol`] (none is whitespace or a control
+/// char). Checked against the general rule of [`class_of`] by a test.
+const CJK_PUNCT_WORD: u64 = 0x0f9f_01ff_0000_0070;
 
 /// [`class_of`] for every ASCII byte, so the common case needs no char decoding.
 const ASCII_CLASS: [Class; 128] = {
@@ -450,19 +471,53 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
             push_char(out, c);
             out.extend_from_slice(&rest.as_bytes()[..run]);
             rest = &rest[run..];
+        } else if let Some(a) = fullwidth_ascii(c) {
+            // Fullwidth forms (`，` `（` `？` `Ａ`), frequent in CJK prompts: NFKD maps each to
+            // the ASCII char `c - 0xFEE0`, which then normalises as ASCII
+            // (`fullwidth_fast_path_is_exact`).
+            out.push(ASCII_NORM[a as usize]);
+        } else if is_plain_cjk_punct(c) {
+            // CJK punctuation with no decomposition, not numeric and caseless: kept as it is
+            // (`cjk_punct_fast_path_is_exact`).
+            push_char(out, c);
         } else {
-            decompose_compatible(c, |d| {
-                if is_combining_mark(d) {
-                    return;
-                }
-                if d.is_numeric() {
-                    out.push(b'0');
-                } else {
-                    d.to_lowercase().for_each(|l| push_char(out, l));
-                }
-            });
+            normalize_char_general(out, c);
         }
     }
+}
+
+/// Step 2 of the module doc for one non-ASCII char outside CJK, by the Unicode tables alone:
+/// the rule [`push_normalized`]'s fast paths must agree with.
+fn normalize_char_general(out: &mut Vec<u8>, c: char) {
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        if d.is_numeric() {
+            out.push(b'0');
+        } else {
+            d.to_lowercase().for_each(|l| push_char(out, l));
+        }
+    });
+}
+
+/// The ASCII char that NFKD maps fullwidth `c` (`U+FF01..=U+FF5E`) to.
+#[inline]
+fn fullwidth_ascii(c: char) -> Option<u8> {
+    let k = (c as u32).wrapping_sub(0xFF01);
+    (k < 0x5E).then(|| (k + 0x21) as u8)
+}
+
+/// Chars of `U+3001..=U+303F` that normalisation leaves as they are: bit `k` for
+/// `U+3001 + k`, clear for the few that decompose (`U+3036`) or are numeric (`〇`, the
+/// Hangzhou numerals), which take the general path.
+const CJK_PUNCT_PLAIN: u64 = 0x7c5f_8000_ffff_ffbf;
+
+#[inline]
+fn is_plain_cjk_punct(c: char) -> bool {
+    (c as u32)
+        .checked_sub(0x3001)
+        .is_some_and(|k| k < 63 && CJK_PUNCT_PLAIN >> k & 1 != 0)
 }
 
 /// The char that starts at byte `i` of `bytes` (UTF-8 built from chars, `i` a char boundary)
@@ -608,7 +663,16 @@ impl Featurizer {
         let mut i = 0;
         while i < end {
             let start = i;
-            let (class, len) = class_at_bytes(bytes, i);
+            let b0 = bytes[i];
+            if b0 == b' ' {
+                i += 1;
+                continue;
+            }
+            let (class, len) = if b0 < 0x80 {
+                (ASCII_CLASS[b0 as usize], 1)
+            } else {
+                class_at_bytes(bytes, i)
+            };
             i += len;
             let mut ascii = len == 1;
             let mut nchars = 1;
@@ -1081,6 +1145,59 @@ mod tests {
         }
         for c in outside {
             assert!(!is_cjk(c), "U+{:04X} should not be CJK", c as u32);
+        }
+    }
+
+    #[test]
+    fn cjk_punctuation_table_is_exact() {
+        let mut want = 0u64;
+        for k in 0..63 {
+            let c = char::from_u32(0x3001 + k).unwrap();
+            let class = class_of_general(c);
+            assert!(class == Class::Word || class == Class::Symbol, "{c:?}");
+            if class == Class::Word {
+                want |= 1 << k;
+            }
+        }
+        assert_eq!(CJK_PUNCT_WORD, want, "CJK_PUNCT_WORD should be {want:#x}");
+        for c in (0x3000..0x3040).filter_map(char::from_u32) {
+            assert!(class_of(c) == class_of_general(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn cjk_punct_fast_path_is_exact() {
+        let mut want = 0u64;
+        for k in 0..63 {
+            let c = char::from_u32(0x3001 + k).unwrap();
+            let mut general = Vec::new();
+            normalize_char_general(&mut general, c);
+            if general == c.to_string().as_bytes() {
+                want |= 1 << k;
+            }
+        }
+        assert_eq!(CJK_PUNCT_PLAIN, want, "CJK_PUNCT_PLAIN should be {want:#x}");
+        for c in (0x3000..0x3040).filter_map(char::from_u32) {
+            let mut general = Vec::new();
+            normalize_char_general(&mut general, c);
+            let mut fast = Vec::new();
+            push_normalized(&mut fast, &c.to_string());
+            assert_eq!(fast, general, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fullwidth_fast_path_is_exact() {
+        for c in (0xFF00..=0xFF60).filter_map(char::from_u32) {
+            let mut general = Vec::new();
+            normalize_char_general(&mut general, c);
+            let mut fast = Vec::new();
+            push_normalized(&mut fast, &c.to_string());
+            assert_eq!(fast, general, "{c:?}");
+            assert_eq!(
+                fullwidth_ascii(c).is_some(),
+                (0xFF01..=0xFF5E).contains(&(c as u32))
+            );
         }
     }
 
