@@ -912,6 +912,10 @@ mod tests {
         // "(": one symbol token; "((((((": split after 4 chars → 2 tokens + 1 bigram.
         assert_eq!(feats(&f, "(").len(), 1);
         assert_eq!(feats(&f, "((((((").len(), 3);
+        // Non-ASCII symbols join the run too: "(→)" is one token, "(→))))" two.
+        assert_eq!(feats(&f, "(→)").len(), 1);
+        assert_eq!(feats(&f, "(→))))").len(), 3);
+        assert_eq!(feats(&f, "→→→→→").len(), 3);
         // Three CJK chars: 3 unigrams + 2 bigrams.
         assert_eq!(feats(&f, "日本語").len(), 5);
         assert!(feats(&f, "").is_empty());
