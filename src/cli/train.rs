@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use promptyard::classifier::device_from_name;
 use promptyard::features::FeaturizerConfig;
-use promptyard_train::train::{load_training_data, train, Progress, TrainOptions};
+use promptyard_train::train::{fit_short_scale, load_training_data, train, Progress, TrainOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -145,6 +145,16 @@ pub fn print_progress(p: &Progress) {
             ece_before,
             ece_after,
         } => eprintln!("temperature {temperature:.3}: valid ECE {ece_before:.4} → {ece_after:.4}"),
+        Progress::ShortTempered {
+            scale,
+            examples,
+            nll_before,
+            nll_after,
+        } => eprintln!(
+            "short prompts: short_scale {}: NLL of {examples} short calibration prompts \
+             {nll_before:.3} → {nll_after:.3}",
+            scale.map_or("none".to_string(), |s| s.to_string())
+        ),
     }
 }
 
@@ -204,6 +214,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &data.valid,
         &opts,
         &device,
+        &mut print_progress,
+    )?;
+    fit_short_scale(
+        &mut model,
+        &data.valid,
+        &data.short_calibration,
         &mut print_progress,
     )?;
     if let Some(t) = model.config.training.as_mut() {

@@ -26,9 +26,12 @@ fn exact(file: &ModelFile, f: &Featurizer, text: &str) -> [f32; NUM_LABELS] {
         }
     }
     let n = ids.len().max(1) as f64;
+    // The temperature, raised for short prompts (`ModelConfig::short_scale`).
+    let s = f64::from(file.config.short_scale.unwrap_or(0.0));
+    let t = f64::from(file.config.temperature) * (1.0 + (s / n).powi(2));
     softmax(std::array::from_fn(|k| {
         let b = file.bias.get(k).copied().unwrap_or(f32::NEG_INFINITY);
-        ((acc[k] / n) as f32 + b) / file.config.temperature
+        ((acc[k] / n) as f32 + b) / t as f32
     }))
 }
 

@@ -11,7 +11,7 @@ use promptyard::Label;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{read_jsonl_strict, read_split, Record};
 use promptyard_train::eval::evaluate;
-use promptyard_train::train::{train, TrainOptions};
+use promptyard_train::train::{fit_short_scale, train, TrainOptions};
 
 fn fixture() -> Vec<Record> {
     read_jsonl_strict(Path::new(concat!(
@@ -162,4 +162,87 @@ fn candle_and_fast_paths_agree_on_the_whole_test_split() {
     let clf = Classifier::bundled().unwrap();
     let texts: Vec<&str> = recs.iter().map(|r| r.text.as_str()).collect();
     assert_paths_agree(&clf, &texts);
+}
+
+#[test]
+fn short_prompt_tempering_lowers_confidence_only_where_features_are_few() {
+    let plain = train_file(5);
+    let mut tempered = plain.clone();
+    tempered.config.short_scale = Some(64.0);
+    let (a, b) = (
+        Classifier::from_file(&plain, Path::new("<plain>")).unwrap(),
+        Classifier::from_file(&tempered, Path::new("<tempered>")).unwrap(),
+    );
+    assert_ne!(
+        a.fingerprint(),
+        b.fingerprint(),
+        "tempering changes decisions"
+    );
+    let max = |p: [f32; 4]| p.into_iter().fold(0f32, f32::max);
+    for t in ["x", "plan", "?"] {
+        let (pa, pb) = (a.predict(t), b.predict(t));
+        assert_eq!(Label::argmax(&pa), Label::argmax(&pb), "{t:?}");
+        assert!(max(pb) < max(pa), "{t:?}: {pb:?} not below {pa:?}");
+    }
+    // A thousand features: (64 / n)² is tiny, so the probabilities barely move.
+    let long = "Plan the migration of our billing service to the new cluster in steps. ".repeat(20);
+    let (pa, pb) = (a.predict(&long), b.predict(&long));
+    assert!((max(pa) - max(pb)).abs() < 1e-2, "{pa:?} vs {pb:?}");
+    // The candle batch path tempers the same way.
+    assert_paths_agree(&b, &["x", "?", "plan my week", "", long.as_str()]);
+}
+
+#[test]
+fn short_scale_is_fitted_on_short_prompts_and_recorded() {
+    let recs = fixture();
+    let mut file = train_file(5);
+    // Short prompts labelled against what the model says: confidence there is misplaced.
+    let clf = Classifier::from_file(&file, Path::new("<fixture>")).unwrap();
+    let short: Vec<Record> = ["x", "?", "ok", "hm", "plan", "code"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let said = Label::argmax(&clf.predict(t));
+            let other = Label::ALL[(said.index() + 1) % 3];
+            Record {
+                id: format!("short:{i}"),
+                text: t.to_string(),
+                label: other,
+                source: "short".into(),
+                canary: None,
+            }
+        })
+        .collect();
+    let mut seen = Vec::new();
+    fit_short_scale(&mut file, &recs, &short, &mut |p| {
+        seen.push(format!("{p:?}"))
+    })
+    .unwrap();
+    let scale = file.config.short_scale.expect("a scale is fitted");
+    assert!(scale > 0.0);
+    let metrics = &file.config.training.as_ref().unwrap().metrics;
+    assert!(metrics["short_calib_nll"] < metrics["short_calib_nll_before"]);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    // No short prompts: nothing fitted, nothing changed.
+    let mut untouched = train_file(5);
+    fit_short_scale(&mut untouched, &recs, &[], &mut |_| {}).unwrap();
+    assert_eq!(untouched.config.short_scale, None);
+}
+
+#[test]
+fn a_bad_short_scale_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    train_file(5).save(dir.path()).unwrap();
+    let path = dir.path().join("config.json");
+    for bad in ["-1.0", "0.0", "1e30"] {
+        let mut cfg: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        cfg["short_scale"] = serde_json::from_str(bad).unwrap();
+        std::fs::write(&path, serde_json::to_string(&cfg).unwrap()).unwrap();
+        let err = ModelFile::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("short_scale") && err.contains("config.json"),
+            "{bad}: {err}"
+        );
+    }
 }

@@ -152,6 +152,17 @@ pub enum Progress {
         /// Validation expected calibration error at the fitted temperature.
         ece_after: f64,
     },
+    /// Short-prompt tempering fitted ([`fit_short_scale`]).
+    ShortTempered {
+        /// The fitted [`ModelConfig::short_scale`] (`None`: tempering did not help).
+        scale: Option<f32>,
+        /// Short calibration prompts it was fitted on.
+        examples: usize,
+        /// Their mean NLL without tempering.
+        nll_before: f64,
+        /// Their mean NLL with it.
+        nll_after: f64,
+    },
 }
 
 fn featurize_all(f: &Featurizer, records: &[Record]) -> Vec<PooledIds> {
@@ -531,6 +542,84 @@ pub fn train(
     Ok(file)
 }
 
+/// Candidate values of [`ModelConfig::short_scale`], in features (0: no tempering).
+const SHORT_SCALES: [f32; 19] = [
+    0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 20.0, 24.0, 28.0, 32.0, 40.0,
+    48.0, 64.0,
+];
+
+/// Fits [`ModelConfig::short_scale`] of a trained `file`, its temperature fixed: the value
+/// (from a grid) that minimises the summed NLL of `valid` and `short`, hand-written short
+/// prompts. Validation prompts are long (none under 10 features in the bundled split), so
+/// they cannot say how sure a one-word prompt should be; `short` does, and `valid` keeps the
+/// fit from costing long prompts. Records the fit in the training metrics.
+pub fn fit_short_scale(
+    file: &mut ModelFile,
+    valid: &[Record],
+    short: &[Record],
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<()> {
+    if short.is_empty() {
+        return Ok(());
+    }
+    let featurizer = Featurizer::new(file.config.featurizer.clone())?;
+    let (buckets, dim) = (file.config.featurizer.buckets as usize, file.config.dim);
+    let stored = Weights {
+        embedding: Tensor::from_vec(file.embedding_f32(), (buckets, dim), &Device::Cpu)?,
+        weight: Tensor::from_slice(&file.weight, (NUM_LABELS, dim), &Device::Cpu)?,
+        bias: Tensor::from_slice(&file.bias, NUM_LABELS, &Device::Cpu)?,
+    };
+    // (raw logits, feature count, gold) of every prompt, short ones first.
+    let mut scratch = FeatureScratch::default();
+    let mut ids = Vec::new();
+    let mut rows = Vec::new();
+    let mut counts = Vec::new();
+    for r in short.iter().chain(valid) {
+        featurizer.featurize(&r.text, &mut scratch, &mut ids);
+        counts.push(ids.len().max(1) as f32);
+        rows.push(PooledIds::new(&ids));
+    }
+    let logits = logits_of(&stored, &rows, &Device::Cpu)?;
+    let gold: Vec<Label> = short.iter().chain(valid).map(|r| r.label).collect();
+    let t = file.config.temperature;
+    let nll = |scale: f32, range: std::ops::Range<usize>| -> f64 {
+        range
+            .map(|i| {
+                let m = 1.0 + (scale / counts[i]).powi(2);
+                -f64::from(softmax_t(&logits[i], t * m)[gold[i].index()])
+                    .max(1e-12)
+                    .ln()
+            })
+            .sum()
+    };
+    let all = 0..gold.len();
+    let best = SHORT_SCALES
+        .into_iter()
+        .min_by(|&a, &b| nll(a, all.clone()).total_cmp(&nll(b, all.clone())))
+        .unwrap_or(0.0);
+    let n = short.len() as f64;
+    let (before, after) = (nll(0.0, 0..short.len()) / n, nll(best, 0..short.len()) / n);
+    file.config.short_scale = (best > 0.0).then_some(best);
+    if let Some(info) = file.config.training.as_mut() {
+        info.metrics
+            .insert("short_calib_nll_before".to_string(), before);
+        info.metrics.insert("short_calib_nll".to_string(), after);
+        info.metrics
+            .insert("short_scale".to_string(), f64::from(best));
+    }
+    on_progress(&Progress::ShortTempered {
+        scale: file.config.short_scale,
+        examples: short.len(),
+        nll_before: before,
+        nll_after: after,
+    });
+    Ok(())
+}
+
+/// Hand-written short prompts in a data directory that [`fit_short_scale`] fits on; their
+/// `eval.jsonl` sibling is for reports only.
+pub const SHORT_CALIBRATION: &str = "short/calib.jsonl";
+
 /// The records of a training run: `data_dir`'s train and valid splits plus `extra` files
 /// (appended to train). The bundled splits are read strictly; user files go through
 /// [`load_labelled_files`], so a malformed line fails with file, line and field and a line
@@ -544,6 +633,8 @@ pub struct TrainingData {
     pub files: Vec<PathBuf>,
     /// What the `extra` files held: read, kept, dropped by reason (`None` without extras).
     pub extra_summary: Option<UserSummary>,
+    /// Short prompts to fit [`fit_short_scale`] on ([`SHORT_CALIBRATION`]; empty without).
+    pub short_calibration: Vec<Record>,
 }
 
 /// Loads [`TrainingData`] from `data_dir` (`train.jsonl[.gz]`, `valid.jsonl[.gz]`) and `extra`.
@@ -567,11 +658,19 @@ pub fn load_training_data(data_dir: impl AsRef<Path>, extra: &[PathBuf]) -> Resu
         files.extend(extra.iter().cloned());
         Some(summary)
     };
+    let short_path = data_dir.join(SHORT_CALIBRATION);
+    let short_calibration = if short_path.is_file() {
+        files.push(short_path.clone());
+        crate::data::read_jsonl_strict(&short_path)?
+    } else {
+        Vec::new()
+    };
     Ok(TrainingData {
         train,
         valid,
         files,
         extra_summary,
+        short_calibration,
     })
 }
 

@@ -90,6 +90,8 @@ struct Inner {
     scale: [f32; NUM_LABELS],
     bias: [f32; NUM_LABELS],
     inv_temperature: f32,
+    /// `short_scale²` of the config (0 without one): see [`Classifier::finish`].
+    short_scale_sq: f32,
     fingerprint: String,
 }
 
@@ -197,6 +199,7 @@ impl Classifier {
             inner: Arc::new(Inner {
                 scale,
                 inv_temperature,
+                short_scale_sq: config.short_scale.map_or(0.0, |s| s * s),
                 bias,
                 fingerprint: file.fingerprint(),
                 config,
@@ -297,14 +300,24 @@ impl Classifier {
         self.finish(sum.acc, sum.n)
     }
 
+    /// Logits from the summed rows of `n` features, then the softmax at the prompt's
+    /// temperature: the fitted one, raised for short prompts by `1 + (short_scale / n)²`
+    /// ([`ModelConfig::short_scale`]; exactly the fitted one when the model has none).
     fn finish(&self, acc: [i32; NUM_LABELS], n: usize) -> Probs {
         let inner = &*self.inner;
         let inv_n = 1.0 / n.max(1) as f32;
+        let inv_t = inner.inv_temperature / short_temper(inner.short_scale_sq, inv_n);
         let mut z = [0f32; NUM_LABELS];
         for k in 0..NUM_LABELS {
-            z[k] = (acc[k] as f32 * inner.scale[k] * inv_n + inner.bias[k]) * inner.inv_temperature;
+            z[k] = (acc[k] as f32 * inner.scale[k] * inv_n + inner.bias[k]) * inv_t;
         }
         softmax(z)
+    }
+
+    /// `short_scale²` (0 without short-prompt tempering), for the batch engine.
+    #[cfg(feature = "candle")]
+    pub(crate) fn short_scale_sq(&self) -> f32 {
+        self.inner.short_scale_sq
     }
 
     /// The most likely label of one prompt.
@@ -322,6 +335,13 @@ impl Classifier {
             .collect();
         (flat, inner.bias, inner.inv_temperature)
     }
+}
+
+/// The factor `1 + short_scale² / n²` by which a prompt of `n` features (`inv_n = 1 / n`)
+/// has its temperature raised; exactly 1 when `short_scale_sq` is 0.
+#[inline]
+pub(crate) fn short_temper(short_scale_sq: f32, inv_n: f32) -> f32 {
+    1.0 + short_scale_sq * inv_n * inv_n
 }
 
 /// Refuses weights whose worst case overflows f32 on the hot path, so

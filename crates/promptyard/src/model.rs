@@ -109,6 +109,12 @@ pub struct ModelConfig {
     pub dim: usize,
     /// Softmax temperature fitted on the validation split (1.0 = uncalibrated).
     pub temperature: f32,
+    /// Tempers short prompts: a prompt with `n` features gets the temperature
+    /// `temperature · (1 + (short_scale / n)²)`. The mean of a handful of rows is as extreme
+    /// as the mean of hundreds, so without it `x` or `?` came back at p = 1.000. Fitted on
+    /// hand-written short prompts (`data/short/`); absent (no tempering) in older models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_scale: Option<f32>,
     /// Provenance; absent for hand-built models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<TrainingInfo>,
@@ -123,6 +129,7 @@ impl ModelConfig {
             featurizer,
             dim,
             temperature: 1.0,
+            short_scale: None,
             training: None,
         }
     }
@@ -381,7 +388,17 @@ impl ModelFile {
     pub fn fingerprint(&self) -> String {
         let base = u64::from_str_radix(&self.fingerprint, 16).unwrap_or(0);
         let t = self.config.temperature.to_le_bytes();
-        fnv1a_hex(&[&base.to_le_bytes(), b"temperature=", &t])
+        match self.config.short_scale {
+            // Older models (no short-prompt tempering) keep their fingerprints.
+            None => fnv1a_hex(&[&base.to_le_bytes(), b"temperature=", &t]),
+            Some(s) => fnv1a_hex(&[
+                &base.to_le_bytes(),
+                b"temperature=",
+                &t,
+                b"short_scale=",
+                &s.to_le_bytes(),
+            ]),
+        }
     }
 
     /// The file contents: (`config.json`, `model.safetensors`).
@@ -482,6 +499,14 @@ fn check_config(config: &ModelConfig, cpath: &Path) -> Result<()> {
             cpath,
             format!("temperature {} is not positive", config.temperature),
         ));
+    }
+    if let Some(scale) = config.short_scale {
+        if !(scale.is_finite() && scale > 0.0 && scale <= 1e4) {
+            return Err(model_err(
+                cpath,
+                format!("short_scale {scale} is not within (0, 10000]"),
+            ));
+        }
     }
     if !(1..=4096).contains(&config.dim) {
         return Err(model_err(

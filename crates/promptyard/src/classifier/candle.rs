@@ -124,7 +124,18 @@ impl BatchEngine {
             let refs: Vec<&[u32]> = feats.iter().map(Vec::as_slice).collect();
             let batch = Batch::new(&refs, &self.device)?;
             let logits = batch.pool(&self.table)?.broadcast_add(&self.bias)?;
-            let scaled = (logits * self.inv_temperature)?;
+            // Each prompt's inverse temperature, raised for short ones as on the CPU path
+            // (`Classifier::finish`).
+            let short = self.classifier.short_scale_sq();
+            let inv_t: Vec<f32> = feats
+                .iter()
+                .map(|f| {
+                    let inv_n = 1.0 / f.len().max(1) as f32;
+                    self.inv_temperature as f32 / super::short_temper(short, inv_n)
+                })
+                .collect();
+            let inv_t = Tensor::from_vec(inv_t, (feats.len(), 1), &self.device)?;
+            let scaled = logits.broadcast_mul(&inv_t.to_dtype(logits.dtype())?)?;
             let max = scaled.max_keepdim(D::Minus1)?;
             let e = scaled.broadcast_sub(&max)?.exp()?;
             let probs = e.broadcast_div(&e.sum_keepdim(D::Minus1)?)?;
