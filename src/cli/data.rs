@@ -213,8 +213,8 @@ fn build(a: BuildArgs) -> anyhow::Result<ExitCode> {
             bail!(
                 "{}: no such file, so its texts could not be kept out of training: pass \
                  --guard FILE for each evaluation file (the bundled ones are \
-                 data/gateway_dev.jsonl, data/lockbox_dev.jsonl, data/other/gateway_dev_*.jsonl \
-                 and data/confusions/dev.jsonl) or --no-guard",
+                 data/gateway_dev.jsonl, data/lockbox_dev.jsonl, data/short/*.jsonl, \
+                 data/other/gateway_dev_*.jsonl and data/confusions/dev.jsonl) or --no-guard",
                 missing.display()
             );
         }

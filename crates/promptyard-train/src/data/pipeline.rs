@@ -47,14 +47,21 @@ pub struct BuildOptions {
 }
 
 /// The evaluation files a build of `out` guards by default: `out/gateway_dev.jsonl`,
-/// `out/lockbox_dev.jsonl`, the gateway dev files of the `other` folder
+/// `out/lockbox_dev.jsonl`, `out/short/{calib,eval}.jsonl`, the gateway dev files of the `other` folder
 /// ([`sources::other::DEV_FILES`]) and the confusions dev file, where those folders are read.
 pub fn default_guard_files(
     out: &Path,
     other_dir: Option<&Path>,
     confusions_dir: Option<&Path>,
 ) -> Vec<PathBuf> {
-    let mut files = vec![out.join("gateway_dev.jsonl"), out.join("lockbox_dev.jsonl")];
+    let mut files = vec![
+        out.join("gateway_dev.jsonl"),
+        out.join("lockbox_dev.jsonl"),
+        // Hand-written short prompts: one half fits the short-prompt tempering, the other
+        // half only reports; neither may leak into training.
+        out.join("short/calib.jsonl"),
+        out.join("short/eval.jsonl"),
+    ];
     if let Some(dir) = other_dir {
         files.extend(sources::other::DEV_FILES.iter().map(|f| dir.join(f)));
     }
