@@ -147,3 +147,78 @@ fn cuda_without_the_feature_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cuda") && err.contains("feature"), "{err}");
 }
+
+/// `train` fits the short-prompt tempering when the data directory has `short/calib.jsonl`
+/// (and says so), records it in `config.json`, and leaves it out without that file.
+#[test]
+fn train_fits_short_scale_from_the_data_dir() {
+    let (dir, data) = fixture_data_dir();
+    let train = |out: &std::path::Path| {
+        let res = Command::new(BIN)
+            .args(["train", "--epochs", "5", "--buckets-log2", "12", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        let cfg: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("config.json")).unwrap()).unwrap();
+        (cfg, String::from_utf8_lossy(&res.stderr).into_owned())
+    };
+    let (cfg, stderr) = train(&dir.path().join("plain"));
+    assert!(cfg.get("short_scale").is_none(), "{cfg}");
+    assert!(!stderr.contains("short prompts"), "{stderr}");
+    // Terse prompts labelled against the fixture's obvious reading: confidence on them is
+    // misplaced, so the fit tempers them.
+    std::fs::create_dir(data.join("short")).unwrap();
+    let rows = [
+        ("x", "planning"),
+        ("?", "code_completion"),
+        ("ok", "reasoning"),
+    ];
+    let lines: String = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (t, l))| {
+            format!("{{\"id\":\"s:{i}\",\"text\":\"{t}\",\"label\":\"{l}\",\"source\":\"s\"}}\n")
+        })
+        .collect();
+    std::fs::write(data.join("short/calib.jsonl"), lines).unwrap();
+    let (cfg, stderr) = train(&dir.path().join("tempered"));
+    assert!(stderr.contains("short prompts: short_scale"), "{stderr}");
+    let files = cfg["training"]["data_files"].to_string();
+    assert!(files.contains("short/calib.jsonl"), "{files}");
+    let metrics = &cfg["training"]["metrics"];
+    let (after, before) = (
+        metrics["short_calib_nll"]
+            .as_f64()
+            .expect("short_calib_nll recorded"),
+        metrics["short_calib_nll_before"]
+            .as_f64()
+            .expect("short_calib_nll_before recorded"),
+    );
+    assert!(after <= before, "{metrics}");
+    // A broken line names the file and line, like every other data file.
+    std::fs::write(
+        data.join("short/calib.jsonl"),
+        "{\"id\":\"s\",\"text\":\"x\"}\n",
+    )
+    .unwrap();
+    let res = Command::new(BIN)
+        .args(["train", "--epochs", "1", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("broken"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        !res.status.success() && err.contains("calib.jsonl") && err.contains("1"),
+        "{err}"
+    );
+}
