@@ -290,6 +290,19 @@ struct Weights {
     bias: Tensor,
 }
 
+impl Weights {
+    /// The weights as saved in `file` (embedding rounded to f16), on the CPU: what calibration
+    /// must be fitted on, since that is what inference reads.
+    fn stored(file: &ModelFile) -> Result<Weights> {
+        let (buckets, dim) = (file.config.featurizer.buckets as usize, file.config.dim);
+        Ok(Weights {
+            embedding: Tensor::from_vec(file.embedding_f32(), (buckets, dim), &Device::Cpu)?,
+            weight: Tensor::from_slice(&file.weight, (NUM_LABELS, dim), &Device::Cpu)?,
+            bias: Tensor::from_slice(&file.bias, NUM_LABELS, &Device::Cpu)?,
+        })
+    }
+}
+
 /// Uncalibrated logits `[B, labels]` of a batch: `W (weights · E[ids]) + b`.
 fn forward_logits(
     embedding: &Tensor,
@@ -506,12 +519,7 @@ pub fn train(
     let mut metrics = std::collections::BTreeMap::new();
     if !valid.is_empty() {
         // Calibrate the stored (f16-rounded) weights, on the CPU.
-        let stored = Weights {
-            embedding: Tensor::from_vec(file.embedding_f32(), (buckets, dim), &Device::Cpu)?,
-            weight: Tensor::from_slice(&file.weight, (NUM_LABELS, dim), &Device::Cpu)?,
-            bias: Tensor::from_slice(&file.bias, NUM_LABELS, &Device::Cpu)?,
-        };
-        let logits = logits_of(&stored, &valid_rows, &Device::Cpu)?;
+        let logits = logits_of(&Weights::stored(&file)?, &valid_rows, &Device::Cpu)?;
         let gold: Vec<Label> = valid.iter().map(|r| r.label).collect();
         let before = metrics_of(&logits, 1.0, valid);
         config.temperature = fit_temperature(&logits, &gold);
@@ -563,12 +571,6 @@ pub fn fit_short_scale(
         return Ok(());
     }
     let featurizer = Featurizer::new(file.config.featurizer.clone())?;
-    let (buckets, dim) = (file.config.featurizer.buckets as usize, file.config.dim);
-    let stored = Weights {
-        embedding: Tensor::from_vec(file.embedding_f32(), (buckets, dim), &Device::Cpu)?,
-        weight: Tensor::from_slice(&file.weight, (NUM_LABELS, dim), &Device::Cpu)?,
-        bias: Tensor::from_slice(&file.bias, NUM_LABELS, &Device::Cpu)?,
-    };
     // (raw logits, feature count, gold) of every prompt, short ones first.
     let mut scratch = FeatureScratch::default();
     let mut ids = Vec::new();
@@ -579,7 +581,7 @@ pub fn fit_short_scale(
         counts.push(ids.len().max(1) as f32);
         rows.push(PooledIds::new(&ids));
     }
-    let logits = logits_of(&stored, &rows, &Device::Cpu)?;
+    let logits = logits_of(&Weights::stored(file)?, &rows, &Device::Cpu)?;
     let gold: Vec<Label> = short.iter().chain(valid).map(|r| r.label).collect();
     let t = file.config.temperature;
     let nll = |scale: f32, range: std::ops::Range<usize>| -> f64 {
@@ -592,11 +594,11 @@ pub fn fit_short_scale(
             })
             .sum()
     };
-    let all = 0..gold.len();
     let best = SHORT_SCALES
         .into_iter()
-        .min_by(|&a, &b| nll(a, all.clone()).total_cmp(&nll(b, all.clone())))
-        .unwrap_or(0.0);
+        .map(|scale| (scale, nll(scale, 0..gold.len())))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0.0, |(scale, _)| scale);
     let n = short.len() as f64;
     let (before, after) = (nll(0.0, 0..short.len()) / n, nll(best, 0..short.len()) / n);
     file.config.short_scale = (best > 0.0).then_some(best);

@@ -297,7 +297,7 @@ fn class_of(c: char) -> Class {
     // whitespace or a control char, so the order does not change any answer.
     if is_cjk(c) {
         Class::Cjk
-    } else if let Some(k) = (c as u32).checked_sub(0x3001).filter(|&k| k < 63) {
+    } else if let Some(k) = cjk_punct_index(c) {
         // CJK symbols and punctuation (`、` `。` `「`…), frequent in CJK prompts: a bit table
         // instead of the Unicode property searches below (`cjk_punctuation_table_is_exact`).
         if CJK_PUNCT_WORD >> k & 1 != 0 {
@@ -515,9 +515,14 @@ const CJK_PUNCT_PLAIN: u64 = 0x7c5f_8000_ffff_ffbf;
 
 #[inline]
 fn is_plain_cjk_punct(c: char) -> bool {
-    (c as u32)
-        .checked_sub(0x3001)
-        .is_some_and(|k| k < 63 && CJK_PUNCT_PLAIN >> k & 1 != 0)
+    cjk_punct_index(c).is_some_and(|k| CJK_PUNCT_PLAIN >> k & 1 != 0)
+}
+
+/// `k` for `c = U+3001 + k` in the CJK symbols and punctuation block (`k < 63`): the bit of
+/// `c` in [`CJK_PUNCT_WORD`] and [`CJK_PUNCT_PLAIN`].
+#[inline]
+fn cjk_punct_index(c: char) -> Option<u32> {
+    (c as u32).checked_sub(0x3001).filter(|&k| k < 63)
 }
 
 /// The char that starts at byte `i` of `bytes` (UTF-8 built from chars, `i` a char boundary)
@@ -668,11 +673,7 @@ impl Featurizer {
                 i += 1;
                 continue;
             }
-            let (class, len) = if b0 < 0x80 {
-                (ASCII_CLASS[b0 as usize], 1)
-            } else {
-                class_at_bytes(bytes, i)
-            };
+            let (class, len) = class_at_bytes(bytes, i);
             i += len;
             let mut ascii = len == 1;
             let mut nchars = 1;
