@@ -15,6 +15,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Batch labelling allocates prompt and output buffers on the worker threads and frees them on
+/// the writer; glibc's allocator serialises those cross-thread frees on arena locks (futex
+/// waits in `perf`), mimalloc frees them without one.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {

@@ -149,10 +149,13 @@ pub(crate) struct Extracted<'a> {
 
 /// Finds the prompt in one JSONL line (without its line ending).
 pub(crate) fn extract<'a>(line: &'a [u8], field: &FieldPath) -> Result<Extracted<'a>, RecordError> {
-    let line = std::str::from_utf8(line).map_err(|e| {
+    // SIMD validation: std's byte loop was 4% of a batch run's CPU on 1.4 KB prompts. Only
+    // a failure goes through std, for the byte offset the error names.
+    let line = simdutf8::basic::from_utf8(line).map_err(|_| {
+        let at = std::str::from_utf8(line).map_or_else(|e| e.valid_up_to(), |s| s.len());
         RecordError::new(
             RecordErrorKind::InvalidUtf8,
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            format!("invalid UTF-8 at byte {at}"),
         )
     })?;
     if line.trim().is_empty() {
@@ -514,9 +517,21 @@ mod tests {
         assert_eq!(get("  ", "text"), Err(RecordErrorKind::EmptyLine));
         let field: FieldPath = "text".parse().unwrap();
         let bad = b"{\"text\":\"caf\xe9\"}";
+        let err = extract(bad, &field).err();
         assert_eq!(
-            extract(bad, &field).err().map(|e| e.kind),
+            err.as_ref().map(|e| e.kind),
             Some(RecordErrorKind::InvalidUtf8)
+        );
+        // The message names the first bad byte (`\xe9`, byte 12), past a valid prefix
+        // longer than one SIMD block.
+        assert_eq!(
+            err.map(|e| e.message),
+            Some("invalid UTF-8 at byte 12".to_owned())
+        );
+        let long = [&b"{\"text\":\""[..], "é".repeat(40).as_bytes(), b"\xff\"}"].concat();
+        assert_eq!(
+            extract(&long, &field).err().map(|e| e.message),
+            Some(format!("invalid UTF-8 at byte {}", 9 + 80))
         );
     }
 
