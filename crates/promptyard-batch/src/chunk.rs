@@ -47,6 +47,9 @@ pub(crate) struct Chunk {
     pub first: Position,
     pub next: Position,
     pub records: Records,
+    /// Digest of the input's bytes from its start up to `next`, when the reader hashes as
+    /// it reads (JSONL from a file); otherwise the writer hashes a second stream.
+    pub input_hash: Option<String>,
 }
 
 impl Chunk {

@@ -297,6 +297,7 @@ impl<'a> CsvChunks<'a> {
             return Ok(None);
         }
         Ok(Some(Chunk {
+            input_hash: None,
             first,
             next: self.next,
             records: Records::Csv {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::checkpoint::InputHash;
 use crate::chunk::{Chunk, Position, Records};
 use crate::error::{Error, Result};
 use crate::format::FieldPath;
@@ -29,6 +30,8 @@ pub(crate) struct LineChunks<'a> {
     /// Longer lines become `record_too_long` error records instead of filling memory.
     max_line: usize,
     eof: bool,
+    /// Hash of every byte consumed so far, when the run checkpoints (see [`Self::hashing`]).
+    hash: Option<InputHash>,
 }
 
 impl<'a> LineChunks<'a> {
@@ -48,7 +51,28 @@ impl<'a> LineChunks<'a> {
             target: target.max(1),
             max_line: max_line.max(1),
             eof: false,
+            hash: None,
         }
+    }
+
+    /// Hashes each chunk's bytes as they are cut, continuing from `hash` (the digest of the
+    /// bytes before `start`), and stamps every chunk with the digest so far: a checkpoint
+    /// then needs no second read of the input (for gzip, no second decompression).
+    pub(crate) fn hashing(mut self, hash: Option<InputHash>) -> Self {
+        self.hash = hash;
+        self
+    }
+
+    /// Adds `bytes` (the next ones consumed) to the hash.
+    fn consumed(&mut self, bytes: &[u8]) {
+        if let Some(h) = &mut self.hash {
+            h.update(bytes);
+        }
+    }
+
+    /// The digest of everything consumed so far, if hashing.
+    fn digest(&self) -> Option<String> {
+        self.hash.as_ref().map(InputHash::hex)
     }
 
     /// The next chunk of complete lines (the last line of the stream may lack its newline).
@@ -72,7 +96,7 @@ impl<'a> LineChunks<'a> {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => break i + 1,
                 None if self.eof => break buf.len(),
-                None if buf.len() >= self.max_line => return self.skip_long_line(buf.len()),
+                None if buf.len() >= self.max_line => return self.skip_long_line(&buf),
                 // One line longer than the buffer: grow until its end is in.
                 None => want = (buf.len() * 2).min(self.max_line),
             }
@@ -82,6 +106,7 @@ impl<'a> LineChunks<'a> {
         }
         self.carry = buf[cut..].to_vec();
         buf.truncate(cut);
+        self.consumed(&buf);
 
         let mut spans = Vec::with_capacity(buf.len() / 64 + 1);
         let mut start = 0;
@@ -100,15 +125,17 @@ impl<'a> LineChunks<'a> {
             first,
             next: self.next,
             records: Records::Lines { buf, spans },
+            input_hash: self.digest(),
         }))
     }
 }
 
 impl<'a> LineChunks<'a> {
-    /// Discards the rest of a line over `max_line` bytes (`seen` of them already read)
-    /// and returns it as a one-record chunk.
-    fn skip_long_line(&mut self, seen: usize) -> Result<Option<Chunk>> {
-        let mut skipped = seen as u64;
+    /// Discards the rest of a line over `max_line` bytes (`head` already read) and returns
+    /// it as a one-record chunk.
+    fn skip_long_line(&mut self, head: &[u8]) -> Result<Option<Chunk>> {
+        self.consumed(head);
+        let mut skipped = head.len() as u64;
         let mut newline = 0;
         let mut block = vec![0u8; 1 << 20];
         loop {
@@ -122,11 +149,13 @@ impl<'a> LineChunks<'a> {
                 break;
             }
             if let Some(i) = memchr::memchr(b'\n', &block[..n]) {
+                self.consumed(&block[..=i]);
                 skipped += i as u64;
                 newline = 1;
                 self.carry = block[i + 1..n].to_vec();
                 break;
             }
+            self.consumed(&block[..n]);
             skipped += n as u64;
         }
         let first = self.next;
@@ -137,6 +166,7 @@ impl<'a> LineChunks<'a> {
             first,
             next: self.next,
             records: Records::TooLong { bytes: skipped },
+            input_hash: self.digest(),
         }))
     }
 }
@@ -582,5 +612,56 @@ mod tests {
             assert_eq!(last.offset, data.len() as u64);
             assert_eq!(last.line, 4);
         }
+    }
+
+    #[test]
+    fn a_hashing_reader_stamps_each_chunk_with_the_digest_of_its_prefix() {
+        // A line over the limit (skipped unread, in blocks) between ordinary ones, and a last
+        // line without its newline: every byte consumed must be hashed exactly once.
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(3000));
+        let data = format!("{{\"text\":\"a\"}}\n{long}\n{{\"text\":\"b\"}}\n{{\"text\":\"c\"}}");
+        let data = data.into_bytes();
+        let digest = |bytes: &[u8]| {
+            let mut h = InputHash::default();
+            h.update(bytes);
+            h.hex()
+        };
+        for (target, start) in [(1, 0), (7, 0), (1 << 20, 0), (7, 13)] {
+            let from = Position {
+                offset: start,
+                line: 0,
+                record: 0,
+            };
+            let mut before = InputHash::default();
+            before.update(&data[..start as usize]);
+            let mut r = LineChunks::new(
+                Box::new(std::io::Cursor::new(data[start as usize..].to_vec())),
+                Path::new("x"),
+                from,
+                target,
+                1000,
+            )
+            .hashing(Some(before));
+            let mut chunks = 0;
+            let mut skipped = 0;
+            while let Some(c) = r.next_chunk().unwrap() {
+                chunks += 1;
+                skipped += matches!(c.records, Records::TooLong { .. }) as usize;
+                let upto = c.next.offset as usize;
+                assert_eq!(c.input_hash, Some(digest(&data[..upto])), "chunk {chunks}");
+            }
+            // With a big enough buffer the long line arrives whole and is refused later, by
+            // the labeller; with small reads it is skipped here.
+            assert_eq!(skipped, usize::from(target < 1000), "target {target}");
+        }
+        // Not hashing: no digest.
+        let mut r = LineChunks::new(
+            Box::new(std::io::Cursor::new(data.clone())),
+            Path::new("x"),
+            Position::START,
+            1 << 20,
+            1 << 20,
+        );
+        assert_eq!(r.next_chunk().unwrap().unwrap().input_hash, None);
     }
 }

@@ -78,6 +78,7 @@ impl ParquetChunks {
             record: first.record + n,
         };
         Ok(Some(Chunk {
+            input_hash: None,
             first,
             next: self.next,
             records: Records::Lines { buf, spans },
