@@ -239,9 +239,15 @@ impl ModelSpec {
     /// Estimated cost in USD of a call with these token counts, at list prices (in the price
     /// tier the prompt's input tokens fall in, see [`ModelSpec::prices_for`]).
     pub fn cost_usd(&self, input_tokens: u64, output_tokens: u64) -> f64 {
-        let (input, output) = self.prices_for(input_tokens);
-        (input_tokens as f64 * input + output_tokens as f64 * output) / 1e6
+        cost_at(self.prices_for(input_tokens), input_tokens, output_tokens)
     }
+}
+
+/// USD for `input_tokens` in and `output_tokens` out at `(input, output)` prices per million
+/// tokens: the one formula, so a cost priced from cached prices is bit-identical.
+#[inline]
+pub(crate) fn cost_at((input, output): (f64, f64), input_tokens: u64, output_tokens: u64) -> f64 {
+    (input_tokens as f64 * input + output_tokens as f64 * output) / 1e6
 }
 
 impl Catalog {

@@ -55,7 +55,7 @@ use crate::catalog::ModelSpec;
 use crate::classifier::{Classifier, Scratch};
 use crate::error::{Error, Result};
 use crate::label::Label;
-use crate::label::Probs;
+use crate::label::{Probs, NUM_LABELS};
 pub use crate::policy::Decision;
 use crate::policy::{Choice, Policy, PolicyScratch};
 use crate::scratch::with_local;
@@ -112,9 +112,24 @@ impl State {
         prompt: &str,
         scratch: &mut RouteScratch,
     ) -> Result<(Probs, Choice, Tier)> {
+        let mut probs = [0.0; NUM_LABELS];
+        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        let tier = self.choose_in(prompt, scratch, &mut probs, &mut choice)?;
+        Ok((probs, choice, tier))
+    }
+
+    /// [`State::choose_into`] written into `probs` and `choice` (the tier returned), so
+    /// [`Router::route_into`] fills its [`DecisionRef`] in place.
+    fn choose_in(
+        &self,
+        prompt: &str,
+        scratch: &mut RouteScratch,
+        probs: &mut Probs,
+        choice: &mut Choice,
+    ) -> Result<Tier> {
         let Some(c) = &self.cascade else {
-            let (probs, choice) = self.fast.choose_into(prompt, scratch)?;
-            return Ok((probs, choice, Tier::Fast));
+            self.fast.choose_in(prompt, scratch, probs, choice)?;
+            return Ok(Tier::Fast);
         };
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
@@ -123,9 +138,10 @@ impl State {
             classifier, policy, ..
         } = &self.fast;
         let fast = classifier.predict_with(prompt, &mut scratch.classifier);
-        let (probs, tier) = resolve(c, fast, prompt)?;
-        let choice = policy.choose_for_with(&probs, prompt, &mut scratch.policy)?;
-        Ok((probs, choice, tier))
+        let tier;
+        (*probs, tier) = resolve(c, fast, prompt)?;
+        policy.choose_for_in(probs, prompt, &mut scratch.policy, choice)?;
+        Ok(tier)
     }
 
     /// The owned [`Decision`] for a choice of [`State::choose_into`] from tier `tier`.
@@ -254,6 +270,20 @@ impl FastDecider {
     /// [`FastDecider::choose`] in caller-owned buffers: the fast path of
     /// [`Router::route_into`].
     pub fn choose_into(&self, prompt: &str, scratch: &mut RouteScratch) -> Result<(Probs, Choice)> {
+        let mut probs = [0.0; NUM_LABELS];
+        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        self.choose_in(prompt, scratch, &mut probs, &mut choice)?;
+        Ok((probs, choice))
+    }
+
+    /// [`FastDecider::choose_into`] written into `probs` and `choice`.
+    fn choose_in(
+        &self,
+        prompt: &str,
+        scratch: &mut RouteScratch,
+        probs: &mut Probs,
+        choice: &mut Choice,
+    ) -> Result<()> {
         if is_blank(prompt) {
             return Err(Error::EmptyPrompt);
         }
@@ -264,14 +294,12 @@ impl FastDecider {
         } = scratch;
         if self.shared_features {
             // The adequacy model reads the classifier's bucket ids: one featurization.
-            let probs = self.classifier.predict_recording(prompt, classifier, ids);
-            let choice = self
-                .policy
-                .choose_for_features_with(&probs, prompt, ids, policy)?;
-            Ok((probs, choice))
+            *probs = self.classifier.predict_recording(prompt, classifier, ids);
+            self.policy
+                .choose_for_features_in(probs, prompt, ids, policy, choice)
         } else {
-            let probs = self.classifier.predict_with(prompt, classifier);
-            Ok((probs, self.policy.choose_for_with(&probs, prompt, policy)?))
+            *probs = self.classifier.predict_with(prompt, classifier);
+            self.policy.choose_for_in(probs, prompt, policy, choice)
         }
     }
 }
@@ -349,14 +377,20 @@ impl Router {
     /// # Ok::<(), promptyard::Error>(())
     /// ```
     pub fn route_into(&self, prompt: &str, scratch: &mut RouteScratch) -> Result<DecisionRef> {
-        let state = self.state.load();
-        let (probs, choice, tier) = state.choose_into(prompt, scratch)?;
-        Ok(DecisionRef {
+        let mut d = DecisionRef {
+            state: self.state.load(),
+            probs: [0.0; NUM_LABELS],
+            choice: Choice::empty(Label::Planning, 0, 0, 0),
+            tier: Tier::Fast,
+        };
+        let DecisionRef {
             state,
             probs,
             choice,
             tier,
-        })
+        } = &mut d;
+        *tier = state.choose_in(prompt, scratch, probs, choice)?;
+        Ok(d)
     }
 
     /// Like [`route`](Self::route) for many prompts, in parallel on rayon's current pool

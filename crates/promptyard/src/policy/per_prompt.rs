@@ -162,19 +162,8 @@ impl Policy {
         let keep = 1 + settings.max_fallbacks;
         let target = settings.quality_target.unwrap_or(1.0) as f32;
         let mut choice = Choice {
-            label,
-            required,
-            input_tokens,
-            output_tokens,
-            used_default: false,
-            other_unconfigured: false,
             per_prompt: true,
-            too_small: 0,
-            ranked: [Ranked {
-                model: 0,
-                cost_usd: 0.0,
-            }; MAX_FALLBACKS + 1],
-            len: 0,
+            ..Choice::empty(label, required, input_tokens, output_tokens)
         };
         let floor_ok = |m: &ModelSpec| {
             Label::ALL.into_iter().all(|l| {
@@ -269,8 +258,30 @@ impl Policy {
         self.choose_from(probs, prompt, Source::Features(ids), scratch)
     }
 
-    /// The one choice behind every `choose_for*` and `decide*`: per label without an
-    /// adequacy model, else per prompt with success probabilities of `source` in `scratch`.
+    /// [`Policy::choose_for_with`] written into `choice` (see [`Policy::choose_in`]).
+    pub(crate) fn choose_for_in(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        scratch: &mut PolicyScratch,
+        choice: &mut Choice,
+    ) -> Result<()> {
+        self.choose_from_in(probs, prompt, Source::Prompt(prompt), scratch, choice)
+    }
+
+    /// [`Policy::choose_for_features_with`] written into `choice`.
+    pub(crate) fn choose_for_features_in(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        ids: &[u32],
+        scratch: &mut PolicyScratch,
+        choice: &mut Choice,
+    ) -> Result<()> {
+        self.choose_from_in(probs, prompt, Source::Features(ids), scratch, choice)
+    }
+
+    /// The one choice behind every `choose_for*` and `decide*`.
     fn choose_from(
         &self,
         probs: &Probs,
@@ -278,9 +289,24 @@ impl Policy {
         source: Source<'_>,
         scratch: &mut PolicyScratch,
     ) -> Result<Choice> {
+        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        self.choose_from_in(probs, prompt, source, scratch, &mut choice)?;
+        Ok(choice)
+    }
+
+    /// Per label without an adequacy model, else per prompt with success probabilities of
+    /// `source` in `scratch`; written into `choice`.
+    fn choose_from_in(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        source: Source<'_>,
+        scratch: &mut PolicyScratch,
+        choice: &mut Choice,
+    ) -> Result<()> {
         let input_tokens = estimate_input_tokens(prompt);
         if self.per_prompt.is_none() {
-            return self.choose(probs, input_tokens);
+            return self.choose_in(probs, input_tokens, choice);
         }
         let PolicyScratch {
             adequacy,
@@ -288,6 +314,7 @@ impl Policy {
             success,
         } = scratch;
         self.fill_success(probs, source, adequacy, cols, success);
-        self.choose_per_prompt(probs, input_tokens, success)
+        *choice = self.choose_per_prompt(probs, input_tokens, success)?;
+        Ok(())
     }
 }
