@@ -38,9 +38,12 @@
 //! step 3 uses each model's predicted probability of success on *this* prompt instead of the
 //! per-label `quality_target`; see [`Policy::choose_per_prompt`].
 //!
-//! The cost order depends on the prompt's length (input and output prices weigh differently),
-//! so candidates are ranked per prompt, by a linear scan over the eligible models with their
-//! adequacy bitmasks precomputed; [`Policy::choose`] does not allocate, nor does the
+//! The cost order depends on the prompt's length (input and output prices weigh differently).
+//! It is defined by a linear scan over the eligible models with their adequacy bitmasks
+//! precomputed, and [`Policy::new`] runs that scan ahead for every (label, required labels)
+//! pair and every prompt length, as a few length ranges each with its ranking (catalogs of up
+//! to 256 eligible models); a route looks its range up and prices only the models it
+//! returns. [`Policy::choose`] does not allocate, nor does the
 //! per-prompt path with caller-owned buffers ([`Policy::choose_for_with`], [`PolicyScratch`]).
 //! A [`Choice`] names models by catalog index; [`Policy::decision`] is the one place its
 //! strings are built, and the reason can be written into any [`std::fmt::Write`]
