@@ -118,6 +118,20 @@ fn killed_run_resumes_to_the_same_output() {
     kill_and_resume(dir.path(), "log.jsonl");
 }
 
+/// Gzip: the reader hashes the decompressed bytes it hands out for each checkpoint, and a
+/// resume re-hashes the decompressed prefix; the two must agree.
+#[test]
+fn killed_gzip_run_resumes_to_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_log(&d.join("log.jsonl"));
+    let plain = std::fs::read(d.join("log.jsonl")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&plain).unwrap();
+    std::fs::write(d.join("log.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    kill_and_resume(d, "log.jsonl.gz");
+}
+
 #[test]
 fn resume_refuses_a_checkpoint_for_another_input() {
     let dir = tempfile::tempdir().unwrap();
