@@ -221,3 +221,43 @@ fn a_router_failure_is_a_runtime_error_record_not_a_stop() {
         "{out}"
     );
 }
+
+/// A gzip file's progress is its compressed bytes read, of its compressed size (decompressed
+/// offsets have no known total), so a progress bar can show how far a run has got.
+#[test]
+fn gzip_progress_counts_compressed_bytes_of_the_file_size() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..20_000 {
+        writeln!(
+            gz,
+            "{{\"id\":{i},\"text\":\"plan the rollout of feature {i}\"}}"
+        )
+        .unwrap();
+    }
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let mut opts = RunOptions::new(Format::Jsonl);
+    opts.chunk_bytes = 64 << 10;
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let input = Input::Path(path);
+    batch::run(input, Output::writer(&mut out), &opts, &fixed, &mut |p| {
+        seen.push(*p)
+    })
+    .unwrap();
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 20_000);
+    assert!(seen.len() > 3, "several chunks: {}", seen.len());
+    for p in &seen {
+        assert_eq!(p.total_bytes, Some(size));
+        assert!(p.bytes <= size, "{} of {size}", p.bytes);
+    }
+    assert!(seen.windows(2).all(|w| w[0].bytes <= w[1].bytes));
+    assert!(
+        seen[0].bytes < size,
+        "the first chunk is not the whole file"
+    );
+    assert_eq!(seen.last().unwrap().bytes, size);
+}

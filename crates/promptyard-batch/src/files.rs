@@ -5,6 +5,8 @@
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::checkpoint::InputHash;
 use crate::error::{Error, Result};
@@ -46,15 +48,44 @@ pub(crate) fn is_gzip(path: &Path) -> Result<bool> {
 /// The input's records as a byte stream starting at `offset` (decompressed bytes for gzip,
 /// which cannot seek, so the first `offset` bytes are decompressed and dropped).
 pub(crate) fn open_at(path: &Path, offset: u64) -> Result<Box<dyn Read + Send + 'static>> {
+    open_counted(path, offset).map(|(read, _)| read)
+}
+
+/// A reader that counts the bytes it passes on, readable from another thread.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// [`open_at`], plus for a gzip file a count of the compressed bytes read so far (from the
+/// file's start): decompressed offsets have no known total, the file's size does, so this
+/// is what a progress bar can show for gzip.
+pub(crate) fn open_counted(
+    path: &Path,
+    offset: u64,
+) -> Result<(Box<dyn Read + Send + 'static>, Option<Arc<AtomicU64>>)> {
     let io = |e| Error::io(path, e);
     let mut file = File::open(path).map_err(io)?;
     if !file.metadata().map_err(io)?.is_file() {
         // A FIFO or device: read once, as a stream (it cannot be resumed, so offset is 0).
-        return Ok(maybe_gunzip(Box::new(file)).map_err(io)?.0);
+        return Ok((maybe_gunzip(Box::new(file)).map_err(io)?.0, None));
     }
     if is_gzip(path)? {
+        let count = Arc::new(AtomicU64::new(0));
+        let counted = Counting {
+            inner: file,
+            read: Arc::clone(&count),
+        };
         let mut read: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(
-            std::io::BufReader::with_capacity(1 << 16, file),
+            std::io::BufReader::with_capacity(1 << 16, counted),
         ));
         let skipped =
             std::io::copy(&mut (&mut read).take(offset), &mut std::io::sink()).map_err(io)?;
@@ -69,12 +100,12 @@ pub(crate) fn open_at(path: &Path, offset: u64) -> Result<Box<dyn Read + Send + 
                 ),
             ));
         }
-        return Ok(read);
+        return Ok((read, Some(count)));
     }
     if offset > 0 {
         file.seek(SeekFrom::Start(offset)).map_err(io)?;
     }
-    Ok(Box::new(file))
+    Ok((Box::new(file), None))
 }
 
 /// Hashes the input's bytes from its start, a chunk at a time, on a stream of its own (the

@@ -8,7 +8,9 @@ use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -148,9 +150,10 @@ impl RunSummary {
 pub struct RunProgress {
     /// Records done, including any before a resume.
     pub records: u64,
-    /// Input bytes consumed (for Parquet, rows done scaled to the file size).
+    /// Input bytes consumed (for Parquet, rows done scaled to the file size; for a gzip
+    /// file, compressed bytes read, a few chunks ahead of the records done).
     pub bytes: u64,
-    /// Input size, when the input is a file.
+    /// Input size, when the input is a file (compressed size for gzip).
     pub total_bytes: Option<u64>,
 }
 
@@ -480,9 +483,7 @@ fn open_output<'a>(
         }
         _ => None,
     };
-    let total = file_input
-        .as_ref()
-        .and_then(|(_, meta, _, gzip)| (!gzip).then_some(meta.len()));
+    let total = file_input.as_ref().map(|(_, meta, _, _)| meta.len());
     let refuse_resume = |given| {
         if opts.resume {
             Err(Error::ResumeNeedsFile {
@@ -722,7 +723,7 @@ pub fn run(
         Format::Jsonl => writer.take_input_hash(),
         Format::Csv | Format::Parquet => None,
     };
-    let (mut reader, rows) = match open_reader(input, opts, start, hash) {
+    let (mut reader, gauge) = match open_reader(input, opts, start, hash) {
         Ok(r) => r,
         Err(e) => {
             writer.abandon();
@@ -769,11 +770,12 @@ pub fn run(
             if done_tx.send(done).is_err() {
                 break; // the writer failed; its error is reported below
             }
-            // Parquet positions count rows: scale them to the file size for the bar.
-            let bytes = match (rows, total_bytes) {
-                (Some(rows), Some(total)) => {
-                    (next.offset as f64 / rows.max(1) as f64 * total as f64) as u64
+            let bytes = match (&gauge, total_bytes) {
+                // Parquet positions count rows: scale them to the file size for the bar.
+                (Gauge::Rows(rows), Some(total)) => {
+                    (next.offset as f64 / (*rows).max(1) as f64 * total as f64) as u64
                 }
+                (Gauge::Compressed(read), _) => read.load(Ordering::Relaxed),
                 _ => next.offset,
             };
             progress(&RunProgress {
@@ -798,14 +800,26 @@ pub fn run(
     })
 }
 
-/// The chunk reader for `input`, positioned at `start`; for Parquet also the row count.
+/// How a run's progress in bytes (of the input file's size) is read.
+enum Gauge {
+    /// The offset after the last chunk labelled.
+    Offset,
+    /// Parquet: rows done, of this many, scaled to the file size.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    Rows(u64),
+    /// A gzip file: compressed bytes read so far (the reader runs a few chunks ahead), since
+    /// decompressed offsets have no known total.
+    Compressed(Arc<AtomicU64>),
+}
+
+/// The chunk reader for `input`, positioned at `start`, and how to read its progress.
 /// `hash` (the digest of the input before `start`) makes a JSONL reader hash as it reads.
 fn open_reader<'a>(
     input: Input<'a>,
     opts: &RunOptions,
     start: Position,
     hash: Option<InputHash>,
-) -> Result<(Reader<'a>, Option<u64>)> {
+) -> Result<(Reader<'a>, Gauge)> {
     if opts.format == Format::Parquet {
         return open_parquet(input, opts, start);
     }
@@ -815,11 +829,18 @@ fn open_reader<'a>(
             .map(|(r, _)| r)
             .map_err(|e| Error::io(&path, e))
     };
+    let mut gauge = Gauge::Offset;
     let read: Box<dyn Read + Send + 'a> = match input {
         Input::Stdin => gunzip(Box::new(std::io::stdin()))?,
         Input::Reader(r) => gunzip(r)?,
         // No BufReader: the chunk readers read blocks of a MiB or more themselves.
-        Input::Path(p) => files::open_at(&p, start.offset)?,
+        Input::Path(p) => {
+            let (read, compressed) = files::open_counted(&p, start.offset)?;
+            if let Some(c) = compressed {
+                gauge = Gauge::Compressed(c);
+            }
+            read
+        }
     };
     let reader = if opts.format == Format::Csv {
         let field = opts.field.as_str();
@@ -843,7 +864,7 @@ fn open_reader<'a>(
                 .hashing(hash),
         )
     };
-    Ok((reader, None))
+    Ok((reader, gauge))
 }
 
 /// Refuses a Parquet input this build or this kind of input cannot read, before any
@@ -862,7 +883,7 @@ fn open_parquet<'a>(
     input: Input<'a>,
     opts: &RunOptions,
     start: Position,
-) -> Result<(Reader<'a>, Option<u64>)> {
+) -> Result<(Reader<'a>, Gauge)> {
     check_parquet(&input)?;
     #[cfg(feature = "parquet")]
     {
@@ -871,7 +892,7 @@ fn open_parquet<'a>(
         };
         let r = crate::parquet_input::ParquetChunks::open(&path, start, opts.chunk_bytes)?;
         let rows = r.total_rows;
-        Ok((Reader::Parquet(r), Some(rows)))
+        Ok((Reader::Parquet(r), Gauge::Rows(rows)))
     }
     #[cfg(not(feature = "parquet"))]
     {
