@@ -171,6 +171,8 @@ struct LosoSetup {
     train: Vec<promptyard_train::data::Record>,
     valid: Vec<promptyard_train::data::Record>,
     test: Vec<promptyard_train::data::Record>,
+    /// Short prompts each fold's classifier is tempered on, as `train` does.
+    short: Vec<promptyard_train::data::Record>,
     opts: promptyard_train::train::TrainOptions,
     quiet: bool,
 }
@@ -179,12 +181,14 @@ impl LosoSetup {
     fn new(args: &Args) -> anyhow::Result<Self> {
         let read = |split| read_split(&args.data, split).map(|s| s.records);
         let (train, valid, test) = (read(Split::Train)?, read(Split::Valid)?, read(Split::Test)?);
+        let short = promptyard_train::train::read_short_calibration(&args.data)?;
         let opts = args.train.options();
         opts.validate()?;
         Ok(LosoSetup {
             train,
             valid,
             test,
+            short,
             opts,
             quiet: args.json,
         })
@@ -216,6 +220,7 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         &setup.train,
         &setup.valid,
         &setup.test,
+        &setup.short,
         &setup.opts,
         &device,
         &mut setup.on_fold(),
@@ -280,6 +285,7 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         &setup.train,
         &setup.valid,
         &setup.test,
+        &setup.short,
         &x,
         &HeadOptions::default(),
         &setup.opts,

@@ -423,12 +423,16 @@ pub fn mean_over_sources(rows: &[CascadeLosoRow]) -> Vec<CascadeScore> {
 /// head (and its temperature) and the cascade's threshold and mode are trained and chosen
 /// without that source, exactly as `train` and `train-encoder` do on the full data, and the
 /// three tiers are scored on the source's records. `embeddings` holds one embedding per
-/// record of `train_set ++ valid ++ test`, in that order (from an [`EmbeddingCache`]).
+/// record of `train_set ++ valid ++ test`, in that order (from an [`EmbeddingCache`]);
+/// `short` are the short prompts the fast classifier's tempering is fitted on, as in `train`
+/// ([`crate::train::fit_short_scale`]), so the threshold is chosen on the confidences the
+/// shipped classifier gives.
 #[allow(clippy::too_many_arguments)]
 pub fn cascade_leave_one_source_out(
     train_set: &[Record],
     valid: &[Record],
     test: &[Record],
+    short: &[Record],
     embeddings: &[Vec<f32>],
     head: &HeadOptions,
     opts: &TrainOptions,
@@ -448,6 +452,7 @@ pub fn cascade_leave_one_source_out(
         train_set,
         valid,
         test,
+        short,
         opts,
         device,
         on_fold,
@@ -572,6 +577,7 @@ mod tests {
             &tr,
             &va,
             &te,
+            &[],
             &x,
             &HeadOptions::default(),
             &opts,
@@ -603,6 +609,7 @@ mod tests {
             &tr,
             &va,
             &te,
+            &[],
             &x[1..],
             &HeadOptions::default(),
             &opts,

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::data::Record;
-use crate::train::{train, Progress, TrainOptions};
+use crate::train::{fit_short_scale, train, Progress, TrainOptions};
 use crate::Result;
 use promptyard::classifier::Classifier;
 use promptyard::label::{Label, Probs, NUM_LABELS};
@@ -218,13 +218,15 @@ pub struct LosoFold<'a> {
 }
 
 /// Runs `fold` for every source S in `train ∪ valid ∪ test` with a classifier trained on
-/// `train` minus S (calibrated on `valid` minus S); the building block of
-/// [`leave_one_source_out`] and of the cascade's LOSO, which reuse the same folds.
+/// `train` minus S (calibrated on `valid` minus S, and short-prompt tempered on `short` as
+/// `train` does: [`fit_short_scale`]); the building block of [`leave_one_source_out`] and of
+/// the cascade's LOSO, which reuse the same folds.
 #[allow(clippy::too_many_arguments)]
 pub fn for_each_loso_fold(
     train_set: &[Record],
     valid: &[Record],
     test: &[Record],
+    short: &[Record],
     opts: &TrainOptions,
     device: &Device,
     on_fold: &mut dyn FnMut(usize, usize, &str),
@@ -247,7 +249,8 @@ pub fn for_each_loso_fold(
         let records =
             |idx: &[usize]| -> Vec<Record> { idx.iter().map(|&k| all[k].clone()).collect() };
         let (tr, va) = (records(&tr_idx), records(&va_idx));
-        let file = train(&tr, &va, opts, device, on_progress)?;
+        let mut file = train(&tr, &va, opts, device, on_progress)?;
+        fit_short_scale(&mut file, &va, short, on_progress)?;
         let classifier = Classifier::from_file(&file, std::path::Path::new("<in memory>"))?;
         fold(LosoFold {
             source: held,
@@ -276,12 +279,15 @@ pub fn labels_by_frequency<'a>(records: impl IntoIterator<Item = &'a Record>) ->
 }
 
 /// Leave-one-source-out: for every source S in `train ∪ valid ∪ test`, trains on `train`
-/// minus S (calibrating on `valid` minus S) and scores all of S's records.
-/// `on_fold(i, folds, source)` is called before each fold; `on_progress` gets training progress.
+/// minus S (calibrating on `valid` minus S, tempering on `short`) and scores all of S's
+/// records. `on_fold(i, folds, source)` is called before each fold; `on_progress` gets
+/// training progress.
+#[allow(clippy::too_many_arguments)]
 pub fn leave_one_source_out(
     train_set: &[Record],
     valid: &[Record],
     test: &[Record],
+    short: &[Record],
     opts: &TrainOptions,
     device: &Device,
     on_fold: &mut dyn FnMut(usize, usize, &str),
@@ -293,6 +299,7 @@ pub fn leave_one_source_out(
         train_set,
         valid,
         test,
+        short,
         opts,
         device,
         on_fold,
@@ -361,5 +368,74 @@ mod tests {
     fn empty_input_gives_zeros_not_nan() {
         let m = Metrics::compute(&[], &[], &[]);
         assert_eq!((m.n, m.accuracy, m.macro_f1, m.ece), (0, 0.0, 0.0, 0.0));
+    }
+
+    /// LOSO folds are trained as `train` trains the shipped model: with the short-prompt
+    /// tempering fitted when short prompts are given, and without it otherwise.
+    #[test]
+    fn loso_folds_fit_short_prompt_tempering_like_train() {
+        let words = [
+            "plan the schedule",
+            "why is it so",
+            "def f return",
+            "hello thanks",
+        ];
+        let (mut tr, mut va) = (Vec::new(), Vec::new());
+        for i in 0..48 {
+            let label = Label::ALL[i % NUM_LABELS];
+            let r = Record {
+                id: format!("r{i}"),
+                text: format!("{} number {i}", words[label.index()]),
+                label,
+                source: format!("s{}", i % 2),
+                canary: None,
+            };
+            if i % 4 == 3 {
+                va.push(r)
+            } else {
+                tr.push(r)
+            }
+        }
+        let short: Vec<Record> = ["hi", "why", "plan", "def"]
+            .iter()
+            .zip([Other, Reasoning, Planning, CodeCompletion])
+            .map(|(t, label)| Record {
+                id: format!("short-{t}"),
+                text: t.to_string(),
+                label,
+                source: "short".into(),
+                canary: None,
+            })
+            .collect();
+        let opts = TrainOptions {
+            epochs: 2,
+            ..TrainOptions::default()
+        };
+        for short in [&short[..], &[]] {
+            let mut folds = 0;
+            for_each_loso_fold(
+                &tr,
+                &va,
+                &[],
+                short,
+                &opts,
+                &Device::Cpu,
+                &mut |_, _, _| {},
+                &mut |_| {},
+                &mut |f| {
+                    folds += 1;
+                    let info = f.classifier.config().training.as_ref().unwrap();
+                    assert_eq!(
+                        info.metrics.contains_key("short_scale"),
+                        !short.is_empty(),
+                        "fold {}",
+                        f.source
+                    );
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(folds, 2);
+        }
     }
 }

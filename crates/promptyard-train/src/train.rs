@@ -639,6 +639,17 @@ pub struct TrainingData {
     pub short_calibration: Vec<Record>,
 }
 
+/// The short prompts [`fit_short_scale`] fits on, from `data_dir`'s [`SHORT_CALIBRATION`]
+/// file; empty when there is none. Read strictly (a bad line names file, line and field).
+pub fn read_short_calibration(data_dir: &Path) -> Result<Vec<Record>> {
+    let path = data_dir.join(SHORT_CALIBRATION);
+    if path.is_file() {
+        crate::data::read_jsonl_strict(&path)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// Loads [`TrainingData`] from `data_dir` (`train.jsonl[.gz]`, `valid.jsonl[.gz]`) and `extra`.
 pub fn load_training_data(data_dir: impl AsRef<Path>, extra: &[PathBuf]) -> Result<TrainingData> {
     let data_dir = data_dir.as_ref();
@@ -660,13 +671,10 @@ pub fn load_training_data(data_dir: impl AsRef<Path>, extra: &[PathBuf]) -> Resu
         files.extend(extra.iter().cloned());
         Some(summary)
     };
-    let short_path = data_dir.join(SHORT_CALIBRATION);
-    let short_calibration = if short_path.is_file() {
-        files.push(short_path.clone());
-        crate::data::read_jsonl_strict(&short_path)?
-    } else {
-        Vec::new()
-    };
+    let short_calibration = read_short_calibration(data_dir)?;
+    if !short_calibration.is_empty() {
+        files.push(data_dir.join(SHORT_CALIBRATION));
+    }
     Ok(TrainingData {
         train,
         valid,
