@@ -51,6 +51,9 @@ pub(crate) fn open_at(path: &Path, offset: u64) -> Result<Box<dyn Read + Send + 
     open_counted(path, offset).map(|(read, _)| read)
 }
 
+/// An opened input: its records as a byte stream.
+type Input = Box<dyn Read + Send + 'static>;
+
 /// A reader that counts the bytes it passes on, readable from another thread.
 struct Counting<R> {
     inner: R,
@@ -68,10 +71,7 @@ impl<R: Read> Read for Counting<R> {
 /// [`open_at`], plus for a gzip file a count of the compressed bytes read so far (from the
 /// file's start): decompressed offsets have no known total, the file's size does, so this
 /// is what a progress bar can show for gzip.
-pub(crate) fn open_counted(
-    path: &Path,
-    offset: u64,
-) -> Result<(Box<dyn Read + Send + 'static>, Option<Arc<AtomicU64>>)> {
+pub(crate) fn open_counted(path: &Path, offset: u64) -> Result<(Input, Option<Arc<AtomicU64>>)> {
     let io = |e| Error::io(path, e);
     let mut file = File::open(path).map_err(io)?;
     if !file.metadata().map_err(io)?.is_file() {

@@ -251,8 +251,9 @@ mod tests {
             proptest::array::uniform4(1u64..5_000),
             0usize..=MAX_FALLBACKS,
             any::<bool>(),
+            any::<bool>(),
         )
-            .prop_filter_map("min_quality met by some model", |(models, min, out, fallbacks, default)| {
+            .prop_filter_map("min_quality met by some model", |(models, min, out, fallbacks, default, three)| {
                 let mut text = format!(
                     "[policy]\nmin_quality = {{ planning = {}, reasoning = {}, code_completion = {}, other = {} }}\n\
                      expected_output_tokens = {{ planning = {}, reasoning = {}, code_completion = {}, other = {} }}\n\
@@ -265,8 +266,45 @@ mod tests {
                 for (k, m) in models.iter().enumerate() {
                     text.push_str(&format!("[[model]]\nid = \"m{k}\"\nprovider = \"p\"\n{m}"));
                 }
+                if three {
+                    // A three-label catalog: `other` prompts take the scan's unconfigured path.
+                    text = without_other(&text);
+                }
                 Catalog::parse(&text, "random.toml").ok()
             })
+    }
+
+    /// `text` with every `, other = <value>` of its inline tables removed.
+    fn without_other(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(", other = ") {
+            out.push_str(&rest[..at]);
+            rest = &rest[at..];
+            rest = &rest[rest.find(" }").unwrap_or(rest.len())..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn three_label_catalogs_are_generated_too() {
+        let text =
+            "min_quality = { planning = 0.5, reasoning = 0.6, code_completion = 0.7, other = 0.4 }";
+        assert_eq!(
+            without_other(text),
+            "min_quality = { planning = 0.5, reasoning = 0.6, code_completion = 0.7 }"
+        );
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let three = (0..64)
+            .filter(|_| {
+                let c = proptest::strategy::ValueTree::current(
+                    &catalog().new_tree(&mut runner).unwrap(),
+                );
+                !c.settings().other_configured
+            })
+            .count();
+        assert!((8..56).contains(&three), "{three} of 64 without `other`");
     }
 
     /// What a reader of a choice sees.
