@@ -353,6 +353,11 @@ impl Choice {
         self.len = 0;
     }
 
+    /// A placeholder for a `choose_in` to overwrite (which sets every field a reader sees).
+    pub(crate) fn blank() -> Self {
+        Choice::empty(Label::Planning, 0, 0, 0)
+    }
+
     /// A choice with nothing ranked yet.
     pub(crate) fn empty(label: Label, required: u8, input_tokens: u64, output_tokens: u64) -> Self {
         Choice {
@@ -455,7 +460,7 @@ impl Policy {
     /// Errors with [`Error::InvalidProbs`] when `probs` is not a distribution, and with
     /// [`Error::NoAdequateModel`] when nothing is adequate and no default applies.
     pub fn choose(&self, probs: &Probs, input_tokens: u64) -> Result<Choice> {
-        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        let mut choice = Choice::blank();
         self.choose_in(probs, input_tokens, &mut choice)?;
         Ok(choice)
     }
@@ -483,7 +488,7 @@ impl Policy {
             .as_deref()
             .and_then(|t| t.lookup(label, required, input_tokens))
         {
-            Some(ranking) => table::RouteTable::fill(ranking, choice),
+            Some(ranking) => ranking.fill(choice),
             None => self.scan(choice),
         }
         if choice.len > 0 || self.answer_with_default(choice, needed) {
@@ -887,8 +892,13 @@ mod tests {
         };
         // Ties in decimal (the product lands on .5), values either side of them, costs as the
         // policy computes them, and a sweep over twelve decades.
-        let mut xs = vec![0.000185, 0.0001835, 0.125, 2.5e-5, 0.015, 0.0045, 1.005, 99.995];
-        xs.extend([(1_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6, (336.0 * 0.1 + 300.0 * 0.5) / 1e6]);
+        let mut xs = vec![
+            0.000185, 0.0001835, 0.125, 2.5e-5, 0.015, 0.0045, 1.005, 99.995,
+        ];
+        xs.extend([
+            (1_000.0 * 3.0 + 1_000.0 * 15.0) / 1e6,
+            (336.0 * 0.1 + 300.0 * 0.5) / 1e6,
+        ]);
         let mut x = 1.234_567e-11;
         while x < 1e8 {
             xs.extend([x, x * 1.5, x * 3.7, x * 9.95]);

@@ -104,22 +104,11 @@ impl State {
     }
 
     /// The routing core every single-prompt entry point runs: classify, resolve through the
-    /// cascade if any, and choose by catalog index, all in `scratch`. No strings are built
-    /// here; [`State::decision`] (or a [`DecisionRef`]) turns the choice into them.
-    /// Allocation-free on success once `scratch` has grown, except a cascade's encoder pass.
-    fn choose_into(
-        &self,
-        prompt: &str,
-        scratch: &mut RouteScratch,
-    ) -> Result<(Probs, Choice, Tier)> {
-        let mut probs = [0.0; NUM_LABELS];
-        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
-        let tier = self.choose_in(prompt, scratch, &mut probs, &mut choice)?;
-        Ok((probs, choice, tier))
-    }
-
-    /// [`State::choose_into`] written into `probs` and `choice` (the tier returned), so
-    /// [`Router::route_into`] fills its [`DecisionRef`] in place.
+    /// cascade if any, and choose by catalog index, all in `scratch`, written into `probs`
+    /// and `choice` (the tier returned) so [`Router::route_into`] fills its [`DecisionRef`] in
+    /// place. No strings are built here; [`State::decision`] (or a [`DecisionRef`]) turns the
+    /// choice into them. Allocation-free on success once `scratch` has grown, except a
+    /// cascade's encoder pass.
     fn choose_in(
         &self,
         prompt: &str,
@@ -144,7 +133,7 @@ impl State {
         Ok(tier)
     }
 
-    /// The owned [`Decision`] for a choice of [`State::choose_into`] from tier `tier`.
+    /// The owned [`Decision`] for a choice of [`State::choose_in`] from tier `tier`.
     fn decision(&self, probs: &Probs, choice: &Choice, tier: Tier) -> Decision {
         let mut decision = self.fast.policy.decision(probs, choice);
         decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
@@ -153,7 +142,10 @@ impl State {
     }
 
     fn route(&self, prompt: &str) -> Result<Decision> {
-        let (probs, choice, tier) = with_local(&SCRATCH, |s| self.choose_into(prompt, s))?;
+        let (mut probs, mut choice) = ([0.0; NUM_LABELS], Choice::blank());
+        let tier = with_local(&SCRATCH, |s| {
+            self.choose_in(prompt, s, &mut probs, &mut choice)
+        })?;
         Ok(self.decision(&probs, &choice, tier))
     }
 
@@ -271,7 +263,7 @@ impl FastDecider {
     /// [`Router::route_into`].
     pub fn choose_into(&self, prompt: &str, scratch: &mut RouteScratch) -> Result<(Probs, Choice)> {
         let mut probs = [0.0; NUM_LABELS];
-        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        let mut choice = Choice::blank();
         self.choose_in(prompt, scratch, &mut probs, &mut choice)?;
         Ok((probs, choice))
     }
@@ -380,7 +372,7 @@ impl Router {
         let mut d = DecisionRef {
             state: self.state.load(),
             probs: [0.0; NUM_LABELS],
-            choice: Choice::empty(Label::Planning, 0, 0, 0),
+            choice: Choice::blank(),
             tier: Tier::Fast,
         };
         let DecisionRef {

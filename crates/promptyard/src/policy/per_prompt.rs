@@ -289,7 +289,7 @@ impl Policy {
         source: Source<'_>,
         scratch: &mut PolicyScratch,
     ) -> Result<Choice> {
-        let mut choice = Choice::empty(Label::Planning, 0, 0, 0);
+        let mut choice = Choice::blank();
         self.choose_from_in(probs, prompt, source, scratch, &mut choice)?;
         Ok(choice)
     }

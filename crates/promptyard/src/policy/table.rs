@@ -36,6 +36,26 @@ pub(super) struct Ranking {
 }
 
 impl Ranking {
+    /// Fills `choice` from the ranking, pricing only the ranked models.
+    #[inline]
+    pub(super) fn fill(&self, choice: &mut Choice) {
+        let n = self.len as usize;
+        let (input, output) = (choice.input_tokens, choice.output_tokens);
+        for ((slot, &i), &p) in choice
+            .ranked
+            .iter_mut()
+            .zip(&self.models[..n])
+            .zip(&self.prices[..n])
+        {
+            *slot = Ranked {
+                model: i as usize,
+                cost_usd: cost_at(p, input, output),
+            };
+        }
+        choice.len = self.len as usize;
+        choice.too_small = self.too_small as usize;
+    }
+
     fn of(policy: &Policy, choice: &Choice) -> Ranking {
         let all = policy.catalog.models();
         let mut models = [0; MAX_FALLBACKS + 1];
@@ -101,26 +121,6 @@ impl RouteTable {
         let s = self.slots.get(label.index() * MASKS + required as usize)?;
         let i = s.starts.partition_point(|&x| x <= input_tokens);
         s.rankings.get(i.checked_sub(1)?)
-    }
-
-    /// Fills `choice` from the ranking, pricing only the ranked models.
-    #[inline]
-    pub(super) fn fill(r: &Ranking, choice: &mut Choice) {
-        let n = r.len as usize;
-        let (input, output) = (choice.input_tokens, choice.output_tokens);
-        for ((slot, &i), &p) in choice
-            .ranked
-            .iter_mut()
-            .zip(&r.models[..n])
-            .zip(&r.prices[..n])
-        {
-            *slot = Ranked {
-                model: i as usize,
-                cost_usd: cost_at(p, input, output),
-            };
-        }
-        choice.len = r.len as usize;
-        choice.too_small = r.too_small as usize;
     }
 }
 
