@@ -185,6 +185,8 @@ pub struct FeatureScratch {
     /// Normalised text as UTF-8 bytes, followed by [`PAD`] zero bytes so that an 8-byte load
     /// at any position of the text stays in bounds.
     norm: Vec<u8>,
+    /// Bit `i` set when `norm[i]` is an ASCII word byte ([`word_bitmap`]).
+    words: Vec<u64>,
     offsets: Vec<u32>,
     grams: Vec<u32>,
 }
@@ -355,9 +357,8 @@ const ASCII_CLASS: [Class; 128] = {
     t
 };
 
-/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`. The
-/// reference [`word_bytes8`] is tested against.
-#[cfg(test)]
+/// Bytes of ASCII word chars (alphanumerics and `_`); every non-ASCII byte is `false`: the
+/// reference [`word_mask16`] is tested against, and its rule for a last partial block.
 const ASCII_WORD: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
@@ -555,32 +556,81 @@ fn class_at_bytes(bytes: &[u8], i: usize) -> (Class, usize) {
     }
 }
 
-/// High bit set in each byte of `w` that is an ASCII word byte (`[0-9A-Za-z_]`, as
-/// [`ASCII_WORD`]); bytes ≥ 0x80 never are.
-#[inline(always)]
-fn word_bytes8(w: u64) -> u64 {
-    let ascii = !w & HIGHS;
-    let v = w & !HIGHS;
-    // As in `norm_ascii8`: every byte of `v` is < 0x80, so no add carries into the next byte.
-    let ge = |lo: u8| v.wrapping_add(u64::from(0x80 - lo) * ONES) & HIGHS;
-    let gt = |hi: u8| v.wrapping_add(u64::from(0x7f - hi) * ONES) & HIGHS;
-    let eq = |c: u8| ge(c) & !gt(c);
-    let lower = ge(b'a') & !gt(b'z');
-    let upper = ge(b'A') & !gt(b'Z');
-    let digit = ge(b'0') & !gt(b'9');
-    (lower | upper | digit | eq(b'_')) & ascii
+/// Sets bit `i % 64` of `out[i / 64]` when `bytes[i]` is an ASCII word byte (`[0-9A-Za-z_]`,
+/// as [`ASCII_WORD`]; bytes ≥ 0x80 never are). Built once per prompt, 16 bytes per step, so
+/// that finding where a word ends is a count of trailing zeros instead of a scan.
+fn word_bitmap(bytes: &[u8], out: &mut Vec<u64>) {
+    out.clear();
+    let mut blocks = bytes.chunks_exact(64);
+    for b in &mut blocks {
+        let mut m = 0u64;
+        for (q, c) in b.chunks_exact(16).enumerate() {
+            m |= u64::from(word_mask16(c.try_into().unwrap_or(&[0; 16]))) << (16 * q);
+        }
+        out.push(m);
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        out.push(
+            rest.iter()
+                .enumerate()
+                .fold(0, |m, (k, &x)| m | (u64::from(ASCII_WORD[x as usize]) << k)),
+        );
+    }
 }
 
-/// End of the run of ASCII word bytes of `bytes` that starts at `i`, 8 bytes at a time (the
-/// zero padding after the text ends every run).
+/// Bit `k` set when `b[k]` is an ASCII word byte.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
+fn word_mask16(b: &[u8; 16]) -> u16 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions always exist; the
+    // one load reads exactly the 16 bytes of `b`.
+    unsafe {
+        let x = _mm_loadu_si128(b.as_ptr().cast());
+        // `lo <= x <= hi` as an unsigned compare: `(x - lo) ^ 0x80 < (hi - lo + 1) ^ 0x80`.
+        let within = |lo: u8, n: u8| {
+            let v = _mm_xor_si128(
+                _mm_sub_epi8(x, _mm_set1_epi8(lo as i8)),
+                _mm_set1_epi8(-128),
+            );
+            _mm_cmplt_epi8(v, _mm_set1_epi8((n ^ 0x80) as i8))
+        };
+        let word = _mm_or_si128(
+            _mm_or_si128(within(b'a', 26), within(b'A', 26)),
+            _mm_or_si128(
+                within(b'0', 10),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
+            ),
+        );
+        _mm_movemask_epi8(word) as u16
+    }
+}
+
+/// Bit `k` set when `b[k]` is an ASCII word byte.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn word_mask16(b: &[u8; 16]) -> u16 {
+    b.iter()
+        .enumerate()
+        .fold(0, |m, (k, &x)| m | (u16::from(ASCII_WORD[x as usize]) << k))
+}
+
+/// End of the run of ASCII word bytes that starts at `i`, from the bitmap of [`word_bitmap`]
+/// (the zero padding after the text ends every run).
+#[inline(always)]
+fn ascii_word_end(words: &[u64], i: usize) -> usize {
+    let mut w = i / 64;
+    let mut stop = !words.get(w).copied().unwrap_or(0) >> (i % 64);
+    if stop != 0 {
+        return i + stop.trailing_zeros() as usize;
+    }
     loop {
-        let stop = !word_bytes8(load8(bytes, i)) & HIGHS;
+        w += 1;
+        stop = !words.get(w).copied().unwrap_or(0);
         if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
+            return w * 64 + stop.trailing_zeros() as usize;
         }
-        i += 8;
     }
 }
 
@@ -654,10 +704,12 @@ impl Featurizer {
     ) -> S {
         let FeatureScratch {
             norm,
+            words,
             offsets,
             grams,
         } = scratch;
         let end = self.normalize_bytes(text, norm);
+        word_bitmap(norm, words);
         // The text plus its zero padding: loads past `end` read zeros.
         let bytes = norm.as_slice();
         let bigrams = self.cfg.word_ngrams >= 2;
@@ -680,8 +732,8 @@ impl Featurizer {
             match class {
                 Class::Space => continue,
                 Class::Word => loop {
-                    // ASCII run 8 bytes at a time, then at most one non-ASCII char.
-                    let run_end = ascii_word_end(bytes, i);
+                    // The ASCII run from the word bitmap, then at most one non-ASCII char.
+                    let run_end = ascii_word_end(words, i);
                     nchars += run_end - i;
                     i = run_end;
                     if i >= end || bytes[i] < 0x80 {
@@ -1218,22 +1270,41 @@ mod tests {
     }
 
     #[test]
-    fn swar_word_bytes_match_the_byte_table() {
+    fn word_bitmap_matches_the_byte_table() {
+        // Every byte value at every position of a 16-byte lane, in full 64-byte blocks and in
+        // the partial last block, among word bytes, spaces and UTF-8 continuation bytes.
+        let base = b"a _Z0~9\xC3\xA9q-Q_8 \x80z".repeat(6);
+        let mut words = Vec::new();
         for b in 0u8..=255 {
-            for at in 0..8 {
-                let mut w = [b'a', b' ', 0xC3, b'_', b'Z', b'0', b'~', b'9'];
-                w[at] = b;
-                let got = word_bytes8(u64::from_le_bytes(w)).to_le_bytes();
-                for k in 0..8 {
+            for at in [0, 5, 15, 16, 31, 63, 64, 70, base.len() - 1] {
+                let mut text = base.clone();
+                text[at] = b;
+                word_bitmap(&text, &mut words);
+                assert_eq!(words.len(), text.len().div_ceil(64));
+                for (i, &x) in text.iter().enumerate() {
                     assert_eq!(
-                        got[k] == 0x80,
-                        ASCII_WORD[w[k] as usize],
-                        "byte {} at {k}",
-                        w[k]
+                        words[i / 64] >> (i % 64) & 1 == 1,
+                        ASCII_WORD[x as usize],
+                        "byte {x} at {i} (set at {at})"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn word_ends_are_found_across_blocks() {
+        let mut text = vec![b'x'; 200];
+        text[63] = b' ';
+        text[130] = b'.';
+        text.extend_from_slice(&[0; PAD]);
+        let mut words = Vec::new();
+        word_bitmap(&text, &mut words);
+        assert_eq!(ascii_word_end(&words, 0), 63);
+        assert_eq!(ascii_word_end(&words, 63), 63);
+        assert_eq!(ascii_word_end(&words, 64), 130);
+        assert_eq!(ascii_word_end(&words, 131), 200);
+        assert_eq!(ascii_word_end(&words, 205), 205);
     }
 
     #[test]
