@@ -880,8 +880,11 @@ impl Featurizer {
         emit.feature(hash(first));
         // Whole n-byte windows of the word.
         let windows = (end - start + 1).saturating_sub(n);
-        for q in start..start + windows {
-            emit.feature(hash(load8(text, q) & keep));
+        // 8-byte loads at `start..start + windows`, one bounds check for all of them (the
+        // zero padding after the text keeps the last one in bounds).
+        let loads = text.get(start..start + windows + 7).unwrap_or_default();
+        for w in loads.windows(8) {
+            emit.feature(hash(u64::from_le_bytes(w.try_into().unwrap_or_default()) & keep));
         }
         // The last n - 1 bytes and ">".
         emit.feature(hash((load8(text, end + 1 - n) & below) | close));
