@@ -880,11 +880,21 @@ impl Featurizer {
         emit.feature(hash(first));
         // Whole n-byte windows of the word.
         let windows = (end - start + 1).saturating_sub(n);
-        // 8-byte loads at `start..start + windows`, one bounds check for all of them (the
-        // zero padding after the text keeps the last one in bounds).
-        let loads = text.get(start..start + windows + 7).unwrap_or_default();
-        for w in loads.windows(8) {
-            emit.feature(hash(u64::from_le_bytes(w.try_into().unwrap_or_default()) & keep));
+        // 8-byte loads at `start..start + windows`, one bounds check for all of them when
+        // the text has zero padding after it (as in `feed`); zero-filled loads otherwise.
+        match text.get(start..start + windows + 7) {
+            Some(loads) => {
+                for w in loads.windows(8) {
+                    emit.feature(hash(
+                        u64::from_le_bytes(w.try_into().unwrap_or_default()) & keep,
+                    ));
+                }
+            }
+            None => {
+                for q in start..start + windows {
+                    emit.feature(hash(load8(text, q) & keep));
+                }
+            }
         }
         // The last n - 1 bytes and ">".
         emit.feature(hash((load8(text, end + 1 - n) & below) | close));
