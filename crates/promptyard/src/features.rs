@@ -621,17 +621,13 @@ fn word_mask16(b: &[u8; 16]) -> u16 {
 #[inline(always)]
 fn ascii_word_end(words: &[u64], i: usize) -> usize {
     let mut w = i / 64;
-    let mut stop = !words.get(w).copied().unwrap_or(0) >> (i % 64);
-    if stop != 0 {
-        return i + stop.trailing_zeros() as usize;
-    }
-    loop {
+    // Non-word bits of block `w`, those before `i` cleared.
+    let mut stop = !words.get(w).copied().unwrap_or(0) & (u64::MAX << (i % 64));
+    while stop == 0 {
         w += 1;
         stop = !words.get(w).copied().unwrap_or(0);
-        if stop != 0 {
-            return w * 64 + stop.trailing_zeros() as usize;
-        }
     }
+    w * 64 + stop.trailing_zeros() as usize
 }
 
 impl Featurizer {
@@ -804,7 +800,10 @@ impl Featurizer {
     #[cfg(test)]
     fn char_ngrams(&self, word: &str, offsets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
         if word.is_ascii() && word.len() + 2 <= ASCII_WORD_MAX {
-            self.char_ngrams_ascii(word.as_bytes(), 0, word.len(), emit)
+            // Padded as `feed` pads the normalised text.
+            let mut text = word.as_bytes().to_vec();
+            text.extend_from_slice(&[0; PAD]);
+            self.char_ngrams_ascii(&text, 0, word.len(), emit)
         } else {
             self.char_ngrams_general(word, offsets, emit)
         }
@@ -812,7 +811,8 @@ impl Featurizer {
 
     /// [`Self::char_ngrams_general`] for the ASCII word `text[start..end]`, with the same
     /// hashes: every char is one byte, so each n-gram is read from `text` by one 8-byte load,
-    /// with the `<` `>` boundaries patched in.
+    /// with the `<` `>` boundaries patched in. `text` must have [`PAD`] zero bytes after the
+    /// word, as `feed`'s normalised text has.
     #[inline(always)]
     fn char_ngrams_ascii(
         &self,
@@ -880,21 +880,17 @@ impl Featurizer {
         emit.feature(hash(first));
         // Whole n-byte windows of the word.
         let windows = (end - start + 1).saturating_sub(n);
-        // 8-byte loads at `start..start + windows`, one bounds check for all of them when
-        // the text has zero padding after it (as in `feed`); zero-filled loads otherwise.
-        match text.get(start..start + windows + 7) {
-            Some(loads) => {
-                for w in loads.windows(8) {
-                    emit.feature(hash(
-                        u64::from_le_bytes(w.try_into().unwrap_or_default()) & keep,
-                    ));
-                }
-            }
-            None => {
-                for q in start..start + windows {
-                    emit.feature(hash(load8(text, q) & keep));
-                }
-            }
+        // 8-byte loads at `start..start + windows`, one bounds check for all of them (the
+        // zero padding after the word keeps the last one in bounds).
+        let loads = text.get(start..start + windows + 7);
+        debug_assert!(
+            loads.is_some(),
+            "char_ngrams_ascii needs PAD bytes after the word"
+        );
+        for w in loads.unwrap_or_default().windows(8) {
+            emit.feature(hash(
+                u64::from_le_bytes(w.try_into().unwrap_or_default()) & keep,
+            ));
         }
         // The last n - 1 bytes and ">".
         emit.feature(hash((load8(text, end + 1 - n) & below) | close));
