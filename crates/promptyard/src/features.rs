@@ -205,11 +205,51 @@ impl<F: FnMut(u32)> FeatureSink for F {
     }
 }
 
+/// The settings [`Featurizer::feed`]'s loop reads for every token, passed by value: its copy
+/// for [`Shape::DEFAULT`] sees them as constants, which frees registers in the hot loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    bigrams: bool,
+    lead_tokens: usize,
+    lead_weight: u8,
+    minn: usize,
+    maxn: usize,
+    mask: u64,
+}
+
+impl Shape {
+    /// The shape of [`FeaturizerConfig::default`], the bundled model's.
+    const DEFAULT: Shape = Shape {
+        bigrams: true,
+        lead_tokens: 2,
+        lead_weight: 4,
+        minn: 6,
+        maxn: 6,
+        mask: (1 << 18) - 1,
+    };
+
+    fn of(cfg: &FeaturizerConfig) -> Shape {
+        Shape {
+            bigrams: cfg.word_ngrams >= 2,
+            lead_tokens: usize::from(cfg.lead_tokens),
+            lead_weight: cfg.lead_weight,
+            minn: usize::from(cfg.char_ngram_min),
+            maxn: usize::from(cfg.char_ngram_max),
+            mask: u64::from(cfg.buckets) - 1,
+        }
+    }
+
+    #[inline(always)]
+    fn bucket(self, h: u64) -> u32 {
+        ((h ^ (h >> 32)) & self.mask) as u32
+    }
+}
+
 /// Turns text into hash-bucket ids; immutable, `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct Featurizer {
     cfg: FeaturizerConfig,
-    mask: u64,
+    shape: Shape,
     word_basis: u64,
     char_basis: u64,
 }
@@ -635,7 +675,7 @@ impl Featurizer {
     pub fn new(cfg: FeaturizerConfig) -> Result<Self> {
         cfg.validate()?;
         Ok(Featurizer {
-            mask: u64::from(cfg.buckets) - 1,
+            shape: Shape::of(&cfg),
             word_basis: fold_mul(cfg.seed ^ (u64::from(TAG_WORD) << 56), K),
             char_basis: fold_mul(cfg.seed ^ (u64::from(TAG_CHAR) << 56), K),
             cfg,
@@ -649,7 +689,7 @@ impl Featurizer {
 
     #[inline]
     fn bucket(&self, h: u64) -> u32 {
-        ((h ^ (h >> 32)) & self.mask) as u32
+        self.shape.bucket(h)
     }
 
     /// Truncated, normalised text (steps 1 and 2 of the module doc) into `out` as UTF-8,
@@ -696,7 +736,23 @@ impl Featurizer {
         &self,
         text: &str,
         scratch: &mut FeatureScratch,
+        sink: S,
+    ) -> S {
+        if self.shape == Shape::DEFAULT {
+            self.feed_shaped(text, scratch, sink, Shape::DEFAULT)
+        } else {
+            self.feed_shaped(text, scratch, sink, self.shape)
+        }
+    }
+
+    /// [`Self::feed`] with the loop's settings in `shape` (equal to `self.shape`).
+    #[inline(always)]
+    fn feed_shaped<S: FeatureSink>(
+        &self,
+        text: &str,
+        scratch: &mut FeatureScratch,
         mut sink: S,
+        shape: Shape,
     ) -> S {
         let FeatureScratch {
             norm,
@@ -708,9 +764,9 @@ impl Featurizer {
         word_bitmap(norm, words);
         // The text plus its zero padding: loads past `end` read zeros.
         let bytes = norm.as_slice();
-        let bigrams = self.cfg.word_ngrams >= 2;
+        let bigrams = shape.bigrams;
         let mut prev: Option<u64> = None;
-        let lead_tokens = usize::from(self.cfg.lead_tokens);
+        let lead_tokens = shape.lead_tokens;
         // Tokens seen so far (spaces are not tokens), counted only up to `lead_tokens`.
         let mut ntok = 0usize;
         let mut i = 0;
@@ -763,11 +819,11 @@ impl Featurizer {
             } else {
                 hash_bytes(self.word_basis, &bytes[start..i])
             };
-            sink.feature(self.bucket(h));
+            sink.feature(shape.bucket(h));
             if ntok < lead_tokens {
                 if class == Class::Word {
-                    let g = self.bucket(fold_mul(h ^ LEAD_SALT ^ ((ntok as u64) << 40), K));
-                    for _ in 0..self.cfg.lead_weight {
+                    let g = shape.bucket(fold_mul(h ^ LEAD_SALT ^ ((ntok as u64) << 40), K));
+                    for _ in 0..shape.lead_weight {
                         sink.feature(g);
                     }
                 }
@@ -775,13 +831,13 @@ impl Featurizer {
             }
             if bigrams {
                 if let Some(p) = prev {
-                    sink.feature(self.bucket((p ^ h.rotate_left(31)).wrapping_mul(K)));
+                    sink.feature(shape.bucket((p ^ h.rotate_left(31)).wrapping_mul(K)));
                 }
                 prev = Some(h);
             }
             if class == Class::Word && nchars > 1 {
                 if ascii && token_len + 2 <= ASCII_WORD_MAX {
-                    self.char_ngrams_ascii(bytes, start, i, &mut sink);
+                    self.char_ngrams_ascii(bytes, start, i, shape, &mut sink);
                 } else {
                     // Out of line, through a buffer, so `sink` never escapes this function.
                     let word = std::str::from_utf8(&bytes[start..i]).unwrap_or_default();
@@ -803,7 +859,7 @@ impl Featurizer {
             // Padded as `feed` pads the normalised text.
             let mut text = word.as_bytes().to_vec();
             text.extend_from_slice(&[0; PAD]);
-            self.char_ngrams_ascii(&text, 0, word.len(), emit)
+            self.char_ngrams_ascii(&text, 0, word.len(), self.shape, emit)
         } else {
             self.char_ngrams_general(word, offsets, emit)
         }
@@ -819,12 +875,10 @@ impl Featurizer {
         text: &[u8],
         start: usize,
         end: usize,
+        shape: Shape,
         emit: &mut impl FeatureSink,
     ) {
-        let (minn, maxn) = (
-            self.cfg.char_ngram_min as usize,
-            self.cfg.char_ngram_max as usize,
-        );
+        let (minn, maxn) = (shape.minn, shape.maxn);
         let nchars = end - start + 2;
         if maxn == 0 || nchars < minn.max(1) {
             return;
@@ -832,7 +886,7 @@ impl Featurizer {
         let minn = minn.max(1);
         let maxn = maxn.min(8);
         if minn == maxn {
-            return self.char_ngrams_ascii_one_n(text, start, end, minn, emit);
+            return self.char_ngrams_ascii_one_n(text, start, end, minn, shape, emit);
         }
         for i in 0..=nchars - minn {
             // Bytes i.. of "<word>" (bytes past the word are masked or patched below).
@@ -848,7 +902,7 @@ impl Featurizer {
                     g = (g & below) | (u64::from(b'>') << (8 * (n - 1)));
                 }
                 let h = fold_mul(self.char_basis ^ n as u64 ^ g, K);
-                emit.feature(self.bucket(h));
+                emit.feature(shape.bucket(h));
             }
         }
     }
@@ -863,6 +917,7 @@ impl Featurizer {
         start: usize,
         end: usize,
         n: usize,
+        shape: Shape,
         emit: &mut impl FeatureSink,
     ) {
         let nchars = end - start + 2;
@@ -870,7 +925,7 @@ impl Featurizer {
         let base = self.char_basis ^ n as u64;
         let close = u64::from(b'>') << (8 * (n - 1));
         let below = (1u64 << (8 * (n - 1))).wrapping_sub(1);
-        let hash = |g: u64| self.bucket(fold_mul(base ^ g, K));
+        let hash = |g: u64| shape.bucket(fold_mul(base ^ g, K));
         // "<" and the word's first n - 1 bytes (or the whole "<word>" when that is all).
         let first = ((load8(text, start) << 8) | u64::from(b'<')) & keep;
         if n == nchars {
