@@ -446,11 +446,14 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 }
 
 /// Bytes `0x01` repeated, for the SWAR arithmetic of [`norm_ascii8`].
+#[cfg(any(test, not(target_arch = "x86_64")))]
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// [`ASCII_NORM`] applied to 8 ASCII bytes at once (every byte of `w` is `< 0x80`).
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline(always)]
 fn norm_ascii8(w: u64) -> u64 {
     // High bit of each byte set where the byte is ≥ `lo` / > `hi`; no byte overflows
@@ -463,15 +466,16 @@ fn norm_ascii8(w: u64) -> u64 {
     ((w | (upper >> 2)) & !digit_bytes) | ((digit >> 7) * u64::from(b'0'))
 }
 
-/// Length of the leading ASCII run of `b`, scanned 8 bytes at a time.
+/// Length of the leading ASCII run of `b`, scanned 16 bytes at a time.
 #[inline(always)]
 fn ascii_prefix_len(b: &[u8]) -> usize {
     let mut n = 0;
-    for c in b.chunks_exact(8) {
-        if u64::from_le_bytes(c.try_into().unwrap_or_default()) & HIGHS != 0 {
-            break;
+    for c in b.chunks_exact(16) {
+        let high = high_bits16(c.try_into().unwrap_or(&[0; 16]));
+        if high != 0 {
+            return n + high.trailing_zeros() as usize;
         }
-        n += 8;
+        n += 16;
     }
     n + b[n..]
         .iter()
@@ -479,11 +483,93 @@ fn ascii_prefix_len(b: &[u8]) -> usize {
         .unwrap_or(b.len() - n)
 }
 
+/// Bit `k` set when `b[k] >= 0x80`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn high_bits16(b: &[u8; 16]) -> u16 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; the load reads exactly the 16 bytes of `b`.
+    unsafe { _mm_movemask_epi8(_mm_loadu_si128(b.as_ptr().cast())) as u16 }
+}
+
+/// Bit `k` set when `b[k] >= 0x80`.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn high_bits16(b: &[u8; 16]) -> u16 {
+    high_bits16_portable(b)
+}
+
+/// [`high_bits16`] without SIMD: the other architectures' version, tested on all.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn high_bits16_portable(b: &[u8; 16]) -> u16 {
+    b.iter()
+        .enumerate()
+        .fold(0, |m, (k, &x)| m | (u16::from(x >> 7) << k))
+}
+
+/// [`ASCII_NORM`] applied in place to the ASCII bytes `b`: 16 at a time, the tail by the table.
+#[inline(always)]
+fn normalize_ascii_in_place(b: &mut [u8]) {
+    let mut chunks = b.chunks_exact_mut(16);
+    for c in &mut chunks {
+        let c: &mut [u8; 16] = c.try_into().unwrap_or_else(|_| unreachable!());
+        norm_ascii16(c);
+    }
+    for x in chunks.into_remainder() {
+        *x = ASCII_NORM[usize::from(*x & 0x7f)];
+    }
+}
+
+/// [`ASCII_NORM`] applied to 16 ASCII bytes at once.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn norm_ascii16(b: &mut [u8; 16]) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; the load and the store touch exactly the
+    // 16 bytes of `b`.
+    unsafe {
+        let x = _mm_loadu_si128(b.as_ptr().cast());
+        let within = |lo: u8, n: u8| {
+            let v = _mm_xor_si128(
+                _mm_sub_epi8(x, _mm_set1_epi8(lo as i8)),
+                _mm_set1_epi8(-128),
+            );
+            _mm_cmplt_epi8(v, _mm_set1_epi8((n ^ 0x80) as i8))
+        };
+        let upper = within(b'A', 26);
+        let digit = within(b'0', 10);
+        let lowered = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+        let folded = _mm_or_si128(
+            _mm_andnot_si128(digit, lowered),
+            _mm_and_si128(digit, _mm_set1_epi8(b'0' as i8)),
+        );
+        _mm_storeu_si128(b.as_mut_ptr().cast(), folded);
+    }
+}
+
+/// [`ASCII_NORM`] applied to 16 ASCII bytes at once.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn norm_ascii16(b: &mut [u8; 16]) {
+    norm_ascii16_portable(b)
+}
+
+/// [`norm_ascii16`] without SIMD: the other architectures' version, tested on all.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn norm_ascii16_portable(b: &mut [u8; 16]) {
+    for h in b.chunks_exact_mut(8) {
+        let w = u64::from_le_bytes((&*h).try_into().unwrap_or_default());
+        h.copy_from_slice(&norm_ascii8(w).to_le_bytes());
+    }
+}
+
 /// Zero bytes after the normalised text in [`FeatureScratch`]: 8-byte loads never run off it.
 const PAD: usize = 8;
 
-/// Appends normalised `s` to `out` as UTF-8; ASCII runs go 8 bytes at a time through
-/// [`norm_ascii8`] as they are copied, their tails through a byte table.
+/// Appends normalised `s` to `out` as UTF-8; ASCII runs are found, copied and normalised
+/// 16 bytes at a time ([`ascii_prefix_len`], [`normalize_ascii_in_place`]).
 fn push_normalized(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + PAD);
     let mut rest = s;
@@ -492,14 +578,7 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
         let n = ascii_prefix_len(rest.as_bytes());
         let at = out.len();
         out.extend_from_slice(&rest.as_bytes()[..n]);
-        let mut chunks = out[at..].chunks_exact_mut(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes((&*c).try_into().unwrap_or_default());
-            c.copy_from_slice(&norm_ascii8(w).to_le_bytes());
-        }
-        for b in chunks.into_remainder() {
-            *b = ASCII_NORM[*b as usize];
-        }
+        normalize_ascii_in_place(&mut out[at..]);
         let mut chars = rest[n..].chars();
         let Some(c) = chars.next() else { break };
         rest = chars.as_str();
@@ -1389,6 +1468,41 @@ mod tests {
             let want =
                 [b, b'Z', b'@', b'9', b'[', b'0', b'a', b'`'].map(|x| ASCII_NORM[x as usize]);
             assert_eq!(got, want, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn sixteen_byte_normalisation_and_scan_match_the_byte_table() {
+        // Every ASCII byte at every lane, next to bytes at the edges of the ranges.
+        let edges = *b"@AZ[`az{/09:_ \n~";
+        for b in 0u8..128 {
+            for lane in 0..16 {
+                let mut x: [u8; 16] = edges[..16].try_into().unwrap();
+                x[lane] = b;
+                let want = x.map(|c| ASCII_NORM[c as usize]);
+                let mut got = x;
+                norm_ascii16(&mut got);
+                assert_eq!(got, want, "byte {b} at lane {lane}");
+                let mut portable = x;
+                norm_ascii16_portable(&mut portable);
+                assert_eq!(portable, want, "byte {b} at lane {lane}, portable");
+                let mut long = x.repeat(3);
+                long.truncate(16 + 16 + lane + 1);
+                normalize_ascii_in_place(&mut long);
+                let want_long: Vec<u8> = x.repeat(3)[..16 + 16 + lane + 1]
+                    .iter()
+                    .map(|&c| ASCII_NORM[c as usize])
+                    .collect();
+                assert_eq!(long, want_long, "byte {b} at lane {lane}, tail");
+                // A non-ASCII byte ends the run wherever it is.
+                let mut y = x.repeat(2);
+                y[16 + lane] = 0x80 | b;
+                assert_eq!(ascii_prefix_len(&y), 16 + lane);
+                assert_eq!(ascii_prefix_len(&y[..16]), 16);
+                let block: &[u8; 16] = y[16..32].try_into().unwrap();
+                assert_eq!(high_bits16(block), 1 << lane);
+                assert_eq!(high_bits16_portable(block), 1 << lane);
+            }
         }
     }
 
