@@ -676,7 +676,8 @@ impl Policy {
                 w.write_str(&self.clauses[l.index()])?;
             }
         }
-        write!(w, ", est. {}", Usd(choice.pick().cost_usd))?;
+        w.write_str(", est. ")?;
+        write_usd(w, choice.pick().cost_usd)?;
         if choice.too_small > 0 {
             write!(
                 w,
@@ -773,32 +774,56 @@ fn ranks_before(models: &[ModelSpec], label: Label, a: &Ranked, b: &Ranked) -> b
     }
 }
 
-/// USD with two significant digits, e.g. `$0.000044`, `$0.012`, `$1.50`.
-struct Usd(f64);
-
-impl std::fmt::Display for Usd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let x = self.0;
-        if x <= 0.0 || !x.is_finite() {
-            return write!(f, "${x}");
-        }
-        let decimals = (1 - x.log10().floor() as i32).clamp(2, 12) as usize;
-        // Exact float formatting (`{:.N}`) often falls back to bignum arithmetic here: ~9% of
-        // a 20-word `route` (perf). Rounding x·10^N gives the same digits unless that product
-        // is within its rounding error (< 1.2e-7 below 1e9) of a tie, which goes the exact way.
-        let pow = 10u64.pow(decimals as u32);
-        let scaled = x * pow as f64;
-        if scaled < 1e9 && (scaled - scaled.floor() - 0.5).abs() > 1e-6 {
-            let r = scaled.round() as u64;
-            return write!(f, "${}.{:0decimals$}", r / pow, r % pow);
-        }
-        write!(f, "${x:.decimals$}")
+/// Writes `x` USD with two significant digits, e.g. `$0.000044`, `$0.012`, `$1.50`.
+fn write_usd<W: Write + ?Sized>(w: &mut W, x: f64) -> std::fmt::Result {
+    if x <= 0.0 || !x.is_finite() {
+        return write!(w, "${x}");
     }
+    let decimals = (1 - x.log10().floor() as i32).clamp(2, 12) as u32;
+    // Exact float formatting (`{:.N}`) often falls back to bignum arithmetic here: ~9% of
+    // a 20-word `route` (perf). Rounding x·10^N gives the same digits unless that product
+    // is within its rounding error (< 1.2e-7 below 1e9) of a tie, which goes the exact way.
+    let pow = 10u64.pow(decimals);
+    let scaled = x * pow as f64;
+    if scaled < 1e9 && (scaled - scaled.floor() - 0.5).abs() > 1e-6 {
+        // `$`, the whole dollars, `.` and `decimals` digits, written right to left by hand:
+        // the integer formatting machinery cost more than the rest of a decision's reason.
+        let r = scaled.round() as u64;
+        let mut buf = [0u8; 32];
+        let mut k = buf.len();
+        let mut put = |d: u8| {
+            k -= 1;
+            buf[k] = d;
+        };
+        let mut frac = r % pow;
+        for _ in 0..decimals {
+            put(b'0' + (frac % 10) as u8);
+            frac /= 10;
+        }
+        put(b'.');
+        let mut whole = r / pow;
+        loop {
+            put(b'0' + (whole % 10) as u8);
+            whole /= 10;
+            if whole == 0 {
+                break;
+            }
+        }
+        put(b'$');
+        return w.write_str(std::str::from_utf8(&buf[k..]).unwrap_or_default());
+    }
+    write!(w, "${x:.prec$}", prec = decimals as usize)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn usd(x: f64) -> String {
+        let mut s = String::new();
+        write_usd(&mut s, x).unwrap();
+        s
+    }
 
     #[test]
     fn usd_amounts_round_to_picodollars_without_float_noise() {
@@ -905,19 +930,19 @@ mod tests {
             x *= 10.0;
         }
         for x in xs {
-            assert_eq!(Usd(x).to_string(), exact(x), "{x:e}");
+            assert_eq!(usd(x), exact(x), "{x:e}");
             for ulps in [-2i64, -1, 1, 2] {
                 let y = f64::from_bits((x.to_bits() as i64 + ulps) as u64);
-                assert_eq!(Usd(y).to_string(), exact(y), "{y:e}");
+                assert_eq!(usd(y), exact(y), "{y:e}");
             }
         }
     }
 
     #[test]
     fn usd_has_two_significant_digits() {
-        assert_eq!(Usd(0.0000437).to_string(), "$0.000044");
-        assert_eq!(Usd(0.0123).to_string(), "$0.012");
-        assert_eq!(Usd(1.5).to_string(), "$1.50");
-        assert_eq!(Usd(0.0).to_string(), "$0");
+        assert_eq!(usd(0.0000437), "$0.000044");
+        assert_eq!(usd(0.0123), "$0.012");
+        assert_eq!(usd(1.5), "$1.50");
+        assert_eq!(usd(0.0), "$0");
     }
 }
