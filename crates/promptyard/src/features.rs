@@ -860,9 +860,10 @@ impl Featurizer {
             i += len;
             let mut ascii = len == 1;
             let mut nchars = 1;
-            match class {
-                Class::Space => continue,
-                Class::Word => loop {
+            // Tests in order of frequency, not a `match`: its jump table was an indirect branch
+            // that the token sequence of prose kept mispredicting.
+            if class == Class::Word {
+                loop {
                     // The ASCII run from the word bitmap, then at most one non-ASCII char.
                     let run_end = ascii_word_end(words, i);
                     nchars += run_end - i;
@@ -877,18 +878,18 @@ impl Featurizer {
                     ascii = false;
                     nchars += 1;
                     i += l;
-                },
-                Class::Symbol => {
-                    while i < end && nchars < MAX_SYMBOL_CHARS {
-                        let (c, l) = class_at_bytes(bytes, i);
-                        if c != Class::Symbol {
-                            break;
-                        }
-                        nchars += 1;
-                        i += l;
-                    }
                 }
-                Class::Newline | Class::Cjk => {}
+            } else if class == Class::Symbol {
+                while i < end && nchars < MAX_SYMBOL_CHARS {
+                    let (c, l) = class_at_bytes(bytes, i);
+                    if c != Class::Symbol {
+                        break;
+                    }
+                    nchars += 1;
+                    i += l;
+                }
+            } else if class == Class::Space {
+                continue;
             }
             let token_len = i - start;
             let h = if token_len <= 8 {
