@@ -33,10 +33,10 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
-use crate::scratch::with_local;
 use crate::features::{FeatureScratch, FeatureSink, Featurizer};
 use crate::label::{softmax, Label, Probs, NUM_LABELS};
 use crate::model::{ModelConfig, ModelFile};
+use crate::scratch::with_local;
 
 #[cfg(feature = "candle")]
 mod candle;
@@ -240,13 +240,21 @@ impl Classifier {
     /// has grown to the truncation budget.
     pub fn predict_with(&self, text: &str, scratch: &mut Scratch) -> Probs {
         let inner = &*self.inner;
-        let sum = Accumulator {
-            table: &inner.table,
-            acc: [0; NUM_LABELS],
-            n: 0,
+        let (acc, n) = match <&FixedTable>::try_from(inner.table.as_slice()) {
+            Ok(table) => inner
+                .featurizer
+                .feed(text, &mut scratch.features, Accumulator::new(table))
+                .sums(),
+            Err(_) => inner
+                .featurizer
+                .feed(
+                    text,
+                    &mut scratch.features,
+                    Accumulator::new(inner.table.as_slice()),
+                )
+                .sums(),
         };
-        let sum = inner.featurizer.feed(text, &mut scratch.features, sum);
-        self.finish(sum.acc, sum.n)
+        self.finish(acc, n)
     }
 
     /// [`Classifier::predict`] that also hands the prompt's bucket ids (with repeats, in the
@@ -271,11 +279,7 @@ impl Classifier {
     ) -> Probs {
         ids.clear();
         let sum = Recorder {
-            sum: Accumulator {
-                table: &self.inner.table,
-                acc: [0; NUM_LABELS],
-                n: 0,
-            },
+            sum: Accumulator::new(self.inner.table.as_slice()),
             ids,
         };
         let sum = self
@@ -289,11 +293,7 @@ impl Classifier {
     /// Probabilities for an already featurised prompt (its bucket ids, with repeats): the
     /// classify half of the hot path, for callers that cache features.
     pub fn predict_features(&self, ids: &[u32]) -> Probs {
-        let mut sum = Accumulator {
-            table: &self.inner.table,
-            acc: [0; NUM_LABELS],
-            n: 0,
-        };
+        let mut sum = Accumulator::new(self.inner.table.as_slice());
         for &b in ids {
             sum.feature(b);
         }
@@ -396,18 +396,61 @@ fn check_logit_range(
     Ok(())
 }
 
+/// Rows of the `E Wᵀ` table by bucket id.
+trait Rows {
+    fn row(&self, bucket: u32) -> Option<&[i16; NUM_LABELS]>;
+}
+
+impl Rows for [[i16; NUM_LABELS]] {
+    #[inline(always)]
+    fn row(&self, bucket: u32) -> Option<&[i16; NUM_LABELS]> {
+        self.get(bucket as usize)
+    }
+}
+
+/// Rows of the default bucket count (2^18, [`crate::features::FeaturizerConfig::default`]).
+const FIXED_ROWS: usize = 1 << 18;
+
+/// A table of [`FIXED_ROWS`] rows: with the size known, a bucket id needs no bounds check,
+/// only a mask to 18 bits, which for the featurizer's ids (already masked to the same
+/// bits) the compiler folds away. Use it only with ids of a featurizer of that many
+/// buckets: a larger id would read another row instead of being skipped.
+type FixedTable = [[i16; NUM_LABELS]; FIXED_ROWS];
+
+impl Rows for FixedTable {
+    #[inline(always)]
+    fn row(&self, bucket: u32) -> Option<&[i16; NUM_LABELS]> {
+        Some(&self[bucket as usize & (FIXED_ROWS - 1)])
+    }
+}
+
 /// Sums rows of the `E Wᵀ` table; passed by value through the featurizer so the sums stay
 /// in registers.
-struct Accumulator<'a> {
-    table: &'a [[i16; NUM_LABELS]],
+struct Accumulator<'a, T: Rows + ?Sized = [[i16; NUM_LABELS]]> {
+    table: &'a T,
     acc: [i32; NUM_LABELS],
     n: usize,
 }
 
-impl FeatureSink for Accumulator<'_> {
+impl<'a, T: Rows + ?Sized> Accumulator<'a, T> {
+    fn new(table: &'a T) -> Self {
+        Accumulator {
+            table,
+            acc: [0; NUM_LABELS],
+            n: 0,
+        }
+    }
+
+    /// The per-label sums and the number of features summed.
+    fn sums(self) -> ([i32; NUM_LABELS], usize) {
+        (self.acc, self.n)
+    }
+}
+
+impl<T: Rows + ?Sized> FeatureSink for Accumulator<'_, T> {
     #[inline(always)]
     fn feature(&mut self, bucket: u32) {
-        if let Some(row) = self.table.get(bucket as usize) {
+        if let Some(row) = self.table.row(bucket) {
             for (a, &r) in self.acc.iter_mut().zip(row) {
                 // Cannot overflow for prompts within the featurizer's budget (`quantize`);
                 // wrapping keeps an impossible overflow from ever panicking.
