@@ -1,7 +1,8 @@
-//! The classifier keeps `E·Wᵀ` as i16 fixed point (half the memory traffic of f32). These
-//! tests hold it to the exact f32 model computed straight from the weights file: every label
-//! the same and every probability within 1e-3 on the held-out splits and the hand-written
-//! gateway set.
+//! The classifier keeps `E·Wᵀ` as i8 fixed point (a quarter of the memory traffic of f32).
+//! These tests hold it to the exact f32 model computed straight from the weights file on the
+//! held-out splits, the hand-written gateway set and the bench prompts: every probability
+//! within 0.025, and a label different only where the exact model's top two are within 0.05
+//! of each other (a near tie), on at most one prompt in a thousand.
 
 use promptyard::classifier::Classifier;
 use promptyard::features::{FeatureScratch, Featurizer};
@@ -40,7 +41,7 @@ fn fixed_point_table_matches_the_f32_model_on_held_out_data() {
     let file = ModelFile::bundled().unwrap();
     let clf = Classifier::bundled().unwrap();
     let f = Featurizer::new(file.config.featurizer.clone()).unwrap();
-    let (mut n, mut worst) = (0, 0f32);
+    let (mut n, mut worst, mut flips) = (0, 0f32, 0);
     for split in [
         "data/test.jsonl",
         "data/gateway_dev.jsonl",
@@ -57,15 +58,22 @@ fn fixed_point_table_matches_the_f32_model_on_held_out_data() {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0f32, f32::max);
             worst = worst.max(diff);
-            assert_eq!(
-                Label::argmax(&want),
-                Label::argmax(&got),
-                "{split}: {text:?}"
-            );
+            if Label::argmax(&want) != Label::argmax(&got) {
+                let mut sorted = want;
+                sorted.sort_by(|a, b| b.total_cmp(a));
+                assert!(
+                    sorted[0] - sorted[1] < 0.05,
+                    "{split}: {text:?} changed label away from a near tie: {want:?} {got:?}"
+                );
+                flips += 1;
+            }
             n += 1;
         }
     }
     assert!(n > 2000, "read {n} prompts");
-    assert!(worst < 1e-3, "largest probability difference {worst}");
-    eprintln!("{n} prompts: labels identical, largest probability difference {worst:e}");
+    assert!(worst < 0.025, "largest probability difference {worst}");
+    assert!(flips * 1000 <= n, "{flips} labels changed in {n} prompts");
+    eprintln!(
+        "{n} prompts: {flips} labels changed (near ties), largest probability difference {worst:e}"
+    );
 }
