@@ -336,7 +336,7 @@ enum Class {
     Symbol,
 }
 
-#[inline]
+#[inline(always)]
 fn class_of(c: char) -> Class {
     // CJK first: a range test, where the whitespace test is a table search; no CJK char is
     // whitespace or a control char, so the order does not change any answer.
@@ -356,7 +356,7 @@ fn class_of(c: char) -> Class {
 }
 
 /// [`class_of`] by the Unicode properties alone: the rule its fast paths must agree with.
-#[inline]
+#[inline(never)]
 fn class_of_general(c: char) -> Class {
     if c == '\n' {
         Class::Newline
@@ -632,33 +632,36 @@ const PAD: usize = 8;
 fn push_normalized(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + PAD);
     let mut rest = s;
-    while !rest.is_empty() {
-        // Copy the ASCII run, then normalise the copy in place (one bounds check per chunk).
-        let n = ascii_prefix_len(rest.as_bytes());
-        let at = out.len();
-        out.extend_from_slice(&rest.as_bytes()[..n]);
-        normalize_ascii_in_place(&mut out[at..]);
-        let mut chars = rest[n..].chars();
+    while let Some(&b) = rest.as_bytes().first() {
+        if b < 0x80 {
+            // Copy the ASCII run, then normalise the copy in place.
+            let n = ascii_prefix_len(rest.as_bytes());
+            let at = out.len();
+            out.extend_from_slice(&rest.as_bytes()[..n]);
+            normalize_ascii_in_place(&mut out[at..]);
+            rest = &rest[n..];
+            continue;
+        }
+        let mut chars = rest.chars();
         let Some(c) = chars.next() else { break };
-        rest = chars.as_str();
-        if is_cjk(c) {
-            // CJK is kept as it is: copy the whole run of CJK chars at once.
+        if is_cjk(c) || is_plain_cjk_punct(c) {
+            // CJK chars and CJK punctuation with no decomposition, not numeric and caseless
+            // (`cjk_punct_fast_path_is_exact`) are kept as they are: copy the whole run of
+            // them at once.
             let run = rest
                 .char_indices()
-                .find(|&(_, d)| !is_cjk(d))
+                .find(|&(_, d)| !(is_cjk(d) || is_plain_cjk_punct(d)))
                 .map_or(rest.len(), |(k, _)| k);
-            push_char(out, c);
             out.extend_from_slice(&rest.as_bytes()[..run]);
             rest = &rest[run..];
-        } else if let Some(a) = fullwidth_ascii(c) {
+            continue;
+        }
+        rest = chars.as_str();
+        if let Some(a) = fullwidth_ascii(c) {
             // Fullwidth forms (`，` `（` `？` `Ａ`), frequent in CJK prompts: NFKD maps each to
             // the ASCII char `c - 0xFEE0`, which then normalises as ASCII
             // (`fullwidth_fast_path_is_exact`).
             out.push(ASCII_NORM[a as usize]);
-        } else if is_plain_cjk_punct(c) {
-            // CJK punctuation with no decomposition, not numeric and caseless: kept as it is
-            // (`cjk_punct_fast_path_is_exact`).
-            push_char(out, c);
         } else {
             normalize_char_general(out, c);
         }
