@@ -524,6 +524,22 @@ fn normalize_ascii_in_place(b: &mut [u8]) {
     }
 }
 
+/// All-ones lanes where the byte of `x` is in `lo..lo + n`: `lo <= x < lo + n` as an
+/// unsigned compare, `(x - lo) ^ 0x80 < n ^ 0x80`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn bytes_within(x: std::arch::x86_64::__m128i, lo: u8, n: u8) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; these instructions touch registers only.
+    unsafe {
+        let v = _mm_xor_si128(
+            _mm_sub_epi8(x, _mm_set1_epi8(lo as i8)),
+            _mm_set1_epi8(-128),
+        );
+        _mm_cmplt_epi8(v, _mm_set1_epi8((n ^ 0x80) as i8))
+    }
+}
+
 /// [`ASCII_NORM`] applied to 16 ASCII bytes at once.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
@@ -533,15 +549,8 @@ fn norm_ascii16(b: &mut [u8; 16]) {
     // 16 bytes of `b`.
     unsafe {
         let x = _mm_loadu_si128(b.as_ptr().cast());
-        let within = |lo: u8, n: u8| {
-            let v = _mm_xor_si128(
-                _mm_sub_epi8(x, _mm_set1_epi8(lo as i8)),
-                _mm_set1_epi8(-128),
-            );
-            _mm_cmplt_epi8(v, _mm_set1_epi8((n ^ 0x80) as i8))
-        };
-        let upper = within(b'A', 26);
-        let digit = within(b'0', 10);
+        let upper = bytes_within(x, b'A', 26);
+        let digit = bytes_within(x, b'0', 10);
         let lowered = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
         let folded = _mm_or_si128(
             _mm_andnot_si128(digit, lowered),
@@ -769,18 +778,10 @@ fn word_mask16(b: &[u8; 16]) -> u16 {
     // one load reads exactly the 16 bytes of `b`.
     unsafe {
         let x = _mm_loadu_si128(b.as_ptr().cast());
-        // `lo <= x <= hi` as an unsigned compare: `(x - lo) ^ 0x80 < (hi - lo + 1) ^ 0x80`.
-        let within = |lo: u8, n: u8| {
-            let v = _mm_xor_si128(
-                _mm_sub_epi8(x, _mm_set1_epi8(lo as i8)),
-                _mm_set1_epi8(-128),
-            );
-            _mm_cmplt_epi8(v, _mm_set1_epi8((n ^ 0x80) as i8))
-        };
         let word = _mm_or_si128(
-            _mm_or_si128(within(b'a', 26), within(b'A', 26)),
+            _mm_or_si128(bytes_within(x, b'a', 26), bytes_within(x, b'A', 26)),
             _mm_or_si128(
-                within(b'0', 10),
+                bytes_within(x, b'0', 10),
                 _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
             ),
         );
