@@ -516,8 +516,9 @@ fn high_bits16_portable(b: &[u8; 16]) -> u16 {
 fn normalize_ascii_in_place(b: &mut [u8]) {
     let mut chunks = b.chunks_exact_mut(16);
     for c in &mut chunks {
-        let c: &mut [u8; 16] = c.try_into().unwrap_or_else(|_| unreachable!());
-        norm_ascii16(c);
+        if let Ok(c) = <&mut [u8; 16]>::try_from(c) {
+            norm_ascii16(c);
+        }
     }
     for x in chunks.into_remainder() {
         *x = ASCII_NORM[usize::from(*x & 0x7f)];
