@@ -350,9 +350,49 @@ fn class_of(c: char) -> Class {
         } else {
             Class::Symbol
         }
+    } else if let Some(t) = two_byte_table().get((c as usize).wrapping_sub(0x80)) {
+        t.class
     } else {
         class_of_general(c)
     }
+}
+
+/// The general rules' answers for one char of `U+0080..U+0800` (two UTF-8 bytes: Latin-1 and
+/// Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic…): its normalisation (`len`
+/// bytes of `norm`; a `len` over 7 means "too long, ask the general rule") and its class.
+/// Those rules search Unicode tables per char, which made a Russian prompt ~30 times slower
+/// to route than an English one of the same length (measured: 75 µs against 2.4 µs).
+#[derive(Clone, Copy)]
+struct TwoByte {
+    len: u8,
+    norm: [u8; 7],
+    class: Class,
+}
+
+/// [`TwoByte`] for every char of `U+0080..U+0800`, index `c - 0x80`; built once per process
+/// from [`normalize_char_general`] and [`class_of_general`] themselves, so it cannot disagree
+/// with them.
+fn two_byte_table() -> &'static [TwoByte] {
+    static TABLE: std::sync::OnceLock<Vec<TwoByte>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80u32..0x800)
+            .map(|cp| {
+                let c = char::from_u32(cp).unwrap_or(' ');
+                let mut out = Vec::new();
+                normalize_char_general(&mut out, c);
+                let mut norm = [0u8; 7];
+                let len = out.len().min(8);
+                if let Some(dst) = norm.get_mut(..len.min(7)) {
+                    dst.copy_from_slice(&out[..len.min(7)]);
+                }
+                TwoByte {
+                    len: len as u8,
+                    norm,
+                    class: class_of_general(c),
+                }
+            })
+            .collect()
+    })
 }
 
 /// [`class_of`] by the Unicode properties alone: the rule its fast paths must agree with.
@@ -667,7 +707,20 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
             continue;
         }
         rest = chars.as_str();
-        if let Some(a) = fullwidth_ascii(c) {
+        if let Some(t) = two_byte_table().get((c as usize).wrapping_sub(0x80)) {
+            // Latin, Greek, Cyrillic, Hebrew, Arabic… (`U+0080..U+0800`): the general rule's
+            // answer, looked up (`two_byte_table_is_the_general_rule`).
+            if let Some(bytes) = t.norm.get(..usize::from(t.len)) {
+                if t.len <= 7 {
+                    // Byte by byte: one or two bytes, where a copy would call `memmove`.
+                    for &b in bytes {
+                        out.push(b);
+                    }
+                    continue;
+                }
+            }
+            normalize_char_general(out, c);
+        } else if let Some(a) = fullwidth_ascii(c) {
             // Fullwidth forms (`，` `（` `？` `Ａ`), frequent in CJK prompts: NFKD maps each to
             // the ASCII char `c - 0xFEE0`, which then normalises as ASCII
             // (`fullwidth_fast_path_is_exact`).
@@ -1154,9 +1207,14 @@ impl Featurizer {
             let mut len = 0;
             let last = (i + maxn).min(nchars);
             for j in i..last {
-                let p = piece(j);
-                gram[len..len + p.len()].copy_from_slice(p);
-                len += p.len();
+                // Byte by byte: a char is one to four bytes, where a copy would call
+                // `memmove`.
+                for &b in piece(j) {
+                    if let Some(g) = gram.get_mut(len) {
+                        *g = b;
+                    }
+                    len += 1;
+                }
                 if j + 1 - i >= minn.max(1) {
                     emit(self.bucket(hash_bytes(self.char_basis, &gram[..len])));
                 }
@@ -1369,6 +1427,20 @@ mod tests {
                 // "<w>" has w.len() + 2 chars: an n-gram of every n up to that.
                 assert_eq!(fast.is_empty(), w.len() + 2 < usize::from(minn), "{w}");
             }
+        }
+    }
+
+    #[test]
+    fn two_byte_table_is_the_general_rule() {
+        for cp in 0x80u32..0x800 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            push_normalized(&mut fast, c.encode_utf8(&mut [0; 4]));
+            normalize_char_general(&mut general, c);
+            assert_eq!(fast, general, "normalisation of U+{cp:04X}");
+            assert!(class_of(c) == class_of_general(c), "class of U+{cp:04X}");
         }
     }
 
