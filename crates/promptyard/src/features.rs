@@ -1061,9 +1061,13 @@ impl Featurizer {
                     self.char_ngrams_ascii(bytes, start, i, shape, &mut sink);
                 } else {
                     // Out of line, through a buffer, so `sink` never escapes this function.
-                    let word = std::str::from_utf8(&bytes[start..i]).unwrap_or_default();
                     grams.clear();
-                    self.char_ngrams_general(word, offsets, &mut |b| grams.push(b));
+                    if defer {
+                        self.char_ngrams_one_n_utf8(bytes, start, i, n, offsets, grams);
+                    } else {
+                        let word = std::str::from_utf8(&bytes[start..i]).unwrap_or_default();
+                        self.char_ngrams_general(word, offsets, &mut |b| grams.push(b));
+                    }
                     for &b in grams.iter() {
                         sink.feature(b);
                     }
@@ -1174,6 +1178,62 @@ impl Featurizer {
         }
         // The last n - 1 bytes and ">".
         emit.feature(hash((load8(text, end + 1 - n) & below) | close));
+    }
+
+    /// [`Self::char_ngrams_general`] when every n-gram has the same length `n` (1..=8 chars),
+    /// for the word `text[start..stop]`: each n-gram is one slice of the word between two
+    /// char boundaries (plus `<` or `>` at the ends), so it is copied once and hashed, where
+    /// the general path rebuilds it a char at a time for every length up to the longest.
+    #[inline(never)]
+    fn char_ngrams_one_n_utf8(
+        &self,
+        text: &[u8],
+        start: usize,
+        stop: usize,
+        n: usize,
+        offsets: &mut Vec<u32>,
+        out: &mut Vec<u32>,
+    ) {
+        let word = text.get(start..stop).unwrap_or_default();
+        // Byte offsets of the word's chars, then its end.
+        offsets.clear();
+        offsets.extend(
+            word.iter()
+                .enumerate()
+                .filter(|&(_, &b)| b & 0xC0 != 0x80)
+                .map(|(k, _)| k as u32),
+        );
+        let chars = offsets.len();
+        offsets.push(word.len() as u32);
+        let nchars = chars + 2;
+        if n == 0 || nchars < n {
+            return;
+        }
+        let mut gram = [0u8; 40];
+        for i in 0..=nchars - n {
+            // Chars i..i + n of "<word>": word chars max(i, 1) - 1 .. min(i + n - 1, chars).
+            let mut len = 0;
+            if i == 0 {
+                gram[0] = b'<';
+                len = 1;
+            }
+            let at = |k: usize| offsets.get(k).map_or(word.len(), |&o| o as usize);
+            let (a, b) = (at(i.max(1) - 1), at((i + n - 1).min(chars)));
+            for &x in word.get(a..b).unwrap_or_default() {
+                if let Some(g) = gram.get_mut(len) {
+                    *g = x;
+                }
+                len += 1;
+            }
+            if i + n == nchars {
+                if let Some(g) = gram.get_mut(len) {
+                    *g = b'>';
+                }
+                len += 1;
+            }
+            let g = gram.get(..len).unwrap_or_default();
+            out.push(self.bucket(hash_bytes(self.char_basis, g)));
+        }
     }
 
     /// [`Self::char_ngrams`] for any UTF-8 word.
@@ -1426,6 +1486,46 @@ mod tests {
                 assert_eq!(fast, slow, "{w} {minn}..={maxn}");
                 // "<w>" has w.len() + 2 chars: an n-gram of every n up to that.
                 assert_eq!(fast.is_empty(), w.len() + 2 < usize::from(minn), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_length_utf8_ngrams_match_the_general_path() {
+        let words = [
+            "привет",
+            "ab",
+            "é",
+            "naïve_straße",
+            "日本語",
+            "x",
+            "Ωmega",
+            "αβγδεζηθικλ",
+            "مرحبا",
+            "a\u{10348}b",
+            "café",
+        ];
+        for n in 1..=8u8 {
+            let f = Featurizer::new(FeaturizerConfig {
+                char_ngram_min: n,
+                char_ngram_max: n,
+                ..Default::default()
+            })
+            .unwrap();
+            for w in words {
+                // Inside other text, as `feed` sees it.
+                let text = format!("zz {w} zz");
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                f.char_ngrams_one_n_utf8(
+                    text.as_bytes(),
+                    3,
+                    3 + w.len(),
+                    usize::from(n),
+                    &mut Vec::new(),
+                    &mut got,
+                );
+                f.char_ngrams_general(w, &mut Vec::new(), &mut |b| want.push(b));
+                assert_eq!(got, want, "{w} n={n}");
             }
         }
     }
