@@ -1,5 +1,6 @@
 //! Routing: the whole single-prompt path (`Router::route`: featurize, classify, policy,
-//! reason line) and `route_batch` over 1,024 prompts on the rayon pool.
+//! reason line), the same for ~1,200-byte prompts in ten languages (`route_scripts`), and
+//! `route_batch` over 1,024 prompts on the rayon pool.
 //!
 //! `cargo bench --bench route`
 
@@ -12,6 +13,17 @@ fn single(c: &mut Criterion) {
     let router = Router::new().unwrap();
     let mut group = c.benchmark_group("route");
     for (name, text) in common::inputs() {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| router.route(black_box(&text)).unwrap()));
+    }
+    group.finish();
+}
+
+/// ~1,200-byte prompts in ten languages: the per-char paths for scripts outside ASCII.
+fn scripts(c: &mut Criterion) {
+    let router = Router::new().unwrap();
+    let mut group = c.benchmark_group("route_scripts");
+    for (name, text) in common::scripts() {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| b.iter(|| router.route(black_box(&text)).unwrap()));
     }
@@ -36,5 +48,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single, batch);
+criterion_group!(benches, single, scripts, batch);
 criterion_main!(benches);

@@ -350,49 +350,79 @@ fn class_of(c: char) -> Class {
         } else {
             Class::Symbol
         }
-    } else if let Some(t) = two_byte_table().get((c as usize).wrapping_sub(0x80)) {
+    } else if let Some(t) = bmp_info(c) {
         t.class
     } else {
         class_of_general(c)
     }
 }
 
-/// The general rules' answers for one char of `U+0080..U+0800` (two UTF-8 bytes: Latin-1 and
-/// Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic…): its normalisation (`len`
-/// bytes of `norm`; a `len` over 7 means "too long, ask the general rule") and its class.
-/// Those rules search Unicode tables per char, which made a Russian prompt ~30 times slower
-/// to route than an English one of the same length (measured: 75 µs against 2.4 µs).
+/// The general rules' answers for one char of the Basic Multilingual Plane outside ASCII:
+/// its normalisation (`len` bytes of `norm`; a `len` over 7 means "too long, ask the general
+/// rule") and its class. Those rules search Unicode tables per char, which made a Russian
+/// prompt ~30 times slower to route than an English one of the same length (measured: 75 µs
+/// against 2.4 µs), a Thai one ~25 times, and English with curly quotes and dashes twice.
 #[derive(Clone, Copy)]
-struct TwoByte {
+struct CharInfo {
     len: u8,
     norm: [u8; 7],
     class: Class,
 }
 
-/// [`TwoByte`] for every char of `U+0080..U+0800`, index `c - 0x80`; built once per process
-/// from [`normalize_char_general`] and [`class_of_general`] themselves, so it cannot disagree
-/// with them.
-fn two_byte_table() -> &'static [TwoByte] {
-    static TABLE: std::sync::OnceLock<Vec<TwoByte>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0x80u32..0x800)
-            .map(|cp| {
-                let c = char::from_u32(cp).unwrap_or(' ');
-                let mut out = Vec::new();
-                normalize_char_general(&mut out, c);
-                let mut norm = [0u8; 7];
-                let len = out.len().min(8);
-                if let Some(dst) = norm.get_mut(..len.min(7)) {
-                    dst.copy_from_slice(&out[..len.min(7)]);
-                }
-                TwoByte {
-                    len: len as u8,
-                    norm,
-                    class: class_of_general(c),
-                }
-            })
-            .collect()
-    })
+/// Chars per page of [`bmp_info`]'s table.
+const PAGE: usize = 256;
+
+/// [`CharInfo`] for `c` in `U+0080..U+10000`, `None` elsewhere. The table is built a page of
+/// 256 chars at a time, the first time a prompt uses one (~50 µs), from
+/// [`normalize_char_general`] and [`class_of_general`] themselves, so it cannot disagree with
+/// them (`bmp_table_is_the_general_rule`), and a process that sees only English and Russian
+/// builds two or three pages, not 256.
+#[inline(always)]
+fn bmp_info(c: char) -> Option<&'static CharInfo> {
+    static PAGES: [std::sync::OnceLock<Box<[CharInfo; PAGE]>>; 0x10000 / PAGE] =
+        [const { std::sync::OnceLock::new() }; 0x10000 / PAGE];
+    let cp = c as usize;
+    if cp < 0x80 {
+        return None;
+    }
+    let page = PAGES.get(cp / PAGE)?;
+    let page = match page.get() {
+        Some(p) => p,
+        None => page.get_or_init(|| build_page(cp / PAGE)),
+    };
+    Some(&page[cp % PAGE])
+}
+
+/// Page `k` of [`bmp_info`]'s table: chars `k·256 .. k·256 + 256`.
+#[cold]
+fn build_page(k: usize) -> Box<[CharInfo; PAGE]> {
+    let mut page = Box::new(
+        [CharInfo {
+            len: 1,
+            norm: [b' ', 0, 0, 0, 0, 0, 0],
+            class: Class::Space,
+        }; PAGE],
+    );
+    let mut out = Vec::new();
+    for (i, info) in page.iter_mut().enumerate() {
+        // Surrogates are not chars; nothing looks them up.
+        let Some(c) = char::from_u32((k * PAGE + i) as u32) else {
+            continue;
+        };
+        out.clear();
+        normalize_char_general(&mut out, c);
+        let len = out.len().min(8);
+        let mut norm = [0u8; 7];
+        if let Some(dst) = norm.get_mut(..len.min(7)) {
+            dst.copy_from_slice(&out[..len.min(7)]);
+        }
+        *info = CharInfo {
+            len: len as u8,
+            norm,
+            class: class_of_general(c),
+        };
+    }
+    page
 }
 
 /// [`class_of`] by the Unicode properties alone: the rule its fast paths must agree with.
@@ -707,26 +737,17 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
             continue;
         }
         rest = chars.as_str();
-        if let Some(t) = two_byte_table().get((c as usize).wrapping_sub(0x80)) {
-            // Latin, Greek, Cyrillic, Hebrew, Arabic… (`U+0080..U+0800`): the general rule's
-            // answer, looked up (`two_byte_table_is_the_general_rule`).
-            if let Some(bytes) = t.norm.get(..usize::from(t.len)) {
-                if t.len <= 7 {
-                    // Byte by byte: one or two bytes, where a copy would call `memmove`.
-                    for &b in bytes {
-                        out.push(b);
-                    }
-                    continue;
+        match bmp_info(c).and_then(|t| t.norm.get(..usize::from(t.len))) {
+            // Latin, Greek, Cyrillic, Arabic, Devanagari, Thai, punctuation, fullwidth forms…
+            // (the rest of the BMP): the general rule's answer, looked up
+            // (`bmp_table_is_the_general_rule`), and copied byte by byte: a few bytes, where a
+            // copy would call `memmove`.
+            Some(bytes) => {
+                for &b in bytes {
+                    out.push(b);
                 }
             }
-            normalize_char_general(out, c);
-        } else if let Some(a) = fullwidth_ascii(c) {
-            // Fullwidth forms (`，` `（` `？` `Ａ`), frequent in CJK prompts: NFKD maps each to
-            // the ASCII char `c - 0xFEE0`, which then normalises as ASCII
-            // (`fullwidth_fast_path_is_exact`).
-            out.push(ASCII_NORM[a as usize]);
-        } else {
-            normalize_char_general(out, c);
+            None => normalize_char_general(out, c),
         }
     }
 }
@@ -744,13 +765,6 @@ fn normalize_char_general(out: &mut Vec<u8>, c: char) {
             d.to_lowercase().for_each(|l| push_char(out, l));
         }
     });
-}
-
-/// The ASCII char that NFKD maps fullwidth `c` (`U+FF01..=U+FF5E`) to.
-#[inline]
-fn fullwidth_ascii(c: char) -> Option<u8> {
-    let k = (c as u32).wrapping_sub(0xFF01);
-    (k < 0x5E).then(|| (k + 0x21) as u8)
 }
 
 /// Chars of `U+3001..=U+303F` that normalisation leaves as they are: bit `k` for
@@ -1531,17 +1545,31 @@ mod tests {
     }
 
     #[test]
-    fn two_byte_table_is_the_general_rule() {
-        for cp in 0x80u32..0x800 {
+    fn bmp_table_is_the_general_rule() {
+        for cp in 0x80u32..0x10000 {
             let Some(c) = char::from_u32(cp) else {
                 continue;
             };
-            let (mut fast, mut general) = (Vec::new(), Vec::new());
-            push_normalized(&mut fast, c.encode_utf8(&mut [0; 4]));
+            let mut general = Vec::new();
             normalize_char_general(&mut general, c);
-            assert_eq!(fast, general, "normalisation of U+{cp:04X}");
-            assert!(class_of(c) == class_of_general(c), "class of U+{cp:04X}");
+            let info = bmp_info(c).expect("every BMP char outside ASCII has an entry");
+            match general.len() {
+                n @ 0..=7 => assert_eq!(&info.norm[..n], &general[..], "U+{cp:04X}"),
+                _ => assert_eq!(info.len, 8, "U+{cp:04X} should be too long for the table"),
+            }
+            assert!(
+                info.class == class_of_general(c),
+                "table class of U+{cp:04X}"
+            );
+            // CJK and CJK punctuation take their own paths first (tested on their own).
+            if !is_cjk(c) && cjk_punct_index(c).is_none() {
+                let mut fast = Vec::new();
+                push_normalized(&mut fast, c.encode_utf8(&mut [0; 4]));
+                assert_eq!(fast, general, "normalisation of U+{cp:04X}");
+                assert!(class_of(c) == class_of_general(c), "class of U+{cp:04X}");
+            }
         }
+        assert!(bmp_info('a').is_none() && bmp_info('\u{10000}').is_none());
     }
 
     #[test]
@@ -1682,21 +1710,6 @@ mod tests {
             let mut fast = Vec::new();
             push_normalized(&mut fast, &c.to_string());
             assert_eq!(fast, general, "{c:?}");
-        }
-    }
-
-    #[test]
-    fn fullwidth_fast_path_is_exact() {
-        for c in (0xFF00..=0xFF60).filter_map(char::from_u32) {
-            let mut general = Vec::new();
-            normalize_char_general(&mut general, c);
-            let mut fast = Vec::new();
-            push_normalized(&mut fast, &c.to_string());
-            assert_eq!(fast, general, "{c:?}");
-            assert_eq!(
-                fullwidth_ascii(c).is_some(),
-                (0xFF01..=0xFF5E).contains(&(c as u32))
-            );
         }
     }
 
