@@ -281,6 +281,24 @@ fn hash_bytes(basis: u64, bytes: &[u8]) -> u64 {
     h
 }
 
+/// [`hash_bytes`] of `bytes[at..at + len]`, read in place: 8-byte loads, the last one masked
+/// to the span, so nothing is copied and the bytes after the span may be anything.
+#[inline]
+fn hash_span(basis: u64, bytes: &[u8], at: usize, len: usize) -> u64 {
+    let mut h = basis ^ len as u64;
+    let (mut p, end) = (at, at + len);
+    while p + 8 <= end {
+        h = fold_mul(h ^ load8(bytes, p), K);
+        p += 8;
+    }
+    let rest = end - p;
+    if rest > 0 || len == 0 {
+        let mask = u64::MAX.checked_shr(64 - 8 * rest as u32).unwrap_or(0);
+        h = fold_mul(h ^ (load8(bytes, p) & mask), K);
+    }
+    h
+}
+
 /// The little-endian `u64` of `bytes[at..at + 8]`, zero past the end of `bytes`.
 #[inline(always)]
 fn load8(bytes: &[u8], at: usize) -> u64 {
@@ -379,9 +397,15 @@ const PAGE: usize = 256;
 /// builds two or three pages, not 256.
 #[inline(always)]
 fn bmp_info(c: char) -> Option<&'static CharInfo> {
+    bmp_info_at(c as u32)
+}
+
+/// [`bmp_info`] by code point.
+#[inline(always)]
+fn bmp_info_at(cp: u32) -> Option<&'static CharInfo> {
     static PAGES: [std::sync::OnceLock<Box<[CharInfo; PAGE]>>; 0x10000 / PAGE] =
         [const { std::sync::OnceLock::new() }; 0x10000 / PAGE];
-    let cp = c as usize;
+    let cp = cp as usize;
     if cp < 0x80 {
         return None;
     }
@@ -722,6 +746,15 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
             rest = &rest[n..];
             continue;
         }
+        if b < 0xE0 {
+            // A run of two-byte chars (Latin-1 and Latin Extended, Greek, Cyrillic, Arabic…),
+            // decoded here: none is CJK, so none needs the tests below.
+            let n = push_two_byte_run(out, rest.as_bytes());
+            if n > 0 {
+                rest = &rest[n..];
+                continue;
+            }
+        }
         let mut chars = rest.chars();
         let Some(c) = chars.next() else { break };
         if is_cjk(c) || is_plain_cjk_punct(c) {
@@ -750,6 +783,28 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
             None => normalize_char_general(out, c),
         }
     }
+}
+
+/// Normalises the two-byte chars at the start of UTF-8 `bytes` into `out` and returns how
+/// many bytes they took (0 when `bytes` does not start with one, or with one whose
+/// normalisation is too long for the table).
+#[inline]
+fn push_two_byte_run(out: &mut Vec<u8>, bytes: &[u8]) -> usize {
+    let mut k = 0;
+    while let (Some(&b0), Some(&b1)) = (bytes.get(k), bytes.get(k + 1)) {
+        if !(0xC0..0xE0).contains(&b0) {
+            break;
+        }
+        let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
+        let Some(norm) = bmp_info_at(cp).and_then(|t| t.norm.get(..usize::from(t.len))) else {
+            break;
+        };
+        for &b in norm {
+            out.push(b);
+        }
+        k += 2;
+    }
+    k
 }
 
 /// Step 2 of the module doc for one non-ASCII char outside CJK, by the Unicode tables alone:
@@ -807,6 +862,26 @@ fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
 fn class_at_bytes(bytes: &[u8], i: usize) -> (Class, usize) {
     match bytes.get(i) {
         Some(&b) if b < 0x80 => (ASCII_CLASS[b as usize], 1),
+        // A two-byte char (Latin-1 and Latin Extended, Greek, Cyrillic, Arabic…): no CJK
+        // among them, so straight to the table.
+        Some(&b) if b < 0xE0 => {
+            let b1 = bytes.get(i + 1).copied().unwrap_or(0);
+            let cp = (u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F);
+            match bmp_info_at(cp) {
+                Some(t) => (t.class, 2),
+                None => (class_of(char_at(bytes, i).0), 2),
+            }
+        }
+        // A three-byte char (the rest of the BMP: CJK, Devanagari, Thai, punctuation…).
+        Some(&b) if b < 0xF0 => {
+            let (b1, b2) = (
+                bytes.get(i + 1).copied().unwrap_or(0),
+                bytes.get(i + 2).copied().unwrap_or(0),
+            );
+            let cp =
+                (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            (class_of(char::from_u32(cp).unwrap_or(' ')), 3)
+        }
         _ => {
             let (c, l) = char_at(bytes, i);
             (class_of(c), l)
@@ -1233,6 +1308,11 @@ impl Featurizer {
             }
             let at = |k: usize| offsets.get(k).map_or(word.len(), |&o| o as usize);
             let (a, b) = (at(i.max(1) - 1), at((i + n - 1).min(chars)));
+            if i > 0 && i + n < nchars {
+                // Neither end marker: the n-gram is the word's bytes `a..b`, hashed in place.
+                out.push(self.bucket(hash_span(self.char_basis, text, start + a, b - a)));
+                continue;
+            }
             for &x in word.get(a..b).unwrap_or_default() {
                 if let Some(g) = gram.get_mut(len) {
                     *g = x;
@@ -1540,6 +1620,20 @@ mod tests {
                 );
                 f.char_ngrams_general(w, &mut Vec::new(), &mut |b| want.push(b));
                 assert_eq!(got, want, "{w} n={n}");
+            }
+        }
+    }
+
+    #[test]
+    fn hash_span_is_hash_bytes_of_the_span() {
+        let text = "ab\u{e9}cdefghij\u{416}klmnopqrstuvwxyz0123".as_bytes();
+        for at in 0..text.len() {
+            for len in 0..=text.len() - at {
+                assert_eq!(
+                    hash_span(7, text, at, len),
+                    hash_bytes(7, &text[at..at + len]),
+                    "{at}+{len}"
+                );
             }
         }
     }
