@@ -1808,12 +1808,14 @@ mod tests {
     }
 
     #[test]
-    fn ascii_class_table_matches_class_of() {
-        for b in 0u8..128 {
-            let s = (b as char).to_string();
+    fn class_at_bytes_matches_class_of() {
+        // Every char, decoded in place by its UTF-8 length's own path, with text after it.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("{c}xy");
             assert!(
-                class_at_bytes(s.as_bytes(), 0) == (class_of(b as char), 1),
-                "byte {b}"
+                class_at_bytes(s.as_bytes(), 0) == (class_of(c), c.len_utf8()),
+                "U+{:04X}",
+                c as u32
             );
         }
     }
