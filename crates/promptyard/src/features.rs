@@ -563,21 +563,29 @@ fn norm_ascii8(w: u64) -> u64 {
     ((w | (upper >> 2)) & !digit_bytes) | ((digit >> 7) * u64::from(b'0'))
 }
 
-/// Length of the leading ASCII run of `b`, scanned 16 bytes at a time.
+/// Normalises the ASCII bytes at the start of `b` into `out` and returns how many there
+/// were: 16 at a time, loaded, checked for a non-ASCII byte, normalised and stored in one
+/// pass (a scan, a copy and a pass in place before), the rest by the table.
 #[inline(always)]
-fn ascii_prefix_len(b: &[u8]) -> usize {
+fn push_ascii_run(out: &mut Vec<u8>, b: &[u8]) -> usize {
     let mut n = 0;
-    for c in b.chunks_exact(16) {
-        let high = high_bits16(c.try_into().unwrap_or(&[0; 16]));
-        if high != 0 {
-            return n + high.trailing_zeros() as usize;
+    while let Some(Ok(block)) = b.get(n..n + 16).map(<[u8; 16]>::try_from) {
+        if high_bits16(&block) != 0 {
+            break;
         }
+        let mut block = block;
+        norm_ascii16(&mut block);
+        out.extend_from_slice(&block);
         n += 16;
     }
-    n + b[n..]
-        .iter()
-        .position(|&x| x >= 0x80)
-        .unwrap_or(b.len() - n)
+    while let Some(&x) = b.get(n) {
+        if x >= 0x80 {
+            break;
+        }
+        out.push(ASCII_NORM[usize::from(x)]);
+        n += 1;
+    }
+    n
 }
 
 /// Bit `k` set when `b[k] >= 0x80`.
@@ -603,20 +611,6 @@ fn high_bits16_portable(b: &[u8; 16]) -> u16 {
     b.iter()
         .enumerate()
         .fold(0, |m, (k, &x)| m | (u16::from(x >> 7) << k))
-}
-
-/// [`ASCII_NORM`] applied in place to the ASCII bytes `b`: 16 at a time, the tail by the table.
-#[inline(always)]
-fn normalize_ascii_in_place(b: &mut [u8]) {
-    let mut chunks = b.chunks_exact_mut(16);
-    for c in &mut chunks {
-        if let Ok(c) = <&mut [u8; 16]>::try_from(c) {
-            norm_ascii16(c);
-        }
-    }
-    for x in chunks.into_remainder() {
-        *x = ASCII_NORM[usize::from(*x & 0x7f)];
-    }
 }
 
 /// All-ones lanes where the byte of `x` is in `lo..lo + n`: `lo <= x < lo + n` as an
@@ -732,17 +726,13 @@ fn short_word_ngrams(
 const PAD: usize = 8;
 
 /// Appends normalised `s` to `out` as UTF-8; ASCII runs are found, copied and normalised
-/// 16 bytes at a time ([`ascii_prefix_len`], [`normalize_ascii_in_place`]).
+/// 16 bytes at a time ([`push_ascii_run`]).
 fn push_normalized(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + PAD);
     let mut rest = s;
     while let Some(&b) = rest.as_bytes().first() {
         if b < 0x80 {
-            // Copy the ASCII run, then normalise the copy in place.
-            let n = ascii_prefix_len(rest.as_bytes());
-            let at = out.len();
-            out.extend_from_slice(&rest.as_bytes()[..n]);
-            normalize_ascii_in_place(&mut out[at..]);
+            let n = push_ascii_run(out, rest.as_bytes());
             rest = &rest[n..];
             continue;
         }
@@ -1894,19 +1884,22 @@ mod tests {
                 let mut portable = x;
                 norm_ascii16_portable(&mut portable);
                 assert_eq!(portable, want, "byte {b} at lane {lane}, portable");
-                let mut long = x.repeat(3);
-                long.truncate(16 + 16 + lane + 1);
-                normalize_ascii_in_place(&mut long);
-                let want_long: Vec<u8> = x.repeat(3)[..16 + 16 + lane + 1]
-                    .iter()
-                    .map(|&c| ASCII_NORM[c as usize])
+                let long = &x.repeat(3)[..16 + 16 + lane + 1];
+                let mut got_long = vec![7];
+                assert_eq!(push_ascii_run(&mut got_long, long), long.len());
+                let want_long: Vec<u8> = std::iter::once(7)
+                    .chain(long.iter().map(|&c| ASCII_NORM[c as usize]))
                     .collect();
-                assert_eq!(long, want_long, "byte {b} at lane {lane}, tail");
-                // A non-ASCII byte ends the run wherever it is.
-                let mut y = x.repeat(2);
+                assert_eq!(got_long, want_long, "byte {b} at lane {lane}, tail");
+                // A non-ASCII byte ends the run wherever it is, in a block or in the tail.
+                let mut y = x.repeat(3);
                 y[16 + lane] = 0x80 | b;
-                assert_eq!(ascii_prefix_len(&y), 16 + lane);
-                assert_eq!(ascii_prefix_len(&y[..16]), 16);
+                let mut got_y = Vec::new();
+                assert_eq!(push_ascii_run(&mut got_y, &y), 16 + lane);
+                assert_eq!(got_y, want_long[1..16 + lane + 1]);
+                assert_eq!(push_ascii_run(&mut Vec::new(), &y[..16]), 16);
+                assert_eq!(push_ascii_run(&mut Vec::new(), &y[lane + 1..16 + lane]), 15);
+                assert_eq!(push_ascii_run(&mut Vec::new(), &y[16 + lane..]), 0);
                 let block: &[u8; 16] = y[16..32].try_into().unwrap();
                 assert_eq!(high_bits16(block), 1 << lane);
                 assert_eq!(high_bits16_portable(block), 1 << lane);
