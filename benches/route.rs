@@ -9,25 +9,24 @@ mod common;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use promptyard::router::Router;
 
-fn single(c: &mut Criterion) {
+/// `Router::route` on each of `inputs`, as criterion group `name`.
+fn route_each(c: &mut Criterion, name: &str, inputs: Vec<(String, String)>) {
     let router = Router::new().unwrap();
-    let mut group = c.benchmark_group("route");
-    for (name, text) in common::inputs() {
+    let mut group = c.benchmark_group(name);
+    for (name, text) in inputs {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| b.iter(|| router.route(black_box(&text)).unwrap()));
     }
     group.finish();
 }
 
+fn single(c: &mut Criterion) {
+    route_each(c, "route", common::inputs());
+}
+
 /// ~1,200-byte prompts in ten languages: the per-char paths for scripts outside ASCII.
 fn scripts(c: &mut Criterion) {
-    let router = Router::new().unwrap();
-    let mut group = c.benchmark_group("route_scripts");
-    for (name, text) in common::scripts() {
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(name, |b| b.iter(|| router.route(black_box(&text)).unwrap()));
-    }
-    group.finish();
+    route_each(c, "route_scripts", common::scripts());
 }
 
 fn batch(c: &mut Criterion) {
