@@ -1261,8 +1261,9 @@ impl Featurizer {
 
     /// [`Self::char_ngrams_general`] when every n-gram has the same length `n` (1..=8 chars),
     /// for the word `text[start..stop]`: each n-gram is one slice of the word between two
-    /// char boundaries (plus `<` or `>` at the ends), so it is copied once and hashed, where
-    /// the general path rebuilds it a char at a time for every length up to the longest.
+    /// char boundaries, hashed in place ([`hash_span`]); only the first and last, which carry
+    /// `<` or `>`, are copied. The general path rebuilds each a char at a time for every
+    /// length up to the longest.
     #[inline(never)]
     fn char_ngrams_one_n_utf8(
         &self,
@@ -1574,6 +1575,16 @@ mod tests {
         }
     }
 
+    /// The default featurizer with n-grams of one length, `n` chars.
+    fn one_length(n: u8) -> Featurizer {
+        Featurizer::new(FeaturizerConfig {
+            char_ngram_min: n,
+            char_ngram_max: n,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
     #[test]
     fn one_length_utf8_ngrams_match_the_general_path() {
         let words = [
@@ -1590,12 +1601,7 @@ mod tests {
             "café",
         ];
         for n in 1..=8u8 {
-            let f = Featurizer::new(FeaturizerConfig {
-                char_ngram_min: n,
-                char_ngram_max: n,
-                ..Default::default()
-            })
-            .unwrap();
+            let f = one_length(n);
             for w in words {
                 // Inside other text, as `feed` sees it.
                 let text = format!("zz {w} zz");
@@ -1659,12 +1665,7 @@ mod tests {
     #[test]
     fn short_words_deferred_ngrams_match_the_general_path() {
         for n in 1..=8u8 {
-            let f = Featurizer::new(FeaturizerConfig {
-                char_ngram_min: n,
-                char_ngram_max: n,
-                ..Default::default()
-            })
-            .unwrap();
+            let f = one_length(n);
             let n = usize::from(n);
             for len in 1..=8 {
                 if len + 3 > DEFERRED_SLOTS + n {
