@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use promptyard::classifier::Classifier;
+use promptyard::model::ModelFile;
 use promptyard::router::Router;
 use promptyard::{Catalog, Decision, Error, Label};
 
@@ -50,6 +51,12 @@ fn the_bundled_router_routes_and_fills_every_field() {
     assert_eq!(
         d.classifier_fingerprint.as_deref(),
         Some(router.classifier().fingerprint())
+    );
+    // Serialised as the classifier's 16 hex digits, like the model file's fingerprint.
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(
+        json["classifier_fingerprint"].as_str(),
+        Some(ModelFile::bundled().unwrap().fingerprint().as_str())
     );
 }
 

@@ -34,6 +34,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
 use crate::features::{FeatureScratch, FeatureSink, Featurizer};
+use crate::hash::Fingerprint;
 use crate::label::{softmax, Label, Probs, NUM_LABELS};
 use crate::model::{ModelConfig, ModelFile};
 use crate::scratch::with_local;
@@ -97,7 +98,7 @@ struct Inner {
     inv_temperature: f32,
     /// `short_scale²` of the config (0 without one): see [`Classifier::finish`].
     short_scale_sq: f32,
-    fingerprint: String,
+    fingerprint: Fingerprint,
 }
 
 impl fmt::Debug for Classifier {
@@ -206,7 +207,7 @@ impl Classifier {
                 inv_temperature,
                 short_scale_sq: config.short_scale.map_or(0.0, |s| s * s),
                 bias,
-                fingerprint: file.fingerprint(),
+                fingerprint: file.fingerprint_inline(),
                 config,
                 featurizer,
                 table,
@@ -227,7 +228,12 @@ impl Classifier {
     /// FNV-1a 64 (hex) over the weights' metadata, tensor data and temperature: tells which
     /// model produced a decision, and is equal for equal models however they were saved.
     pub fn fingerprint(&self) -> &str {
-        &self.inner.fingerprint
+        self.inner.fingerprint.as_str()
+    }
+
+    /// [`Classifier::fingerprint`] by value, for decisions to carry.
+    pub(crate) fn fingerprint_inline(&self) -> Fingerprint {
+        self.inner.fingerprint
     }
 
     /// Bytes the classifier keeps resident (the `E Wᵀ` table and bias), for capacity planning.

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::FeaturizerConfig;
-use crate::hash::fnv1a_hex;
+use crate::hash::{fnv1a64_parts, fnv1a_hex, Fingerprint};
 use crate::label::Label;
 
 /// `format` value of a model this build can read.
@@ -386,19 +386,24 @@ impl ModelFile {
     /// produced a decision, and is equal for equal weights however they were saved. The
     /// temperature is part of it: two models that differ only there decide differently.
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_inline().to_string()
+    }
+
+    /// [`ModelFile::fingerprint`] held inline (what a classifier keeps).
+    pub(crate) fn fingerprint_inline(&self) -> Fingerprint {
         let base = u64::from_str_radix(&self.fingerprint, 16).unwrap_or(0);
         let t = self.config.temperature.to_le_bytes();
-        match self.config.short_scale {
+        Fingerprint::new(match self.config.short_scale {
             // Older models (no short-prompt tempering) keep their fingerprints.
-            None => fnv1a_hex(&[&base.to_le_bytes(), b"temperature=", &t]),
-            Some(s) => fnv1a_hex(&[
+            None => fnv1a64_parts(&[&base.to_le_bytes(), b"temperature=", &t]),
+            Some(s) => fnv1a64_parts(&[
                 &base.to_le_bytes(),
                 b"temperature=",
                 &t,
                 b"short_scale=",
                 &s.to_le_bytes(),
             ]),
-        }
+        })
     }
 
     /// The file contents: (`config.json`, `model.safetensors`).

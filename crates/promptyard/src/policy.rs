@@ -102,6 +102,7 @@ use serde::Serialize;
 use crate::cascade::Tier;
 use crate::catalog::{Catalog, ModelSpec, MAX_FALLBACKS};
 use crate::error::{Error, Result};
+use crate::hash::Fingerprint;
 use crate::label::{Label, Probs, NUM_LABELS};
 
 mod per_prompt;
@@ -289,18 +290,10 @@ pub struct Decision {
     pub catalog_fingerprint: u64,
     /// Fingerprint of the classifier weights that gave `probs`; `None` when the probabilities
     /// came from the caller ([`Policy::decide`], [`Router::decide`](crate::Router::decide)).
-    #[serde(serialize_with = "opt_arc_str")]
-    pub classifier_fingerprint: Option<Arc<str>>,
+    pub classifier_fingerprint: Option<Fingerprint>,
     /// Which tier gave `probs`: `fast` unless a cascade sent the prompt to the encoder tier
     /// ([`crate::cascade`]).
     pub tier: Tier,
-}
-
-fn opt_arc_str<S: Serializer>(v: &Option<Arc<str>>, s: S) -> std::result::Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.serialize_some(&**v),
-        None => s.serialize_none(),
-    }
 }
 
 fn probs_as_map<S: Serializer>(probs: &Probs, s: S) -> std::result::Result<S::Ok, S::Error> {

@@ -54,6 +54,7 @@ use crate::catalog::Catalog;
 use crate::catalog::ModelSpec;
 use crate::classifier::{Classifier, Scratch};
 use crate::error::{Error, Result};
+use crate::hash::Fingerprint;
 use crate::label::Label;
 use crate::label::{Probs, NUM_LABELS};
 pub use crate::policy::Decision;
@@ -69,8 +70,8 @@ pub struct Router {
 struct State {
     /// The classifier and the policy, deciding as the fast tier does.
     fast: FastDecider,
-    /// The classifier's fingerprint, shared by every decision without copying.
-    classifier_fingerprint: Arc<str>,
+    /// The classifier's fingerprint, copied into every decision (no shared reference count).
+    classifier_fingerprint: Fingerprint,
     /// The encoder tier for unsure prompts; `None` is fast-only (always, without the
     /// `encoder` feature).
     cascade: Option<Arc<Cascade>>,
@@ -97,7 +98,7 @@ thread_local! {
 impl State {
     fn new(policy: Policy, classifier: Arc<Classifier>, cascade: Option<Arc<Cascade>>) -> State {
         State {
-            classifier_fingerprint: Arc::from(classifier.fingerprint()),
+            classifier_fingerprint: classifier.fingerprint_inline(),
             fast: FastDecider::new(classifier, policy),
             cascade,
         }
@@ -136,7 +137,7 @@ impl State {
     /// The owned [`Decision`] for a choice of [`State::choose_in`] from tier `tier`.
     fn decision(&self, probs: &Probs, choice: &Choice, tier: Tier) -> Decision {
         let mut decision = self.fast.policy.decision(probs, choice);
-        decision.classifier_fingerprint = Some(Arc::clone(&self.classifier_fingerprint));
+        decision.classifier_fingerprint = Some(self.classifier_fingerprint);
         decision.tier = tier;
         decision
     }
@@ -577,7 +578,7 @@ impl DecisionRef {
 
     /// Fingerprint of the classifier weights that gave [`probs`](Self::probs).
     pub fn classifier_fingerprint(&self) -> &str {
-        &self.state.classifier_fingerprint
+        self.state.classifier_fingerprint.as_str()
     }
 
     /// Which tier gave the probabilities.
