@@ -83,3 +83,42 @@ fn scratch_reuse_gives_identical_results() {
         assert_eq!(clf.predict_with(t, &mut scratch), clf.predict(t));
     }
 }
+
+/// `predict_recording` writes exactly the featurizer's ids, in order, and the probabilities
+/// of `predict`, for the default 2^18-bucket table and for a table of another size (two
+/// code paths), on any prompt, with one reused buffer that held more ids before.
+#[test]
+fn recorded_ids_are_the_featurizers_and_the_probabilities_predicts() {
+    use promptyard::features::FeaturizerConfig;
+    use promptyard::model::{ModelConfig, ModelFile};
+    let small = {
+        let featurizer = FeaturizerConfig {
+            buckets: 1 << 10,
+            ..FeaturizerConfig::default()
+        };
+        let (dim, labels) = (4, 4);
+        let config = ModelConfig::new(featurizer, dim);
+        let embedding: Vec<f32> = (0..(1 << 10) * dim).map(|i| (i % 7) as f32 / 7.0 - 0.4).collect();
+        let weight: Vec<f32> = (0..labels * dim).map(|i| (i % 5) as f32 / 5.0 - 0.5).collect();
+        let file = ModelFile::from_f32(config, &embedding, &weight, &[0.1, 0.0, -0.1, 0.0]).unwrap();
+        Classifier::from_file(&file, "small").unwrap()
+    };
+    let texts = [
+        "a much longer prompt about planning a migration in several phases, with a rollback step",
+        "fn main() { println!(\"{}\", 1 + 1); }",
+        "x",
+        "",
+        "Переведи на английский: «доброе утро»",
+    ];
+    for clf in [Classifier::bundled().unwrap(), small] {
+        let (mut scratch, mut ids) = (Scratch::default(), vec![7u32; 10_000]);
+        for t in texts.iter().chain(texts.iter().rev()) {
+            let probs = clf.predict_recording(t, &mut scratch, &mut ids);
+            let mut want = Vec::new();
+            clf.featurizer()
+                .featurize(t, &mut FeatureScratch::default(), &mut want);
+            assert_eq!(ids, want, "{t:?}");
+            assert_eq!(probs, clf.predict(t), "{t:?}");
+        }
+    }
+}

@@ -29,6 +29,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -288,17 +289,32 @@ impl Classifier {
         scratch: &mut Scratch,
         ids: &mut Vec<u32>,
     ) -> Probs {
+        let inner = &*self.inner;
+        // Room for every feature the prompt can have, reserved once per buffer: ids are then
+        // written through a counter kept in a register, not pushed (a push stores the
+        // length back and the next push reloads it, a chain through memory per feature).
         ids.clear();
-        let sum = Recorder {
-            sum: Accumulator::new(self.inner.table.as_slice()),
-            ids,
+        ids.reserve(max_features(inner.featurizer.config()) as usize);
+        let spare = ids.spare_capacity_mut();
+        let (acc, n, written) = match <&FixedTable>::try_from(inner.table.as_slice()) {
+            Ok(table) => inner
+                .featurizer
+                .feed(text, &mut scratch.features, Recorder::new(table, spare))
+                .finish(),
+            Err(_) => inner
+                .featurizer
+                .feed(
+                    text,
+                    &mut scratch.features,
+                    Recorder::new(inner.table.as_slice(), spare),
+                )
+                .finish(),
         };
-        let sum = self
-            .inner
-            .featurizer
-            .feed(text, &mut scratch.features, sum)
-            .sum;
-        self.finish(sum.acc, sum.n)
+        // SAFETY: the recorder initialised the first `written` slots of the spare capacity
+        // (`written` ≤ its length; see `Recorder::feature`).
+        unsafe { ids.set_len(written) };
+        debug_assert_eq!(written, n, "more features than max_features allows");
+        self.finish(acc, n)
     }
 
     /// Probabilities for an already featurised prompt (its bucket ids, with repeats): the
@@ -472,17 +488,40 @@ impl<T: Rows + ?Sized> FeatureSink for Accumulator<'_, T> {
     }
 }
 
-/// An [`Accumulator`] that also keeps the bucket ids it sums.
-struct Recorder<'a, 'b> {
-    sum: Accumulator<'a>,
-    ids: &'b mut Vec<u32>,
+/// An [`Accumulator`] that also writes the bucket ids it sums into `spare`, in order.
+struct Recorder<'a, 'b, T: Rows + ?Sized> {
+    sum: Accumulator<'a, T>,
+    spare: &'b mut [MaybeUninit<u32>],
+    /// Slots of `spare` written (its first `written`).
+    written: usize,
 }
 
-impl FeatureSink for Recorder<'_, '_> {
+impl<'a, 'b, T: Rows + ?Sized> Recorder<'a, 'b, T> {
+    fn new(table: &'a T, spare: &'b mut [MaybeUninit<u32>]) -> Self {
+        Recorder {
+            sum: Accumulator::new(table),
+            spare,
+            written: 0,
+        }
+    }
+
+    /// The per-label sums, the features summed and the ids written.
+    fn finish(self) -> ([i32; NUM_LABELS], usize, usize) {
+        let (acc, n) = self.sum.sums();
+        (acc, n, self.written)
+    }
+}
+
+impl<T: Rows + ?Sized> FeatureSink for Recorder<'_, '_, T> {
     #[inline(always)]
     fn feature(&mut self, bucket: u32) {
         self.sum.feature(bucket);
-        self.ids.push(bucket);
+        // `spare` holds `max_features`, an upper bound: a feature past it (none can be) is
+        // summed but not recorded.
+        if let Some(slot) = self.spare.get_mut(self.written) {
+            slot.write(bucket);
+            self.written += 1;
+        }
     }
 }
 
