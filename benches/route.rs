@@ -1,6 +1,7 @@
 //! Routing: the whole single-prompt path (`Router::route`: featurize, classify, policy,
-//! reason line), the same for ~1,200-byte prompts in ten languages (`route_scripts`), and
-//! `route_batch` over 1,024 prompts on the rayon pool.
+//! reason line), the same for ~1,200-byte prompts in ten languages (`route_scripts`), one
+//! shared router called from every core at once (`route_threads`), and `route_batch` over
+//! 1,024 prompts on the rayon pool.
 //!
 //! `cargo bench --bench route`
 
@@ -29,6 +30,41 @@ fn scripts(c: &mut Criterion) {
     route_each(c, "route_scripts", common::scripts());
 }
 
+/// One `Router` shared by 1 and by all available threads, each routing in a loop: the time per
+/// route on each thread while the others route too. With nothing shared written per route,
+/// all threads stay near the one-thread figure; a shared counter or lock shows up here.
+fn threads(c: &mut Criterion) {
+    let router = Router::new().unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut group = c.benchmark_group("route_threads");
+    for (name, text) in common::inputs()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("_20w") || n.ends_with("_200w"))
+    {
+        for t in [1, cores] {
+            group.bench_function(format!("{name}/{t}"), |b| {
+                b.iter_custom(|iters| {
+                    let start = std::time::Instant::now();
+                    std::thread::scope(|s| {
+                        for _ in 0..t {
+                            s.spawn(|| {
+                                for _ in 0..iters {
+                                    black_box(router.route(black_box(&text)).unwrap());
+                                }
+                            });
+                        }
+                    });
+                    start.elapsed()
+                })
+            });
+            if cores == 1 {
+                break;
+            }
+        }
+    }
+    group.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let router = Router::new().unwrap();
     let inputs = common::inputs();
@@ -47,5 +83,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single, scripts, batch);
+criterion_group!(benches, single, scripts, threads, batch);
 criterion_main!(benches);
