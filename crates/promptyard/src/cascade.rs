@@ -5,8 +5,8 @@
 //! the threshold is below 1) the answer is `p_fast` ([`Tier::Fast`]); otherwise the encoder tier's `p_enc` is computed and
 //! the answer is `p_enc` ([`CascadeMode::Encoder`], [`Tier::Encoder`]) or the average
 //! `(p_fast + p_enc) / 2` ([`CascadeMode::Combine`], [`Tier::Combined`]). The default
-//! threshold and mode ship with the encoder's [`Head`](crate::encoder::Head), chosen on
-//! the validation split.
+//! threshold and mode ship with the encoder's `Head` (`encoder::Head`, feature `encoder`),
+//! chosen on the validation split.
 //!
 //! [`Tier`] and [`CascadeMode`] are always compiled (a [`Decision`](crate::Decision) names
 //! its tier); [`Cascade`] itself needs the `encoder` feature.

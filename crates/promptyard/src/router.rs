@@ -15,7 +15,7 @@
 //! core (classify, then the policy's index-based [`Choice`]) and `route` only adds the owned
 //! strings, so `route_into(p, s)?.to_owned() == route(p)?` for every prompt.
 //!
-//! With an encoder (feature `encoder`, [`RouterBuilder::encoder`]) the state also holds a
+//! With an encoder (feature `encoder`, `RouterBuilder::encoder`) the state also holds a
 //! [`Cascade`]: prompts the fast classifier is unsure about go to the encoder tier before the
 //! policy ([`crate::cascade`]), and [`Decision::tier`] says which tier answered. The encoder
 //! is part of the swapped state, so reloads never mix an old encoder with a new catalog.
@@ -219,7 +219,7 @@ pub fn is_blank(prompt: &str) -> bool {
 /// a cascade: a blank prompt is refused, and the prompt is featurized once when the catalog's
 /// adequacy model reads the classifier's bucket ids. For callers that hold one state for a
 /// whole batch (the batch labeller, the Python Arrow path) and want its `Choice`, not a
-/// [`Decision`](crate::Decision).
+/// [`Decision`].
 #[derive(Debug, Clone)]
 pub struct FastDecider {
     classifier: Arc<Classifier>,
