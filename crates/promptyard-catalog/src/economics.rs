@@ -641,10 +641,13 @@ pub fn evaluate_log(
                 return Err(bad(no, &opts.id_field, format!("must be a string, got {other}")))
             }
             None => {
-                return Err(bad(no, &opts.id_field, format!(
+                return Err(bad(
+                    no,
+                    &opts.id_field,
                     "missing: the join needs each record's prompt id (label the outcomes' \
                      prompts.jsonl, which has prompt_id, or name the field with --id-field)"
-                )))
+                        .to_string(),
+                ))
             }
         };
         let model_id = v

@@ -388,14 +388,14 @@ mod genai {
                     };
                     match cond.get("constraint") {
                         None | Some(Value::Null) => base = Some(p),
-                        Some(c) => match c.get("start_date") {
-                            Some(d) => {
+                        // Time-of-day prices (off-peak discounts, no start date) are not
+                        // list prices.
+                        Some(c) => {
+                            if let Some(d) = c.get("start_date") {
                                 let d = date(d, path, &format!("{cat}.constraint.start_date"))?;
                                 scheduled.push((d, p));
                             }
-                            // Time-of-day prices (off-peak discounts) are not list prices.
-                            None => {}
-                        },
+                        }
                     }
                 }
             }
