@@ -12,6 +12,11 @@ fn check(clf: &Classifier, text: &str) {
     clf.featurizer()
         .featurize(text, &mut FeatureScratch::default(), &mut ids);
     assert!(ids.iter().all(|&b| b < clf.featurizer().config().buckets));
+    // The recording path (per-prompt adequacy) writes the same ids into a buffer sized by
+    // the featurizer's bound on features per prompt (debug builds assert the bound holds).
+    let mut recorded = Vec::new();
+    assert_eq!(clf.predict_recording(text, &mut Scratch::default(), &mut recorded), p);
+    assert_eq!(recorded, ids);
 }
 
 proptest! {
