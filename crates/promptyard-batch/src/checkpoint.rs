@@ -28,23 +28,15 @@ use crate::chunk::Position;
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::record::Counts;
+use promptyard::hash::fnv1a_hex;
 
 /// Bumped when the file's meaning changes; older checkpoints are refused.
 const VERSION: u32 = 3;
 
-/// FNV-1a 64 (the checksum of the body).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// A streaming hash of the input's bytes, updated a chunk at a time: XXH3-64 (seed 0). XXH3 runs at tens of GB/s, so hashing costs
-/// under 1% of labelling; the hand-written multiply chain it replaced (checkpoint version 2)
-/// ran at ~3 GB/s and took ~5% of a batch run (measured with `perf`).
+/// A streaming hash of the input's bytes, updated a chunk at a time: XXH3-64 (seed 0). XXH3
+/// runs at tens of GB/s, so hashing costs under 1% of labelling; the hand-written multiply
+/// chain it replaced (checkpoint version 2) ran at ~3 GB/s and took ~5% of a batch run
+/// (measured with `perf`).
 #[derive(Clone, Default)]
 pub(crate) struct InputHash {
     h: twox_hash::XxHash3_64,
@@ -177,7 +169,7 @@ impl Checkpoint {
             ))
         })?;
         let body = envelope.body.get();
-        let sum = format!("{:016x}", fnv1a64(body.as_bytes()));
+        let sum = fnv1a_hex(&[body.as_bytes()]);
         if sum != envelope.checksum {
             return Err(unreadable(format!(
                 "its checksum does not match its contents (recorded {}, computed {sum}): it \
@@ -229,7 +221,7 @@ impl Checkpoint {
     /// The checkpoint file's bytes.
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let body = serde_json::to_string(self).expect("checkpoints serialise");
-        let checksum = format!("{:016x}", fnv1a64(body.as_bytes()));
+        let checksum = fnv1a_hex(&[body.as_bytes()]);
         let body = RawValue::from_string(body).expect("serde_json writes valid JSON");
         let mut out = serde_json::to_vec(&EnvelopeOut {
             checksum,

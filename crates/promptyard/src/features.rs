@@ -775,6 +775,12 @@ fn push_normalized(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The code point of the two-byte UTF-8 char `b0 b1` (lead byte `0xC0..0xE0`).
+#[inline(always)]
+fn two_byte_cp(b0: u8, b1: u8) -> u32 {
+    (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F)
+}
+
 /// Normalises the two-byte chars at the start of UTF-8 `bytes` into `out` and returns how
 /// many bytes they took (0 when `bytes` does not start with one, or with one whose
 /// normalisation is too long for the table).
@@ -785,8 +791,7 @@ fn push_two_byte_run(out: &mut Vec<u8>, bytes: &[u8]) -> usize {
         if !(0xC0..0xE0).contains(&b0) {
             break;
         }
-        let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
-        let Some(norm) = bmp_info_at(cp).and_then(|t| t.norm.get(..usize::from(t.len))) else {
+        let Some(norm) = bmp_info_at(two_byte_cp(b0, b1)).and_then(|t| t.norm.get(..usize::from(t.len))) else {
             break;
         };
         for &b in norm {
@@ -856,8 +861,7 @@ fn class_at_bytes(bytes: &[u8], i: usize) -> (Class, usize) {
         // among them, so straight to the table.
         Some(&b) if b < 0xE0 => {
             let b1 = bytes.get(i + 1).copied().unwrap_or(0);
-            let cp = (u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F);
-            match bmp_info_at(cp) {
+            match bmp_info_at(two_byte_cp(b, b1)) {
                 Some(t) => (t.class, 2),
                 None => (class_of(char_at(bytes, i).0), 2),
             }
