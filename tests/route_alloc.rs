@@ -1,5 +1,6 @@
-//! `Router::route_into` allocates nothing once the caller's scratch has grown: its own
-//! binary, since it installs a counting global allocator.
+//! `Router::route_into` allocates nothing once the caller's scratch has grown, and
+//! `Router::route` allocates only for ids too long to keep inline: its own binary, since it
+//! installs a counting global allocator.
 
 use std::sync::atomic::Ordering;
 
@@ -87,5 +88,35 @@ fn route_into_with_a_warm_scratch_does_not_allocate() {
             "{name}: {allocs} allocations routing {} prompts",
             texts.len()
         );
+
+        // The owned form: its ids are inline up to 24 bytes, its fallbacks in place up to
+        // three and its reason unformatted, so the only allocations are those the decisions
+        // themselves hold on the heap (a long Bedrock api_id).
+        for t in &texts {
+            router.route(t).unwrap();
+        }
+        let before = ALLOCS.load(Ordering::Relaxed);
+        let decisions: Vec<_> = texts.iter().map(|t| router.route(t).unwrap()).collect();
+        let allocs = ALLOCS.load(Ordering::Relaxed) - before;
+        let on_heap: usize = decisions
+            .iter()
+            .map(|d| {
+                let ids = [Some(&d.model), Some(&d.provider), d.api_id.as_ref()];
+                ids.into_iter()
+                    .flatten()
+                    .chain(&d.fallbacks)
+                    .filter(|id| id.is_heap_allocated())
+                    .count()
+                    + usize::from(d.fallbacks.spilled())
+            })
+            .sum();
+        // One more: the Vec the decisions were collected into.
+        assert_eq!(
+            allocs,
+            on_heap + 1,
+            "{name}: route made {allocs} allocations for {} decisions, {on_heap} of them held",
+            texts.len()
+        );
+        assert!(on_heap < texts.len(), "{name}: {on_heap} heap ids");
     }
 }

@@ -45,13 +45,13 @@ fn clear_code_prompt_goes_to_the_cheapest_code_model_with_fallbacks_in_cost_orde
     assert_eq!(d.label, Label::CodeCompletion);
     assert_eq!(d.confidence, 0.97);
     assert_eq!(d.model, "tiny");
-    assert_eq!(d.fallbacks, ["mid", "big"]);
+    assert_eq!(d.fallbacks[..], ["mid", "big"]);
     assert!(!d.used_default);
     // 20 bytes → 5 input tokens; 300 output tokens for code.
     assert_eq!((d.input_tokens, d.output_tokens), (5, 300));
     assert_eq!(d.est_cost_usd, (5.0 * 0.1 + 300.0 * 0.4) / 1e6);
     assert_eq!(
-        d.reason,
+        d.reason.to_string(),
         "code_completion p=0.97 → tiny: cheapest with code_completion quality ≥ 0.75, est. $0.00012"
     );
 }
@@ -66,12 +66,12 @@ fn uncertain_prompt_escalates_to_a_model_adequate_for_every_plausible_label() {
     assert_eq!(d.label, Label::CodeCompletion);
     assert_eq!(d.model, "mid");
     assert!(
-        d.reason.contains("also plausible: reasoning p=0.30"),
+        d.reason.to_string().contains("also plausible: reasoning p=0.30"),
         "{}",
         d.reason
     );
     assert!(
-        d.reason
+        d.reason.to_string()
             .contains("reasoning quality ≥ 0.8 and code_completion quality ≥ 0.75"),
         "{}",
         d.reason
@@ -95,7 +95,7 @@ fn a_prompt_that_overflows_a_context_window_skips_that_model() {
     let d = p.decide(&CODE, &too_long).unwrap();
     assert_eq!(d.model, "mid");
     assert!(
-        d.reason.contains("1 adequate model(s) skipped"),
+        d.reason.to_string().contains("1 adequate model(s) skipped"),
         "{}",
         d.reason
     );
@@ -137,8 +137,8 @@ fn allow_and_deny_by_provider_or_model_id() {
     // Deny a model id: code goes to the next cheapest.
     let d = three("deny = [\"tiny\"]").decide(&CODE, "x").unwrap();
     assert_eq!(
-        (d.model.as_str(), d.fallbacks.as_slice()),
-        ("mid", &["big".to_string()][..])
+        (d.model.as_str(), ids(&d.fallbacks).as_slice()),
+        ("mid", &["big"][..])
     );
     // Allow a provider: only globex models.
     let d = three("allow = [\"globex\"]").decide(&CODE, "x").unwrap();
@@ -151,8 +151,8 @@ fn allow_and_deny_by_provider_or_model_id() {
     // A denied model never appears, even as a fallback.
     let d = three("deny = [\"mid\"]").decide(&CODE, "x").unwrap();
     assert_eq!(
-        (d.model.as_str(), d.fallbacks.as_slice()),
-        ("tiny", &["big".to_string()][..])
+        (d.model.as_str(), ids(&d.fallbacks).as_slice()),
+        ("tiny", &["big"][..])
     );
 }
 
@@ -218,7 +218,7 @@ fn nothing_adequate_is_an_error_or_the_configured_default_never_a_silent_pick() 
     assert!(d.used_default);
     assert_eq!((d.model.as_str(), d.fallbacks.len()), ("planner", 0));
     assert!(
-        d.reason
+        d.reason.to_string()
             .contains("no adequate model, using the configured default"),
         "{}",
         d.reason
@@ -239,8 +239,8 @@ fn equal_costs_are_broken_by_quality_then_id() {
     let p = Policy::new(Arc::new(Catalog::parse(&text, "t.toml").unwrap()));
     let d = p.decide(&CODE, "x").unwrap();
     assert_eq!(
-        (d.model.as_str(), d.fallbacks.as_slice()),
-        ("c", &["a".to_string(), "b".to_string()][..])
+        (d.model.as_str(), ids(&d.fallbacks).as_slice()),
+        ("c", &["a", "b"][..])
     );
 }
 
@@ -250,7 +250,7 @@ fn max_fallbacks_limits_the_list() {
         three("max_fallbacks = 1")
             .decide(&CODE, "x")
             .unwrap()
-            .fallbacks,
+            .fallbacks[..],
         ["mid"]
     );
     assert!(three("max_fallbacks = 0")
@@ -321,7 +321,7 @@ fn bundled_catalog_routes_as_documented() {
     // Next: claude-sonnet-5-5 and gpt-6.1-sol both $2/$10, the tie broken by code quality
     // (0.772 > 0.749); then gemini-3.1-pro-preview ($2/$12).
     assert_eq!(
-        d.fallbacks,
+        d.fallbacks[..],
         ["claude-sonnet-5-5", "gpt-6.1-sol", "gemini-3.1-pro-preview"]
     );
     // Planning: claude-sonnet-5-5 and gpt-6.1-sol tie on cost ($2/$10); planning quality
@@ -351,7 +351,7 @@ fn bundled_catalog_routes_as_documented() {
     assert_eq!((d.label, d.model.as_str()), (Label::Other, "gpt-6-luna"));
     assert_eq!(d.output_tokens, 400);
     assert_eq!(
-        d.fallbacks,
+        d.fallbacks[..],
         ["llama-4-scout", "llama-4-maverick", "deepseek-v4-flash"]
     );
     // Other with reasoning plausible: both must be adequate; gemini-3.8-flash serves both.
@@ -368,12 +368,12 @@ fn other_prompt_goes_to_the_cheapest_model_adequate_for_other() {
         .unwrap();
     assert_eq!(d.label, Label::Other);
     assert_eq!(
-        (d.model.as_str(), d.fallbacks.as_slice()),
-        ("tiny", &["mid".to_string(), "big".to_string()][..])
+        (d.model.as_str(), ids(&d.fallbacks).as_slice()),
+        ("tiny", &["mid", "big"][..])
     );
     assert_eq!(d.output_tokens, 400);
     assert_eq!(
-        d.reason,
+        d.reason.to_string(),
         "other p=0.90 → tiny: cheapest with other quality ≥ 0.7, est. $0.00016"
     );
 }
@@ -414,14 +414,14 @@ fn three_label_catalog_routes_other_to_the_most_capable_model_flagged_in_the_rea
     let d = p.decide(&OTHER, "hi, how are you?").unwrap();
     assert_eq!(d.label, Label::Other);
     assert_eq!(
-        (d.model.as_str(), d.fallbacks.as_slice()),
-        ("big", &["mid".to_string(), "tiny".to_string()][..])
+        (d.model.as_str(), ids(&d.fallbacks).as_slice()),
+        ("big", &["mid", "tiny"][..])
     );
     assert!(!d.used_default);
     // Output tokens: the largest of the configured labels (planning's 800).
     assert_eq!(d.output_tokens, 800);
     assert!(
-        d.reason.starts_with(
+        d.reason.to_string().starts_with(
             "other p=0.90 → big: catalog has no other settings, using the most capable model (mean quality 0.90)"
         ),
         "{}",
@@ -440,7 +440,7 @@ fn three_label_catalog_routes_other_to_its_default_model_when_set() {
     assert_eq!((d.model.as_str(), d.used_default), ("mid", true));
     assert!(d.fallbacks.is_empty());
     assert!(
-        d.reason
+        d.reason.to_string()
             .contains("→ mid: catalog has no other settings, using the configured default"),
         "{}",
         d.reason
@@ -463,4 +463,9 @@ fn other_must_be_configured_whole_once_the_policy_names_it() {
     );
     let err = Catalog::parse(&text, "t.toml").unwrap_err().to_string();
     assert!(err.contains("model[0].quality.other: missing"), "{err}");
+}
+
+/// The ids of a decision's fallbacks, to compare with string literals.
+fn ids(fallbacks: &[promptyard::ModelId]) -> Vec<&str> {
+    fallbacks.iter().map(|id| id.as_str()).collect()
 }

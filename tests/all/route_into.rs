@@ -81,7 +81,7 @@ fn assert_same(r: &DecisionRef, d: &Decision, prompt: &str) {
     assert_eq!(r.est_cost_usd(), d.est_cost_usd);
     assert_eq!(r.input_tokens(), d.input_tokens);
     assert_eq!(r.output_tokens(), d.output_tokens);
-    assert!(r.fallbacks().eq(d.fallbacks.iter().map(String::as_str)));
+    assert!(r.fallbacks().eq(d.fallbacks.iter().map(|id| id.as_str())));
     assert_eq!(r.fallbacks().len(), d.fallbacks.len());
     assert_eq!(r.used_default(), d.used_default);
     assert_eq!(r.reason(), d.reason);

@@ -38,7 +38,7 @@ fn the_bundled_router_routes_and_fills_every_field() {
         .expect("the chosen model is in the catalog");
     assert!(m.eligible);
     assert_eq!(d.provider, m.provider);
-    assert_eq!(d.api_id, m.api_id);
+    assert_eq!(d.api_id.as_deref(), m.api_id.as_deref());
     assert_eq!(d.confidence, d.probs[d.label.index()]);
     assert!((d.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
     assert_eq!(d.est_cost_usd, m.cost_usd(d.input_tokens, d.output_tokens));
@@ -46,7 +46,7 @@ fn the_bundled_router_routes_and_fills_every_field() {
         .fallbacks
         .iter()
         .all(|f| catalog.model(f).is_some() && *f != d.model));
-    assert!(d.reason.contains(&format!("→ {}", d.model)), "{}", d.reason);
+    assert!(d.reason.to_string().contains(&format!("→ {}", d.model)), "{}", d.reason);
     assert_eq!(d.catalog_fingerprint, catalog.fingerprint());
     assert_eq!(
         d.classifier_fingerprint.as_deref(),
@@ -156,7 +156,7 @@ fn builder_overrides_and_probabilities_from_elsewhere() {
         (d.model.as_str(), d.api_id.as_deref()),
         ("cheap", Some("acme.cheap-v1"))
     );
-    assert_eq!(d.fallbacks, ["strong"]);
+    assert_eq!(d.fallbacks[..], ["strong"]);
     assert!(d.classifier_fingerprint.is_none());
     let d = router.decide(&[0.1, 0.8, 0.1, 0.0], "why?").unwrap();
     assert_eq!(d.model, "strong");
@@ -164,7 +164,7 @@ fn builder_overrides_and_probabilities_from_elsewhere() {
     let d = router.decide(&[0.0, 0.1, 0.0, 0.9], "hi there").unwrap();
     assert_eq!(d.model, "strong");
     assert!(
-        d.reason.contains("catalog has no other settings"),
+        d.reason.to_string().contains("catalog has no other settings"),
         "{}",
         d.reason
     );

@@ -93,7 +93,7 @@ impl Decision {
     /// Next-cheapest adequate models to retry with, in order.
     #[getter]
     fn fallbacks(&self) -> Vec<String> {
-        self.inner.fallbacks.clone()
+        self.inner.fallbacks.iter().map(|id| id.to_string()).collect()
     }
 
     /// True when nothing was adequate and the catalog's default_model was used.
@@ -104,8 +104,8 @@ impl Decision {
 
     /// One line for humans saying why this model was chosen.
     #[getter]
-    fn reason(&self) -> &str {
-        &self.inner.reason
+    fn reason(&self) -> String {
+        self.inner.reason.to_string()
     }
 
     /// Fingerprint of the catalog that decided (16 hex digits, as in the JSON output).

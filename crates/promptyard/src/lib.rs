@@ -48,5 +48,5 @@ pub use catalog::Catalog;
 pub use classifier::Classifier;
 pub use error::{Error, Result};
 pub use label::{Label, Probs, NUM_LABELS};
-pub use policy::Decision;
+pub use policy::{Decision, Fallbacks, ModelId, Reason};
 pub use router::{Router, RouterBuilder};

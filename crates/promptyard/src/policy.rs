@@ -45,10 +45,12 @@
 //! to 256 eligible models); a route looks its range up and prices only the models it
 //! returns. [`Policy::choose`] does not allocate, nor does the
 //! per-prompt path with caller-owned buffers ([`Policy::choose_for_with`], [`PolicyScratch`]).
-//! A [`Choice`] names models by catalog index; [`Policy::decision`] is the one place its
-//! strings are built, and the reason can be written into any [`std::fmt::Write`]
-//! ([`Policy::write_reason`]), so an allocation-free caller
-//! ([`Router::route_into`](crate::Router::route_into)) formats it only on request.
+//! A [`Choice`] names models by catalog index; [`Policy::decision`] is the one place a
+//! [`Decision`] is built from it. Its ids are [`ModelId`]s copied from ones the policy made
+//! once (inline up to 24 bytes), its fallbacks sit in place ([`Fallbacks`]) and its
+//! [`Reason`] keeps the numbers and formats them only when shown, so an owned decision
+//! usually allocates nothing; an allocation-free caller
+//! ([`Router::route_into`](crate::Router::route_into)) skips even those copies.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -81,7 +83,7 @@
 //! // Clearly code: the small model is adequate and cheapest.
 //! let d = policy.decide(&[0.02, 0.03, 0.95, 0.0], "complete `def parse_date(s):`")?;
 //! assert_eq!((d.label, d.model.as_str()), (Label::CodeCompletion, "small"));
-//! assert_eq!(d.fallbacks, ["large"]);
+//! assert_eq!(d.fallbacks[..], ["large"]);
 //!
 //! // Code, but reasoning is plausible (p ≥ 0.2): escalate to a model adequate for both.
 //! let d = policy.decide(&[0.05, 0.35, 0.60, 0.0], "why does this loop never end?")?;
@@ -93,7 +95,7 @@
 //! # Ok::<(), promptyard::Error>(())
 //! ```
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 use std::sync::Arc;
 
 use serde::ser::{SerializeMap, Serializer};
@@ -181,13 +183,22 @@ pub struct Policy {
     /// the model's quality meets `min_quality` for `Label::ALL[l]`.
     eligible: Vec<(usize, u8)>,
     default_model: Option<usize>,
-    /// `"{label} quality ≥ {min}"` per label, formatted once for the reason line.
-    clauses: [String; NUM_LABELS],
+    /// Each catalog model's id, provider and API id as [`ModelId`]s, built once so that a
+    /// [`Decision`] copies them (a fixed 24-byte copy when inline) rather than re-encoding.
+    ids: Vec<DecisionIds>,
     /// The catalog's per-prompt adequacy model, if it carries one.
     per_prompt: Option<per_prompt::PerPrompt>,
     /// The scan precomputed per prompt length; `None` for catalogs over
     /// [`table::MAX_TABLE_MODELS`] eligible models.
     table: Option<Arc<table::RouteTable>>,
+}
+
+/// A catalog model's strings as a [`Decision`] carries them.
+#[derive(Clone, Debug)]
+struct DecisionIds {
+    id: ModelId,
+    provider: ModelId,
+    api_id: Option<ModelId>,
 }
 
 /// One ranked model in a [`Choice`].
@@ -251,6 +262,15 @@ impl Choice {
     }
 }
 
+/// A catalog id, provider or API id in a [`Decision`]: a string kept inline up to 24 bytes
+/// (every id of the bundled catalog but two Bedrock ids), so building a decision copies it
+/// instead of allocating. It derefs to `str` and compares with `&str` and `String`.
+pub type ModelId = compact_str::CompactString;
+
+/// [`Decision::fallbacks`]: up to three ids (the bundled catalog's `max_fallbacks`) in place,
+/// more on the heap. It derefs to a slice of [`ModelId`] and serialises as a JSON array.
+pub type Fallbacks = smallvec::SmallVec<[ModelId; 3]>;
+
 /// A routing decision: what a service needs to call the model and to log why.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -264,11 +284,11 @@ pub struct Decision {
     #[serde(serialize_with = "probs_as_map")]
     pub probs: Probs,
     /// Catalog id of the chosen model.
-    pub model: String,
+    pub model: ModelId,
     /// Its provider.
-    pub provider: String,
+    pub provider: ModelId,
     /// The id its vendor's API or Amazon Bedrock expects, if the catalog gives one.
-    pub api_id: Option<String>,
+    pub api_id: Option<ModelId>,
     /// Estimated cost of this prompt on the chosen model, USD at list prices; serialised
     /// rounded to whole picodollars ([`round_usd`]) so JSON shows no float noise.
     #[serde(serialize_with = "usd_rounded")]
@@ -278,13 +298,14 @@ pub struct Decision {
     /// Output tokens assumed for the label.
     pub output_tokens: u64,
     /// Next-cheapest adequate models to retry with, in order.
-    pub fallbacks: Vec<String>,
+    pub fallbacks: Fallbacks,
     /// True when the catalog's `default_model` was used: nothing was adequate, or the prompt
     /// is `other` and the catalog has no `other` settings.
     pub used_default: bool,
     /// One line for humans, e.g. `code_completion p=0.97 → nova-micro: cheapest with
-    /// code_completion quality ≥ 0.75, est. $0.000044`.
-    pub reason: String,
+    /// code_completion quality ≥ 0.75, est. $0.000044`; formatted only when shown
+    /// (`{}`, `to_string()`, JSON).
+    pub reason: Reason,
     /// [`Catalog::fingerprint`] of the catalog that decided (hex in JSON).
     #[serde(serialize_with = "hex_u64")]
     pub catalog_fingerprint: u64,
@@ -294,6 +315,120 @@ pub struct Decision {
     /// Which tier gave `probs`: `fast` unless a cascade sent the prompt to the encoder tier
     /// ([`crate::cascade`]).
     pub tier: Tier,
+}
+
+/// [`Decision::reason`]: one line for humans, e.g. `code_completion p=0.97 → nova-micro:
+/// cheapest with code_completion quality ≥ 0.75, est. $0.000044`. It holds the numbers the
+/// line is made of and formats them only when shown (`{}`, `to_string()`, or serialised as a
+/// JSON string), so routing pays nothing for text nobody reads (issue 18).
+#[derive(Clone, PartialEq)]
+pub struct Reason {
+    label: Label,
+    probs: Probs,
+    /// [`Choice::required`].
+    required: u8,
+    model: ModelId,
+    cost_usd: f64,
+    /// [`Catalog::quality_floor`] per label.
+    floors: [f64; NUM_LABELS],
+    quality_target: Option<f64>,
+    /// The pick's mean quality, shown when an unconfigured `other` took the most capable model.
+    mean_quality: f64,
+    used_default: bool,
+    other_unconfigured: bool,
+    per_prompt: bool,
+    too_small: usize,
+    /// Input plus output tokens.
+    tokens: u64,
+}
+
+impl Reason {
+    /// Labels that had to be served adequately, in [`Label::ALL`] order.
+    fn required_labels(&self) -> impl Iterator<Item = Label> + '_ {
+        Label::ALL
+            .into_iter()
+            .filter(|l| self.required & (1 << l.index()) != 0)
+    }
+
+    /// `"{label} quality ≥ {min}"`, or with a quality target `"{label} quality ≥ {floor}
+    /// ({target} × best)"`.
+    fn write_clause<W: Write + ?Sized>(&self, w: &mut W, l: Label) -> std::fmt::Result {
+        let floor = self.floors[l.index()];
+        match self.quality_target {
+            Some(t) => write!(w, "{l} quality ≥ {floor:.3} ({t} × best)"),
+            None => write!(w, "{l} quality ≥ {floor}"),
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, w: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = self.label;
+        write_label_p(w, label, self.probs[label.index()])?;
+        let mut others = self.required_labels().filter(|&l| l != label).peekable();
+        if others.peek().is_some() {
+            w.write_str(" (also plausible: ")?;
+            for (n, l) in others.enumerate() {
+                if n > 0 {
+                    w.write_str(", ")?;
+                }
+                write_label_p(w, l, self.probs[l.index()])?;
+            }
+            w.write_char(')')?;
+        }
+        w.write_str(" → ")?;
+        w.write_str(&self.model)?;
+        w.write_str(": ")?;
+        if self.other_unconfigured {
+            w.write_str("catalog has no other settings, ")?;
+            if self.used_default {
+                w.write_str("using the configured default")?;
+            } else {
+                write!(
+                    w,
+                    "using the most capable model (mean quality {:.2})",
+                    self.mean_quality
+                )?;
+            }
+        } else if self.used_default {
+            w.write_str("no adequate model, using the configured default")?;
+        } else {
+            w.write_str("cheapest with ")?;
+            for (n, l) in self.required_labels().enumerate() {
+                if n > 0 {
+                    w.write_str(" and ")?;
+                }
+                self.write_clause(w, l)?;
+            }
+        }
+        w.write_str(", est. ")?;
+        write_usd(w, self.cost_usd)?;
+        if self.too_small > 0 {
+            write!(
+                w,
+                "; {} adequate model(s) skipped: ~{} tokens do not fit their context window",
+                self.too_small, self.tokens
+            )?;
+        }
+        if self.per_prompt {
+            w.write_str(" (per-prompt adequacy)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Shows the line itself, as a string would.
+impl fmt::Debug for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_string(), f)
+    }
+}
+
+/// A JSON string: the line.
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 fn probs_as_map<S: Serializer>(probs: &Probs, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -413,16 +548,21 @@ impl Policy {
             .default_model
             .as_deref()
             .and_then(|id| catalog.models().iter().position(|m| m.id == id));
-        let clauses = Label::ALL.map(|l| match settings.quality_target {
-            Some(t) => format!("{l} quality ≥ {:.3} ({t} × best)", catalog.quality_floor(l)),
-            None => format!("{l} quality ≥ {}", settings.min_quality(l)),
-        });
+        let ids = catalog
+            .models()
+            .iter()
+            .map(|m| DecisionIds {
+                id: ModelId::new(&m.id),
+                provider: ModelId::new(&m.provider),
+                api_id: m.api_id.as_deref().map(ModelId::new),
+            })
+            .collect();
         let mut policy = Policy {
             per_prompt: per_prompt::PerPrompt::new(&catalog),
             catalog,
             eligible,
             default_model,
-            clauses,
+            ids,
             table: None,
         };
         policy.table = table::RouteTable::build(&policy).map(Arc::new);
@@ -587,9 +727,8 @@ impl Policy {
     /// strings are built, so every entry point (`decide`, `Router::route`,
     /// [`DecisionRef::to_owned`](crate::router::DecisionRef::to_owned)) gives the same one.
     pub fn decision(&self, probs: &Probs, choice: &Choice) -> Decision {
-        let models = self.catalog.models();
         let pick = choice.pick();
-        let m = &models[pick.model];
+        let m = &self.ids[pick.model];
         Decision {
             label: choice.label,
             confidence: probs[choice.label.index()],
@@ -603,7 +742,7 @@ impl Policy {
             fallbacks: choice
                 .fallbacks()
                 .iter()
-                .map(|r| models[r.model].id.clone())
+                .map(|r| self.ids[r.model].id.clone())
                 .collect(),
             used_default: choice.used_default,
             reason: self.reason(probs, choice),
@@ -613,12 +752,30 @@ impl Policy {
         }
     }
 
-    /// The decision's one-line reason for humans (see [`Decision::reason`]).
-    pub fn reason(&self, probs: &Probs, choice: &Choice) -> String {
-        let mut s = String::with_capacity(160);
-        // Writing to a String cannot fail.
-        let _ = self.write_reason(probs, choice, &mut s);
-        s
+    /// The decision's one-line reason for humans (see [`Decision::reason`]): the numbers it
+    /// is made of, formatted when displayed.
+    pub fn reason(&self, probs: &Probs, choice: &Choice) -> Reason {
+        let pick = choice.pick();
+        let floors = Label::ALL.map(|l| self.catalog.quality_floor(l));
+        Reason {
+            label: choice.label,
+            probs: *probs,
+            required: choice.required,
+            model: self.ids[pick.model].id.clone(),
+            cost_usd: pick.cost_usd,
+            floors,
+            quality_target: self.catalog.settings().quality_target,
+            mean_quality: if choice.other_unconfigured && !choice.used_default {
+                self.catalog.models()[pick.model].mean_legacy_quality()
+            } else {
+                0.0
+            },
+            used_default: choice.used_default,
+            other_unconfigured: choice.other_unconfigured,
+            per_prompt: choice.per_prompt,
+            too_small: choice.too_small,
+            tokens: choice.input_tokens + choice.output_tokens,
+        }
     }
 
     /// Writes [`Policy::reason`] into `w`: with a reused buffer, the reason costs no
@@ -630,59 +787,7 @@ impl Policy {
         choice: &Choice,
         w: &mut W,
     ) -> std::fmt::Result {
-        let m = &self.catalog.models()[choice.pick().model];
-        let label = choice.label;
-        write_label_p(w, label, probs[label.index()])?;
-        let mut others = choice.required_labels().filter(|&l| l != label).peekable();
-        if others.peek().is_some() {
-            w.write_str(" (also plausible: ")?;
-            for (n, l) in others.enumerate() {
-                if n > 0 {
-                    w.write_str(", ")?;
-                }
-                write_label_p(w, l, probs[l.index()])?;
-            }
-            w.write_char(')')?;
-        }
-        w.write_str(" → ")?;
-        w.write_str(&m.id)?;
-        w.write_str(": ")?;
-        if choice.other_unconfigured {
-            w.write_str("catalog has no other settings, ")?;
-            if choice.used_default {
-                w.write_str("using the configured default")?;
-            } else {
-                write!(
-                    w,
-                    "using the most capable model (mean quality {:.2})",
-                    m.mean_legacy_quality()
-                )?;
-            }
-        } else if choice.used_default {
-            w.write_str("no adequate model, using the configured default")?;
-        } else {
-            w.write_str("cheapest with ")?;
-            for (n, l) in choice.required_labels().enumerate() {
-                if n > 0 {
-                    w.write_str(" and ")?;
-                }
-                w.write_str(&self.clauses[l.index()])?;
-            }
-        }
-        w.write_str(", est. ")?;
-        write_usd(w, choice.pick().cost_usd)?;
-        if choice.too_small > 0 {
-            write!(
-                w,
-                "; {} adequate model(s) skipped: ~{} tokens do not fit their context window",
-                choice.too_small,
-                choice.input_tokens + choice.output_tokens
-            )?;
-        }
-        if choice.per_prompt {
-            w.write_str(" (per-prompt adequacy)")?;
-        }
-        Ok(())
+        write!(w, "{}", self.reason(probs, choice))
     }
 
     /// [`Error::NoAdequateModel`] for a prompt that needed `required` (a label bitmask) and

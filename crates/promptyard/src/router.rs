@@ -13,7 +13,8 @@
 //! the caller keeps one [`RouteScratch`] per thread, and the answer is a [`DecisionRef`] that
 //! reads ids from the catalog in place and formats the reason only on request. Both run one
 //! core (classify, then the policy's index-based [`Choice`]) and `route` only adds the owned
-//! strings, so `route_into(p, s)?.to_owned() == route(p)?` for every prompt.
+//! [`Decision`] (inline ids, the reason as numbers; usually no allocation), so
+//! `route_into(p, s)?.to_owned() == route(p)?` for every prompt.
 //!
 //! With an encoder (feature `encoder`, `RouterBuilder::encoder`) the state also holds a
 //! [`Cascade`]: prompts the fast classifier is unsure about go to the encoder tier before the
@@ -33,7 +34,7 @@
 //! let d = router.route("Complete this function: def parse_date(s):")?;
 //! let chosen = router.catalog().model(&d.model).cloned().expect("a catalog model");
 //! assert_eq!(d.est_cost_usd, chosen.cost_usd(d.input_tokens, d.output_tokens));
-//! assert!(d.reason.starts_with(d.label.as_str()));
+//! assert!(d.reason.to_string().starts_with(d.label.as_str()));
 //!
 //! // Many prompts in parallel (rayon), the same decisions as `route`.
 //! let batch = router.route_batch(&["Plan a 3-day trip to Lisbon", "What is 17 × 23?"]);
@@ -58,7 +59,7 @@ use crate::hash::Fingerprint;
 use crate::label::Label;
 use crate::label::{Probs, NUM_LABELS};
 pub use crate::policy::Decision;
-use crate::policy::{Choice, Policy, PolicyScratch};
+use crate::policy::{Choice, Policy, PolicyScratch, Reason};
 use crate::scratch::with_local;
 
 /// Routes prompts to the cheapest adequate model. `Send + Sync`: share it behind an `Arc`.
@@ -334,8 +335,9 @@ impl Router {
     /// `scratch`, and the answer is a [`DecisionRef`] that reads the model id, provider and
     /// fallbacks from the catalog it was decided by instead of copying them, and formats the
     /// reason only when asked ([`DecisionRef::write_reason`]). For a service's request loop
-    /// where `route`'s five or so small allocations per call (ids, fallbacks, the reason)
-    /// are most of its cost. [`DecisionRef::to_owned`] gives exactly what `route` returns.
+    /// that wants no allocation at all: `route` copies the ids into its [`Decision`] (inline
+    /// up to 24 bytes, so only a catalog's longer ids or over three fallbacks allocate) and
+    /// uses the thread's scratch. [`DecisionRef::to_owned`] gives exactly what `route` returns.
     ///
     /// Allocation-free on success once `scratch` has grown to the longest prompt it has seen
     /// (the featurizer truncates, so that is bounded); errors ([`Error::EmptyPrompt`],
@@ -605,8 +607,8 @@ impl DecisionRef {
             .write_reason(&self.probs, &self.choice, w)
     }
 
-    /// The one-line reason ([`Decision::reason`]), formatted now (allocates).
-    pub fn reason(&self) -> String {
+    /// The one-line reason ([`Decision::reason`]), formatted when shown.
+    pub fn reason(&self) -> Reason {
         self.state.fast.policy.reason(&self.probs, &self.choice)
     }
 
