@@ -469,3 +469,29 @@ fn other_must_be_configured_whole_once_the_policy_names_it() {
 fn ids(fallbacks: &[promptyard::ModelId]) -> Vec<&str> {
     fallbacks.iter().map(|id| id.as_str()).collect()
 }
+
+#[test]
+fn a_quality_target_names_its_floor_in_the_reason_and_the_json() {
+    // Best code quality 0.9 (big): floor max(0.75, 0.95 × 0.9) = 0.855, so tiny (0.8) and
+    // mid (0.85) fall short.
+    let p = three("quality_target = 0.95");
+    let d = p.decide(&CODE, "complete `def f(x):`").unwrap();
+    assert_eq!((d.model.as_str(), d.fallbacks.len()), ("big", 0));
+    let text = d.reason.to_string();
+    assert!(
+        text.starts_with(
+            "code_completion p=0.97 → big: cheapest with code_completion quality ≥ 0.855 \
+             (0.95 × best), est. $"
+        ),
+        "{text}"
+    );
+    // Formatted when shown, the same text everywhere.
+    assert_eq!(format!("{}", d.reason), text);
+    assert_eq!(format!("{:?}", d.reason), format!("{text:?}"));
+    let json: serde_json::Value = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["reason"], text.as_str());
+    let choice = p.choose_for(&CODE, "complete `def f(x):`").unwrap();
+    let mut written = String::new();
+    p.write_reason(&CODE, &choice, &mut written).unwrap();
+    assert_eq!(written, text);
+}
