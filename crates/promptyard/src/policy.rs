@@ -259,10 +259,15 @@ impl Choice {
 
     /// Labels that had to be served adequately, in [`Label::ALL`] order.
     pub fn required_labels(&self) -> impl Iterator<Item = Label> + '_ {
-        Label::ALL
-            .into_iter()
-            .filter(|l| self.required & (1 << l.index()) != 0)
+        labels_in(self.required)
     }
+}
+
+/// The labels whose bit is set in `mask` (bit `l` for `Label::ALL[l]`), in that order.
+fn labels_in(mask: u8) -> impl Iterator<Item = Label> {
+    Label::ALL
+        .into_iter()
+        .filter(move |l| mask & (1 << l.index()) != 0)
 }
 
 /// A catalog id, provider or API id in a [`Decision`]: a string kept inline up to 24 bytes
@@ -346,13 +351,6 @@ pub struct Reason {
 }
 
 impl Reason {
-    /// Labels that had to be served adequately, in [`Label::ALL`] order.
-    fn required_labels(&self) -> impl Iterator<Item = Label> + '_ {
-        Label::ALL
-            .into_iter()
-            .filter(|l| self.required & (1 << l.index()) != 0)
-    }
-
     /// `"{label} quality ≥ {min}"`, or with a quality target `"{label} quality ≥ {floor}
     /// ({target} × best)"`.
     fn write_clause<W: Write + ?Sized>(&self, w: &mut W, l: Label) -> std::fmt::Result {
@@ -368,7 +366,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, w: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = self.label;
         write_label_p(w, label, self.probs[label.index()])?;
-        let mut others = self.required_labels().filter(|&l| l != label).peekable();
+        let mut others = labels_in(self.required).filter(|&l| l != label).peekable();
         if others.peek().is_some() {
             w.write_str(" (also plausible: ")?;
             for (n, l) in others.enumerate() {
@@ -397,7 +395,7 @@ impl fmt::Display for Reason {
             w.write_str("no adequate model, using the configured default")?;
         } else {
             w.write_str("cheapest with ")?;
-            for (n, l) in self.required_labels().enumerate() {
+            for (n, l) in labels_in(self.required).enumerate() {
                 if n > 0 {
                     w.write_str(" and ")?;
                 }
@@ -807,10 +805,7 @@ impl Policy {
         let settings = self.catalog.settings();
         let listed =
             |list: &[String], m: &ModelSpec| list.iter().any(|s| *s == m.id || *s == m.provider);
-        let required_labels: Vec<Label> = Label::ALL
-            .into_iter()
-            .filter(|l| required & (1 << l.index()) != 0)
-            .collect();
+        let required_labels: Vec<Label> = labels_in(required).collect();
         let rejected = self
             .catalog
             .models()
