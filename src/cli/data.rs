@@ -69,11 +69,11 @@ struct BuildArgs {
     /// Build without the `other` folder's prompts (and without guarding its dev files).
     #[arg(long)]
     no_other: bool,
-    /// Folder of the hand-written confusion slices (train.jsonl is read, dev.jsonl guarded)
-    /// [default: OUT/confusions, which must exist].
+    /// Folder of the hand-written confusion slices (train.jsonl and kinds_train.jsonl are
+    /// read, dev.jsonl and kinds_dev.jsonl guarded) [default: OUT/confusions, which must exist].
     #[arg(long, value_name = "DIR", conflicts_with = "no_confusions")]
     confusions: Option<PathBuf>,
-    /// Build without the confusion slices (and without guarding their dev file).
+    /// Build without the confusion slices (and without guarding their dev files).
     #[arg(long)]
     no_confusions: bool,
     /// Also read the NON-COMMERCIAL / unlicensed sources in RAW/../raw-nc. The result must
@@ -82,7 +82,7 @@ struct BuildArgs {
     include_nc: bool,
     /// Labelled files whose texts must stay out of the dataset [default: OUT/gateway_dev.jsonl,
     /// OUT/lockbox_dev.jsonl, the gateway_dev_*.jsonl files of the `other` folder and the
-    /// confusions dev.jsonl; each must exist].
+    /// confusions dev files; each must exist].
     #[arg(long, value_name = "FILE", conflicts_with = "no_guard")]
     guard: Vec<PathBuf>,
     /// Guard no evaluation file (the build may then contain dev-set texts).

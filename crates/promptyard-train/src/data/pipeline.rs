@@ -35,8 +35,9 @@ pub struct BuildOptions {
     /// Folder of the `other` data written for this project (`data/other`, see
     /// [`sources::other`]); `None` leaves it out; named but missing is an error.
     pub other_dir: Option<PathBuf>,
-    /// Folder of the hand-written confusion slices (`data/confusions`: `train.jsonl` is read,
-    /// `dev.jsonl` is guarded); `None` leaves them out; named but missing is an error.
+    /// Folder of the hand-written confusion slices (`data/confusions`: `train.jsonl` and
+    /// `kinds_train.jsonl` are read, `dev.jsonl` and `kinds_dev.jsonl` guarded); `None`
+    /// leaves them out; named but missing is an error.
     pub confusions_dir: Option<PathBuf>,
     /// Include the template-generated prompts of [`crate::data::synth`].
     pub synth: bool,
@@ -722,11 +723,12 @@ const NOT_INCLUDED: &str = "
   are reasoning (see `other/README.md`).
 - Whatever balancing trims: the big reasoning and code sources (GSM8K, MBXP, the mined stubs)
   have far more records than the planning class allows.
-- The hand-written lockbox and confusion-slice files, which the build does not read (yet):
+- The hand-written evaluation files, read only to keep their texts out of the splits:
   `lockbox_dev.jsonl` (330 prompts for final reported figures only, never trained on or tuned
-  on; see `LOCKBOX_DEV.md`), `confusions/train.jsonl` (581 training prompts for four
-  confusion slices) and `confusions/dev.jsonl` (136, never trained on); see
-  `confusions/README.md`. Written by hand for this project; licence: the project's licence,
+  on; see `LOCKBOX_DEV.md`), `confusions/dev.jsonl` (136) and `confusions/kinds_dev.jsonl`
+  (48), never trained on. (The slices' training files, `confusions/train.jsonl` and
+  `confusions/kinds_train.jsonl`, are the `confusions` and `kinds` sources above; see
+  `confusions/README.md`.) Written by hand for this project; licence: the project's licence,
   MIT OR Apache-2.0, like `other_handwritten`.
 ";
 

@@ -49,10 +49,10 @@ pub struct OtherData {
 
 /// Training file of `data/confusions/` (hand-written prompts for the confusions seen on real
 /// traffic, any label; see its README).
-pub const CONFUSIONS_TRAIN_FILES: [&str; 1] = ["train.jsonl"];
+pub const CONFUSIONS_TRAIN_FILES: [&str; 2] = ["train.jsonl", "kinds_train.jsonl"];
 
 /// Evaluation file of `data/confusions/`; never trained on.
-pub const CONFUSIONS_DEV_FILES: [&str; 1] = ["dev.jsonl"];
+pub const CONFUSIONS_DEV_FILES: [&str; 2] = ["dev.jsonl", "kinds_dev.jsonl"];
 
 /// Reads [`TRAIN_FILES`] from `dir`. A missing `dir` yields nothing; a missing file or a bad
 /// row is an error naming file, line and field.
