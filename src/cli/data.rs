@@ -70,7 +70,7 @@ struct BuildArgs {
     #[arg(long)]
     no_other: bool,
     /// Folder of the hand-written confusion slices (train.jsonl and kinds_train.jsonl are
-    /// read, dev.jsonl and kinds_dev.jsonl guarded) [default: OUT/confusions, which must exist].
+    /// read, the *dev.jsonl files guarded) [default: OUT/confusions, which must exist].
     #[arg(long, value_name = "DIR", conflicts_with = "no_confusions")]
     confusions: Option<PathBuf>,
     /// Build without the confusion slices (and without guarding their dev files).

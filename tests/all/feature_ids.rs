@@ -31,7 +31,7 @@ fn digest(cfg: FeaturizerConfig, files: &[&str]) -> (u64, u64) {
 
 /// The digests change when `data/train.jsonl` is rebuilt with other records: re-pin only
 /// after checking that the featurizer gives the old digests on the old file (last re-pinned
-/// 2026-12-03, when the `kinds` source was added; the old file gave the old digests).
+/// 2026-12-03, when the `kinds` source grew a second time; the old file gave the old digests).
 const FILES: [&str; 2] = ["benches/data/realistic.jsonl", "data/train.jsonl"];
 
 #[test]
@@ -39,7 +39,7 @@ fn default_config_ids_are_pinned() {
     let got = digest(FeaturizerConfig::default(), &FILES);
     assert_eq!(
         got,
-        (3_560_662, 8_893_375_196_788_437_059),
+        (3_635_893, 4_978_706_387_188_184_423),
         "feature ids drifted: every model's weights would be invalid"
     );
 }
@@ -87,11 +87,11 @@ fn other_configs_ids_are_pinned() {
     assert_eq!(
         got,
         vec![
-            (3_454_998, 11_207_537_290_910_184_515),
-            (4_574_191, 10_717_346_751_071_318_600),
-            (9_360_053, 549_859_356_942_293_234),
-            (1_098_471, 1_434_828_375_917_444_413),
-            (12_628_950, 17_327_672_761_438_877_846),
+            (3_527_393, 14_917_266_398_210_739_503),
+            (4_670_969, 12_401_046_615_078_227_860),
+            (9_559_867, 1_288_551_558_584_437_647),
+            (1_121_309, 10_610_120_346_912_913_864),
+            (12_967_200, 15_617_869_485_106_615_648),
         ],
         "feature ids drifted: every model's weights would be invalid"
     );

@@ -36,7 +36,7 @@ pub struct BuildOptions {
     /// [`sources::other`]); `None` leaves it out; named but missing is an error.
     pub other_dir: Option<PathBuf>,
     /// Folder of the hand-written confusion slices (`data/confusions`: `train.jsonl` and
-    /// `kinds_train.jsonl` are read, `dev.jsonl` and `kinds_dev.jsonl` guarded); `None`
+    /// `kinds_train.jsonl` are read, the `*dev.jsonl` files guarded); `None`
     /// leaves them out; named but missing is an error.
     pub confusions_dir: Option<PathBuf>,
     /// Include the template-generated prompts of [`crate::data::synth`].
@@ -725,8 +725,8 @@ const NOT_INCLUDED: &str = "
   have far more records than the planning class allows.
 - The hand-written evaluation files, read only to keep their texts out of the splits:
   `lockbox_dev.jsonl` (330 prompts for final reported figures only, never trained on or tuned
-  on; see `LOCKBOX_DEV.md`), `confusions/dev.jsonl` (136) and `confusions/kinds_dev.jsonl`
-  (48), never trained on. (The slices' training files, `confusions/train.jsonl` and
+  on; see `LOCKBOX_DEV.md`), `confusions/dev.jsonl` (136), `confusions/kinds_dev.jsonl` (48)
+  and `confusions/multilingual_dev.jsonl` (40), never trained on. (The slices' training files, `confusions/train.jsonl` and
   `confusions/kinds_train.jsonl`, are the `confusions` and `kinds` sources above; see
   `confusions/README.md`.) Written by hand for this project; licence: the project's licence,
   MIT OR Apache-2.0, like `other_handwritten`.

@@ -52,7 +52,7 @@ pub struct OtherData {
 pub const CONFUSIONS_TRAIN_FILES: [&str; 2] = ["train.jsonl", "kinds_train.jsonl"];
 
 /// Evaluation file of `data/confusions/`; never trained on.
-pub const CONFUSIONS_DEV_FILES: [&str; 2] = ["dev.jsonl", "kinds_dev.jsonl"];
+pub const CONFUSIONS_DEV_FILES: [&str; 3] = ["dev.jsonl", "kinds_dev.jsonl", "multilingual_dev.jsonl"];
 
 /// Reads [`TRAIN_FILES`] from `dir`. A missing `dir` yields nothing; a missing file or a bad
 /// row is an error naming file, line and field.
