@@ -726,10 +726,10 @@ const NOT_INCLUDED: &str = "
 - The hand-written evaluation files, read only to keep their texts out of the splits:
   `lockbox_dev.jsonl` (330 prompts for final reported figures only, never trained on or tuned
   on; see `LOCKBOX_DEV.md`), `confusions/dev.jsonl` (136), `confusions/kinds_dev.jsonl` (48)
-  and `confusions/multilingual_dev.jsonl` (40), never trained on. (The slices' training files, `confusions/train.jsonl` and
-  `confusions/kinds_train.jsonl`, are the `confusions` and `kinds` sources above; see
-  `confusions/README.md`.) Written by hand for this project; licence: the project's licence,
-  MIT OR Apache-2.0, like `other_handwritten`.
+  and `confusions/multilingual_dev.jsonl` (40), never trained on. (The slices' training
+  files, `confusions/train.jsonl` and `confusions/kinds_train.jsonl`, are the `confusions`
+  and `kinds` sources above; see `confusions/README.md`.) Written by hand for this project;
+  licence: the project's licence, MIT OR Apache-2.0, like `other_handwritten`.
 ";
 
 /// The generated `data/README.md`: sources, licences, cuts and counts from `stats`.

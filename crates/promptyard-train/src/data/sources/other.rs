@@ -47,12 +47,13 @@ pub struct OtherData {
     pub sources: BTreeMap<String, OtherSource>,
 }
 
-/// Training file of `data/confusions/` (hand-written prompts for the confusions seen on real
-/// traffic, any label; see its README).
+/// Training files of `data/confusions/` (hand-written prompts for the confusions seen on real
+/// traffic and for request kinds the benchmarks barely hold, any label; see its README).
 pub const CONFUSIONS_TRAIN_FILES: [&str; 2] = ["train.jsonl", "kinds_train.jsonl"];
 
-/// Evaluation file of `data/confusions/`; never trained on.
-pub const CONFUSIONS_DEV_FILES: [&str; 3] = ["dev.jsonl", "kinds_dev.jsonl", "multilingual_dev.jsonl"];
+/// Evaluation files of `data/confusions/`; guarded, never trained on.
+pub const CONFUSIONS_DEV_FILES: [&str; 3] =
+    ["dev.jsonl", "kinds_dev.jsonl", "multilingual_dev.jsonl"];
 
 /// Reads [`TRAIN_FILES`] from `dir`. A missing `dir` yields nothing; a missing file or a bad
 /// row is an error naming file, line and field.
