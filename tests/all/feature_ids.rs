@@ -34,11 +34,27 @@ fn digest(cfg: FeaturizerConfig, files: &[&str]) -> (u64, u64) {
 /// 2026-12-03, when the `kinds` source grew a second time; the old file gave the old digests).
 const FILES: [&str; 2] = ["benches/data/realistic.jsonl", "data/train.jsonl"];
 
+/// The truncation budget of every default before 2026-12-03 (session 15): 2,048 bytes of head,
+/// 512 of tail. Models trained with it (`1a3ca91f` and older) keep loading with it.
+fn old_budget() -> FeaturizerConfig {
+    FeaturizerConfig {
+        head_bytes: 2048,
+        tail_bytes: 512,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn default_config_ids_are_pinned() {
     let got = digest(FeaturizerConfig::default(), &FILES);
     assert_eq!(
         got,
+        (2_826_252, 13_119_379_339_645_688_614),
+        "feature ids drifted: every model's weights would be invalid"
+    );
+    // The default up to model 1a3ca91f (the same rules, the longer budget).
+    assert_eq!(
+        digest(old_budget(), &FILES),
         (3_635_893, 4_978_706_387_188_184_423),
         "feature ids drifted: every model's weights would be invalid"
     );
@@ -51,27 +67,27 @@ fn other_configs_ids_are_pinned() {
         FeaturizerConfig {
             scheme: 2,
             lead_tokens: 0,
-            ..Default::default()
+            ..old_budget()
         },
         // The default before that (char 4-grams): models trained with it keep loading.
         FeaturizerConfig {
             char_ngram_min: 4,
             char_ngram_max: 4,
             lead_tokens: 0,
-            ..Default::default()
+            ..old_budget()
         },
         FeaturizerConfig {
             char_ngram_min: 3,
             char_ngram_max: 5,
             lead_tokens: 0,
-            ..Default::default()
+            ..old_budget()
         },
         FeaturizerConfig {
             char_ngram_min: 0,
             char_ngram_max: 0,
             word_ngrams: 1,
             lead_tokens: 0,
-            ..Default::default()
+            ..old_budget()
         },
         FeaturizerConfig {
             char_ngram_min: 1,
@@ -80,7 +96,7 @@ fn other_configs_ids_are_pinned() {
             head_bytes: 300,
             tail_bytes: 100,
             lead_tokens: 0,
-            ..Default::default()
+            ..old_budget()
         },
     ];
     let got: Vec<_> = cfgs.into_iter().map(|c| digest(c, &FILES)).collect();

@@ -78,9 +78,11 @@ pub struct FeaturizerConfig {
     pub char_ngram_min: u8,
     /// Longest character n-gram, in chars.
     pub char_ngram_max: u8,
-    /// Bytes kept from the start of a long prompt.
+    /// Bytes kept from the start of a long prompt (default 512: the request is nearly always
+    /// in the opening lines or the closing ones, and reading less is most of the speed on long
+    /// prompts; `benchmarks/REPORT.md`, session 15, has the accuracy this was chosen on).
     pub head_bytes: u32,
-    /// Bytes kept from the end of a long prompt.
+    /// Bytes kept from the end of a long prompt (default 256).
     pub tail_bytes: u32,
     /// Feature rules version: 2, or [`SCHEME_VERSION`] (3), which added lead words.
     pub scheme: u32,
@@ -107,8 +109,8 @@ impl Default for FeaturizerConfig {
             word_ngrams: 2,
             char_ngram_min: 6,
             char_ngram_max: 6,
-            head_bytes: 2048,
-            tail_bytes: 512,
+            head_bytes: 512,
+            tail_bytes: 256,
             scheme: SCHEME_VERSION,
             lead_tokens: 2,
             lead_weight: 4,
