@@ -1,9 +1,12 @@
 //! Routing with a per-prompt adequacy model vs the per-label path: `Router::route` on the
 //! bundled catalog, and on the same catalog carrying an adequacy model over all its models
 //! (4,096 buckets, the `calibrate` default; weights are fixed pseudo-random numbers, since
-//! the cost does not depend on their values). The adequacy model shares the classifier's
+//! the cost does not depend on their values). The adequacy model has the classifier's
 //! featurizer settings, so the router featurizes each prompt once and hands the classifier's
-//! bucket ids to it (`Classifier::predict_then`). The bar: within 2x of `route`.
+//! bucket ids to it (`Classifier::predict_then`). `per_prompt` is what `promptyard calibrate`
+//! writes: it also reads the rest of a long prompt up to 2,048 + 512 bytes
+//! (`AdequacyOptions::budget`), featurizing only that rest again; `per_prompt_shared` reads
+//! just what the classifier reads.
 //!
 //! `cargo bench --bench route_adequacy` (figures in `benchmarks/ECONOMICS.md`)
 
@@ -13,14 +16,17 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use promptyard::adequacy::Adequacy;
 use promptyard::features::FeaturizerConfig;
 use promptyard::{Catalog, Classifier, Router};
+use promptyard_catalog::calibrate::AdequacyOptions;
 
-fn adequacy_router() -> Router {
+fn adequacy_router(budget: Option<(u32, u32)>) -> Router {
     let catalog = Catalog::bundled().unwrap();
     let classifier = Classifier::bundled().unwrap();
     let models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
+    let base = classifier.featurizer().config().clone();
+    let (head, tail) = budget.unwrap_or((base.head_bytes, base.tail_bytes));
     let cfg = FeaturizerConfig {
         buckets: 1 << 12,
-        ..classifier.featurizer().config().clone()
+        ..base
     };
     let mut x = 0x9e37_79b9_u64;
     let weight = (0..(cfg.buckets as usize * models.len()))
@@ -32,7 +38,10 @@ fn adequacy_router() -> Router {
         })
         .collect();
     let bias = vec![0.0; models.len()];
-    let adequacy = Adequacy::new(cfg, models, weight, bias).unwrap();
+    let adequacy = Adequacy::new(cfg, models, weight, bias)
+        .unwrap()
+        .with_rest_budget(head, tail)
+        .unwrap();
     Router::builder()
         .with_catalog(catalog.with_adequacy(adequacy))
         .classifier(classifier)
@@ -42,7 +51,8 @@ fn adequacy_router() -> Router {
 
 fn compare(c: &mut Criterion) {
     let plain = Router::new().unwrap();
-    let per_prompt = adequacy_router();
+    let per_prompt = adequacy_router(AdequacyOptions::default().budget);
+    let shared = adequacy_router(None);
     let mut group = c.benchmark_group("route_adequacy");
     for (name, text) in common::inputs() {
         group.throughput(Throughput::Bytes(text.len() as u64));
@@ -51,6 +61,9 @@ fn compare(c: &mut Criterion) {
         });
         group.bench_function(format!("per_prompt/{name}"), |b| {
             b.iter(|| per_prompt.route(black_box(&text)).unwrap())
+        });
+        group.bench_function(format!("per_prompt_shared/{name}"), |b| {
+            b.iter(|| shared.route(black_box(&text)).unwrap())
         });
     }
     group.finish();

@@ -99,12 +99,35 @@ pub struct Args {
     /// Do not train and reference the per-prompt adequacy model.
     #[arg(long)]
     no_per_prompt: bool,
+    /// Per-prompt model: bytes of a long prompt's start and end it reads, `HEAD,TAIL` (never
+    /// less than the classifier reads; the part beyond it is featurized again when routing),
+    /// or `classifier` for just the classifier's.
+    #[arg(long, default_value = "2048,512", value_parser = parse_budget)]
+    adequacy_budget: Budget,
     /// Date written into the provenance, YYYY-MM-DD (default: today, UTC).
     #[arg(long)]
     date: Option<String>,
     /// The catalog to write; the adequacy model goes next to it as `<stem>.adequacy.safetensors`.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// `--adequacy-budget`: `None` is the classifier's.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget(pub(crate) Option<(u32, u32)>);
+
+pub(crate) fn parse_budget(s: &str) -> Result<Budget, String> {
+    if s == "classifier" {
+        return Ok(Budget(None));
+    }
+    let bad = || format!("expected HEAD,TAIL in bytes (e.g. 2048,512) or `classifier`, got {s:?}");
+    let (h, t) = s.split_once(',').ok_or_else(bad)?;
+    let head: u32 = h.trim().parse().map_err(|_| bad())?;
+    let tail: u32 = t.trim().parse().map_err(|_| bad())?;
+    if head == 0 {
+        return Err(format!("the head budget must be at least 1 byte, got {s:?}"));
+    }
+    Ok(Budget(Some((head, tail))))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -151,7 +174,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &model_of_row,
             &ids,
             inputs.classifier.featurizer().config(),
-            &AdequacyOptions::default(),
+            &AdequacyOptions {
+                budget: args.adequacy_budget.0,
+                ..AdequacyOptions::default()
+            },
         )?;
         let path = args.out.with_file_name(name);
         adequacy.save(&path)?;

@@ -127,7 +127,12 @@ fn calibrate_then_label_then_economics_end_to_end() {
     assert!(err.contains("dropped 1 row(s): unknown prompt_id"), "{err}");
     assert!(dir.path().join("pilot.adequacy.safetensors").exists());
     let catalog = Catalog::load(&out).unwrap();
-    assert!(catalog.adequacy().is_some());
+    let adequacy = catalog.adequacy().expect("an adequacy model");
+    // It reads the classifier's ids (one featurization when routing) and the rest of a long
+    // prompt up to 2,048 + 512 bytes (see `AdequacyOptions::budget`).
+    let classifier = promptyard::Classifier::bundled().unwrap();
+    assert!(adequacy.reads_features_of(classifier.featurizer().config()));
+    assert_eq!(adequacy.rest_budget(), Some((2048, 512)));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("measured 2026-01-02 (pilot/big)"), "{text}");
 
@@ -488,4 +493,38 @@ fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
         err.contains("none of the 1 labelled record(s) matched a prompt_id"),
         "{err}"
     );
+}
+
+#[test]
+fn calibrate_adequacy_budget_is_a_choice_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pilot.toml");
+    let fx = fixture();
+    let run = |budget: &str| {
+        promptyard(&[
+            "calibrate",
+            "--outcomes",
+            fx.to_str().unwrap(),
+            "--labels",
+            "given",
+            "--date",
+            "2026-01-02",
+            "--adequacy-budget",
+            budget,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let r = run("classifier");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let catalog = Catalog::load(&out).unwrap();
+    assert_eq!(catalog.adequacy().unwrap().rest_budget(), None);
+    let r = run("4096,1024");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let catalog = Catalog::load(&out).unwrap();
+    assert_eq!(catalog.adequacy().unwrap().rest_budget(), Some((4096, 1024)));
+    let r = run("4096");
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("--adequacy-budget") && err.contains("HEAD,TAIL"), "{err}");
 }

@@ -22,10 +22,18 @@
 //! ids arrive in the same order. `promptyard calibrate` writes such models (the classifier's
 //! settings with 4,096 buckets).
 //!
+//! **Reading more than the classifier.** Which model gets a prompt right depends on more of a
+//! long prompt than its task label does, so a model may also read the part of a prompt that a
+//! wider budget keeps and the classifier's does not ([`Adequacy::with_rest_budget`]; `calibrate`
+//! uses 2,048 + 512 bytes): those one or two segments are featurized on their own and their
+//! ids appended to the classifier's. The router still shares the classifier's ids and
+//! featurizes only the rest.
+//!
 //! The file is a safetensors file with two tensors, `weight` `[buckets, models]` and `bias`
 //! `[models]` (f32, little endian), and metadata `format` = [`ADEQUACY_FORMAT`], `featurizer`
-//! (the [`FeaturizerConfig`] as JSON: hash, seed, buckets, n-gram ranges) and `models` (JSON
-//! array of catalog ids, the column order). `promptyard calibrate` writes it next to the
+//! (the [`FeaturizerConfig`] as JSON: hash, seed, buckets, n-gram ranges), `models` (JSON
+//! array of catalog ids, the column order) and, for a wider budget, `rest_budget` (`[head,
+//! tail]` in bytes; absent in older files, which read what their featurizer reads). `promptyard calibrate` writes it next to the
 //! catalog and names it in `[policy] adequacy = "FILE"`; the policy then uses it
 //! ([`crate::policy`], "Per-prompt adequacy").
 
@@ -55,9 +63,22 @@ pub struct Adequacy {
     bias: Vec<f32>,
     /// `buckets - 1`: maps a finer featurizer's bucket ids onto this model's.
     mask: u32,
+    /// The rest of a long prompt this model also reads (see [`Adequacy::with_rest_budget`]).
+    rest: Option<Rest>,
     /// The CPU has AVX2 ([`Adequacy::sums`]).
     #[cfg(target_arch = "x86_64")]
     avx2: bool,
+}
+
+/// A wider reading budget than the featurizer's: the bytes it adds are featurized as one or two
+/// segments of their own (no lead words) and their ids appended to the featurizer's.
+#[derive(Clone, Debug)]
+struct Rest {
+    /// The wider budget's head and tail bytes.
+    budget: (u32, u32),
+    /// The model's featurizer settings without lead words, with the wider budget (so its
+    /// [`FeaturizerConfig::read_bounds`] are the wider cut, and a segment is never cut again).
+    featurizer: Featurizer,
 }
 
 /// Per-thread buffers for [`Adequacy::predict_with`].
@@ -94,6 +115,7 @@ impl Adequacy {
             dst[..m].copy_from_slice(src);
         }
         Ok(Adequacy {
+            rest: None,
             mask: featurizer.config().buckets - 1,
             featurizer,
             models,
@@ -103,6 +125,94 @@ impl Adequacy {
             #[cfg(target_arch = "x86_64")]
             avx2: std::arch::is_x86_feature_detected!("avx2"),
         })
+    }
+
+    /// Also reads the part of a long prompt that a budget of `head` + `tail` bytes keeps and the
+    /// featurizer's own does not (at most two segments: after its head, before its tail). The
+    /// featurizer keeps the classifier's budget, so the router still hands the classifier's ids
+    /// over and only the rest is featurized again; which model gets a prompt right depends on
+    /// more of it than its task label does (`benchmarks/ECONOMICS.md`). A budget equal to the
+    /// featurizer's reads nothing more; a smaller one in either part is an error.
+    pub fn with_rest_budget(mut self, head: u32, tail: u32) -> Result<Adequacy> {
+        let own = self.featurizer.config().clone();
+        if head < own.head_bytes || tail < own.tail_bytes {
+            return Err(Error::Model {
+                path: "<adequacy model>".into(),
+                msg: format!(
+                    "rest budget {head} + {tail} bytes is smaller than the featurizer's {} + {}",
+                    own.head_bytes, own.tail_bytes
+                ),
+            });
+        }
+        self.rest = if (head, tail) == (own.head_bytes, own.tail_bytes) {
+            None
+        } else {
+            let featurizer = Featurizer::new(FeaturizerConfig {
+                head_bytes: head,
+                tail_bytes: tail,
+                lead_tokens: 0,
+                ..own
+            })?;
+            Some(Rest {
+                budget: (head, tail),
+                featurizer,
+            })
+        };
+        Ok(self)
+    }
+
+    /// The wider budget of [`Adequacy::with_rest_budget`], if any.
+    pub fn rest_budget(&self) -> Option<(u32, u32)> {
+        self.rest.as_ref().map(|r| r.budget)
+    }
+
+    /// Appends the ids of the rest of `text` ([`Adequacy::with_rest_budget`]) to `ids`.
+    fn push_rest(&self, text: &str, features: &mut FeatureScratch, ids: &mut Vec<u32>) {
+        let Some(rest) = &self.rest else { return };
+        let Some((head_end, tail_start)) = self.featurizer.config().read_bounds(text) else {
+            return;
+        };
+        let (a, b) = match rest.featurizer.config().read_bounds(text) {
+            None => (&text[head_end..tail_start], ""),
+            Some((wide_head_end, wide_tail_start)) => (
+                &text[head_end..wide_head_end],
+                &text[wide_tail_start..tail_start],
+            ),
+        };
+        for segment in [a, b] {
+            if !segment.is_empty() {
+                rest.featurizer.for_each_feature(segment, features, |id| ids.push(id));
+            }
+        }
+    }
+
+    /// The bucket ids this model scores `text` by (with repeats): its featurizer's, then those of
+    /// the rest it reads. What [`Adequacy::predict_with`] sums; training uses it too.
+    pub fn featurize<'s>(&self, text: &str, scratch: &'s mut AdequacyScratch) -> &'s [u32] {
+        let AdequacyScratch { features, ids } = scratch;
+        self.featurizer.featurize(text, features, ids);
+        self.push_rest(text, features, ids);
+        ids
+    }
+
+    /// [`Adequacy::predict_with`] for a prompt whose ids under a featurizer this model
+    /// [reads](Adequacy::reads_features_of) are already known (the classifier's): only the rest
+    /// of the prompt, if this model reads more, is featurized. The same probabilities, bit for bit.
+    pub fn predict_shared(
+        &self,
+        ids: &[u32],
+        text: &str,
+        scratch: &mut AdequacyScratch,
+        out: &mut [f32],
+    ) {
+        if self.rest.is_none() {
+            return self.predict_features(ids, out);
+        }
+        let AdequacyScratch { features, ids: all } = scratch;
+        all.clear();
+        all.extend_from_slice(ids);
+        self.push_rest(text, features, all);
+        self.predict_features(all, out);
     }
 
     /// Catalog ids of the models, in column order.
@@ -125,6 +235,30 @@ impl Adequacy {
                 buckets: own.buckets,
                 ..cfg.clone()
             } == *own
+    }
+
+    /// The longest prompt, in bytes, whose bucket ids from a featurizer with config `cfg` map
+    /// onto this model's (see [`Adequacy::reads_features_of`]): unbounded when that holds; when
+    /// the two differ only in their reading budgets as well, a prompt both read whole (no longer
+    /// than either `head_bytes + tail_bytes`) has the same features under both; otherwise 0.
+    /// So a router featurizes a short prompt once even when this model reads more of a long one.
+    pub fn shares_features_up_to(&self, cfg: &FeaturizerConfig) -> usize {
+        let own = self.featurizer.config();
+        if self.reads_features_of(cfg) {
+            return usize::MAX;
+        }
+        let same_rules = cfg.buckets >= own.buckets
+            && FeaturizerConfig {
+                buckets: own.buckets,
+                head_bytes: own.head_bytes,
+                tail_bytes: own.tail_bytes,
+                ..cfg.clone()
+            } == *own;
+        if !same_rules {
+            return 0;
+        }
+        let whole = |c: &FeaturizerConfig| c.head_bytes as usize + c.tail_bytes as usize;
+        whole(cfg).min(whole(own))
     }
 
     /// Success probabilities of every model for already featurised ids (with repeats), into
@@ -221,9 +355,8 @@ impl Adequacy {
 
     /// Success probabilities of every model for `text`, with caller-owned buffers.
     pub fn predict_with(&self, text: &str, scratch: &mut AdequacyScratch, out: &mut [f32]) {
-        let AdequacyScratch { features, ids } = scratch;
-        self.featurizer.featurize(text, features, ids);
-        self.predict_features(ids, out);
+        self.featurize(text, scratch);
+        self.predict_features(&scratch.ids, out);
     }
 
     /// The file's bytes (see the module docs); equal models give equal bytes.
@@ -240,6 +373,9 @@ impl Adequacy {
             "models",
             serde_json::to_string(&self.models).unwrap_or_default(),
         );
+        if let Some((head, tail)) = self.rest_budget() {
+            meta.insert("rest_budget", format!("[{head},{tail}]"));
+        }
         let header = serde_json::json!({
             "__metadata__": meta,
             "bias": {"dtype": "F32", "shape": [m], "data_offsets": [0, m * 4]},
@@ -296,7 +432,18 @@ impl Adequacy {
                 .collect())
         };
         let (weight, bias) = (f32s("weight")?, f32s("bias")?);
-        Adequacy::new(cfg, models, weight, bias).map_err(|e| bad(e.to_string()))
+        let model = Adequacy::new(cfg, models, weight, bias).map_err(|e| bad(e.to_string()))?;
+        // Absent in files from before the rest budget: they read what their featurizer reads.
+        match meta.get("rest_budget") {
+            None => Ok(model),
+            Some(v) => {
+                let (head, tail): (u32, u32) = serde_json::from_str(v)
+                    .map_err(|e| bad(format!("metadata rest_budget {v:?}: {e}")))?;
+                model
+                    .with_rest_budget(head, tail)
+                    .map_err(|e| bad(e.to_string()))
+            }
+        }
     }
 
     /// Reads an adequacy file.

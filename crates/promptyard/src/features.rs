@@ -119,6 +119,14 @@ impl Default for FeaturizerConfig {
 }
 
 impl FeaturizerConfig {
+    /// Where the reading budget cuts `text` (step 1 of the module doc): `None` when it is read
+    /// whole, else the end of the head kept and the start of the tail kept (char boundaries).
+    pub fn read_bounds(&self, text: &str) -> Option<(usize, usize)> {
+        let (head, tail) = (self.head_bytes as usize, self.tail_bytes as usize);
+        (text.len() > head + tail)
+            .then(|| (floor_boundary(text, head), ceil_boundary(text, text.len() - tail)))
+    }
+
     /// Checks every field, naming the first bad one.
     pub fn validate(&self) -> Result<()> {
         let bad = |field: &'static str, msg: String| Err(Error::FeaturizerConfig { field, msg });
@@ -977,13 +985,12 @@ impl Featurizer {
     /// followed by [`PAD`] zero bytes; returns the text's length.
     fn normalize_bytes(&self, text: &str, out: &mut Vec<u8>) -> usize {
         out.clear();
-        let (head, tail) = (self.cfg.head_bytes as usize, self.cfg.tail_bytes as usize);
-        if text.len() <= head + tail {
-            push_normalized(out, text);
-        } else {
-            push_normalized(out, &text[..floor_boundary(text, head)]);
+        if let Some((head_end, tail_start)) = self.cfg.read_bounds(text) {
+            push_normalized(out, &text[..head_end]);
             out.push(b'\n');
-            push_normalized(out, &text[ceil_boundary(text, text.len() - tail)..]);
+            push_normalized(out, &text[tail_start..]);
+        } else {
+            push_normalized(out, text);
         }
         let len = out.len();
         out.extend_from_slice(&[0; PAD]);

@@ -225,14 +225,16 @@ pub fn is_blank(prompt: &str) -> bool {
 pub struct FastDecider {
     classifier: Arc<Classifier>,
     policy: Policy,
-    shared_features: bool,
+    /// Prompts up to this many bytes are featurized once for the classifier and the adequacy
+    /// model ([`Policy::shares_features_up_to`]); longer ones once for each.
+    shared_up_to: usize,
 }
 
 impl FastDecider {
     /// Pairs `classifier` with `policy`.
     pub fn new(classifier: Arc<Classifier>, policy: Policy) -> Self {
         FastDecider {
-            shared_features: policy.reads_features_of(classifier.featurizer().config()),
+            shared_up_to: policy.shares_features_up_to(classifier.featurizer().config()),
             classifier,
             policy,
         }
@@ -286,7 +288,7 @@ impl FastDecider {
             ids,
             policy,
         } = scratch;
-        if self.shared_features {
+        if prompt.len() <= self.shared_up_to {
             // The adequacy model reads the classifier's bucket ids: one featurization.
             *probs = self.classifier.predict_recording(prompt, classifier, ids);
             self.policy

@@ -61,11 +61,12 @@ thread_local! {
 
 
 /// What the adequacy model scores: the prompt itself (featurized by the adequacy model), or
-/// bucket ids of a featurizer it [reads](Policy::reads_features_of).
+/// the prompt with its bucket ids under a featurizer the model [reads](Policy::reads_features_of)
+/// (only a wider rest budget's part is featurized again).
 #[derive(Clone, Copy)]
 enum Source<'a> {
     Prompt(&'a str),
-    Features(&'a [u32]),
+    Features(&'a [u32], &'a str),
 }
 
 impl Policy {
@@ -86,12 +87,18 @@ impl Policy {
     /// [`Policy::success_probs`] from bucket ids already computed by a featurizer the
     /// adequacy model [reads](Policy::reads_features_of) (the classifier's, through
     /// [`Classifier::predict_recording`](crate::Classifier::predict_recording)): no second
-    /// featurization.
-    pub fn success_probs_features(&self, probs: &Probs, ids: &[u32], out: &mut Vec<f32>) {
+    /// featurization (of the part the classifier read).
+    pub fn success_probs_features(
+        &self,
+        probs: &Probs,
+        prompt: &str,
+        ids: &[u32],
+        out: &mut Vec<f32>,
+    ) {
         with_local(&SCRATCH, |s| {
             self.fill_success(
                 probs,
-                Source::Features(ids),
+                Source::Features(ids, prompt),
                 &mut s.adequacy,
                 &mut s.cols,
                 out,
@@ -106,6 +113,14 @@ impl Policy {
         self.per_prompt
             .as_ref()
             .is_some_and(|pp| pp.model.reads_features_of(cfg))
+    }
+
+    /// The longest prompt (bytes) for which the bucket ids of a featurizer with config `cfg`
+    /// serve the catalog's adequacy model ([`Adequacy::shares_features_up_to`]); 0 without one.
+    pub fn shares_features_up_to(&self, cfg: &FeaturizerConfig) -> usize {
+        self.per_prompt
+            .as_ref()
+            .map_or(0, |pp| pp.model.shares_features_up_to(cfg))
     }
 
     /// [`Policy::decide`] for a prompt whose bucket ids `ids` (with repeats, in featurizer
@@ -134,7 +149,7 @@ impl Policy {
         cols.resize(pp.model.models().len(), 0.0);
         match source {
             Source::Prompt(prompt) => pp.model.predict_with(prompt, scratch, cols),
-            Source::Features(ids) => pp.model.predict_features(ids, cols),
+            Source::Features(ids, prompt) => pp.model.predict_shared(ids, prompt, scratch, cols),
         }
         out.extend(
             self.catalog
@@ -255,7 +270,7 @@ impl Policy {
         ids: &[u32],
         scratch: &mut PolicyScratch,
     ) -> Result<Choice> {
-        self.choose_from(probs, prompt, Source::Features(ids), scratch)
+        self.choose_from(probs, prompt, Source::Features(ids, prompt), scratch)
     }
 
     /// [`Policy::choose_for_with`] written into `choice` (see [`Policy::choose_in`]).
@@ -278,7 +293,7 @@ impl Policy {
         scratch: &mut PolicyScratch,
         choice: &mut Choice,
     ) -> Result<()> {
-        self.choose_from_in(probs, prompt, Source::Features(ids), scratch, choice)
+        self.choose_from_in(probs, prompt, Source::Features(ids, prompt), scratch, choice)
     }
 
     /// The one choice behind every `choose_for*` and `decide*`.
