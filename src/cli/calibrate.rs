@@ -99,11 +99,8 @@ pub struct Args {
     /// Do not train and reference the per-prompt adequacy model.
     #[arg(long)]
     no_per_prompt: bool,
-    /// Per-prompt model: bytes of a long prompt's start and end it reads, `HEAD,TAIL` (never
-    /// less than the classifier reads; the part beyond it is featurized again when routing),
-    /// or `classifier` for just the classifier's.
-    #[arg(long, default_value = "2048,512", value_parser = parse_budget)]
-    adequacy_budget: Budget,
+    #[command(flatten)]
+    adequacy_budget: AdequacyBudgetArg,
     /// Date written into the provenance, YYYY-MM-DD (default: today, UTC).
     #[arg(long)]
     date: Option<String>,
@@ -112,11 +109,37 @@ pub struct Args {
     out: PathBuf,
 }
 
+/// `--adequacy-budget` of `calibrate` and `economics`.
+#[derive(Debug, clap::Args)]
+pub struct AdequacyBudgetArg {
+    /// Per-prompt model: bytes of a long prompt's start and end it reads, `HEAD,TAIL` (never
+    /// less than the classifier reads; the part beyond it is featurized again when routing),
+    /// or `classifier` for just the classifier's.
+    #[arg(long, default_value_t = Budget(AdequacyOptions::default().budget), value_parser = parse_budget)]
+    adequacy_budget: Budget,
+}
+
+impl AdequacyBudgetArg {
+    /// The value for [`AdequacyOptions::budget`].
+    pub fn budget(&self) -> Option<(u32, u32)> {
+        self.adequacy_budget.0
+    }
+}
+
 /// `--adequacy-budget`: `None` is the classifier's.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Budget(pub(crate) Option<(u32, u32)>);
+struct Budget(Option<(u32, u32)>);
 
-pub(crate) fn parse_budget(s: &str) -> Result<Budget, String> {
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => f.write_str("classifier"),
+            Some((head, tail)) => write!(f, "{head},{tail}"),
+        }
+    }
+}
+
+fn parse_budget(s: &str) -> Result<Budget, String> {
     if s == "classifier" {
         return Ok(Budget(None));
     }
@@ -175,7 +198,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &ids,
             inputs.classifier.featurizer().config(),
             &AdequacyOptions {
-                budget: args.adequacy_budget.0,
+                budget: args.adequacy_budget.budget(),
                 ..AdequacyOptions::default()
             },
         )?;

@@ -10,7 +10,7 @@ use promptyard_catalog::calibrate::{label_prompts, AdequacyOptions, CalibrateOpt
 use promptyard_catalog::economics::{evaluate_source, EconomicsOptions};
 use promptyard_catalog::Date;
 
-use super::calibrate::{parse_budget, Budget, OutcomeArgs};
+use super::calibrate::{AdequacyBudgetArg, OutcomeArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,11 +40,8 @@ pub struct Args {
     /// Per-prompt model: hash buckets (a power of two).
     #[arg(long, default_value_t = AdequacyOptions::default().buckets)]
     adequacy_buckets: u32,
-    /// Per-prompt model: bytes of a long prompt's start and end it reads, `HEAD,TAIL` (never
-    /// less than the classifier reads; the part beyond it is featurized again when routing),
-    /// or `classifier` for just the classifier's.
-    #[arg(long, default_value = "2048,512", value_parser = parse_budget)]
-    adequacy_budget: Budget,
+    #[command(flatten)]
+    adequacy_budget: AdequacyBudgetArg,
     /// Write `economics.md`, `frontier.csv` and `frontier-<source>.svg` here.
     #[arg(long)]
     out_dir: Option<PathBuf>,
@@ -76,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         learning_rate: args.adequacy_lr,
         l2: args.adequacy_l2,
         buckets: args.adequacy_buckets,
-        budget: args.adequacy_budget.0,
+        budget: args.adequacy_budget.budget(),
         ..AdequacyOptions::default()
     });
     let mut md = String::new();

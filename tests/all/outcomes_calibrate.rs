@@ -21,6 +21,24 @@ fn promptyard(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `promptyard calibrate` on the fixture, labels as given, dated 2026-01-02, writing `out`;
+/// `extra` goes before `--out`.
+fn calibrate_fixture(out: &Path, extra: &[&str]) -> std::process::Output {
+    let fx = fixture();
+    let mut args = vec![
+        "calibrate",
+        "--outcomes",
+        fx.to_str().unwrap(),
+        "--labels",
+        "given",
+        "--date",
+        "2026-01-02",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    promptyard(&args)
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
@@ -110,17 +128,7 @@ fn calibrate_then_label_then_economics_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pilot.toml");
     let fx = fixture();
-    let r = promptyard(&[
-        "calibrate",
-        "--outcomes",
-        fx.to_str().unwrap(),
-        "--labels",
-        "given",
-        "--date",
-        "2026-01-02",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = calibrate_fixture(&out, &[]);
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "{err}");
     assert!(err.contains("refused nocost"), "{err}");
@@ -254,17 +262,7 @@ fn calibrate_then_label_then_report_outcomes_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture();
     let cat = dir.path().join("pilot.toml");
-    let r = promptyard(&[
-        "calibrate",
-        "--outcomes",
-        fx.to_str().unwrap(),
-        "--labels",
-        "given",
-        "--date",
-        "2026-01-02",
-        "--out",
-        cat.to_str().unwrap(),
-    ]);
+    let r = calibrate_fixture(&cat, &[]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     // The fixture's prompts plus one prompt the outcomes do not know.
     let log = dir.path().join("log.jsonl");
@@ -499,22 +497,7 @@ fn report_outcomes_names_file_line_and_field_of_a_bad_join() {
 fn calibrate_adequacy_budget_is_a_choice_and_a_bad_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pilot.toml");
-    let fx = fixture();
-    let run = |budget: &str| {
-        promptyard(&[
-            "calibrate",
-            "--outcomes",
-            fx.to_str().unwrap(),
-            "--labels",
-            "given",
-            "--date",
-            "2026-01-02",
-            "--adequacy-budget",
-            budget,
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
+    let run = |budget: &str| calibrate_fixture(&out, &["--adequacy-budget", budget]);
     let r = run("classifier");
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let catalog = Catalog::load(&out).unwrap();

@@ -29,7 +29,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use promptyard::adequacy::{Adequacy, AdequacyScratch};
+use promptyard::adequacy::{Adequacy, AdequacyFeaturizer, AdequacyScratch};
 use promptyard::catalog::Catalog;
 use promptyard::features::FeaturizerConfig;
 use promptyard::{Classifier, Label, Probs, NUM_LABELS};
@@ -505,15 +505,7 @@ pub fn train_adequacy(
     let (head, tail) = opts.budget.map_or((cfg.head_bytes, cfg.tail_bytes), |(h, t)| {
         (h.max(cfg.head_bytes), t.max(cfg.tail_bytes))
     });
-    let m0 = models.len().max(1);
-    // Zero weights: only its featurization (the classifier's ids plus the rest) is used here.
-    let featurizer = Adequacy::new(
-        cfg.clone(),
-        vec![String::new(); m0],
-        vec![0.0; cfg.buckets as usize * m0],
-        vec![0.0; m0],
-    )?
-    .with_rest_budget(head, tail)?;
+    let featurizer = AdequacyFeaturizer::new(cfg.clone(), Some((head, tail)))?;
     let col: HashMap<&str, usize> = models.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
     let m = models.len();
     // Per prompt used: its (column, score) targets.

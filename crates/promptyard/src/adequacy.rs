@@ -33,8 +33,9 @@
 //! `[models]` (f32, little endian), and metadata `format` = [`ADEQUACY_FORMAT`], `featurizer`
 //! (the [`FeaturizerConfig`] as JSON: hash, seed, buckets, n-gram ranges), `models` (JSON
 //! array of catalog ids, the column order) and, for a wider budget, `rest_budget` (`[head,
-//! tail]` in bytes; absent in older files, which read what their featurizer reads). `promptyard calibrate` writes it next to the
-//! catalog and names it in `[policy] adequacy = "FILE"`; the policy then uses it
+//! tail]` in bytes; absent in older files, which read what their featurizer reads).
+//! `promptyard calibrate` writes it next to the catalog and names it in `[policy] adequacy =
+//! "FILE"`; the policy then uses it
 //! ([`crate::policy`], "Per-prompt adequacy").
 
 use std::collections::BTreeMap;
@@ -54,7 +55,7 @@ const MAX_LANES: usize = 64;
 /// A trained per-prompt adequacy model: immutable; share it behind an `Arc`.
 #[derive(Clone, Debug)]
 pub struct Adequacy {
-    featurizer: Featurizer,
+    features: AdequacyFeaturizer,
     models: Vec<String>,
     /// `[buckets, stride]`, bucket-major: each row holds the `models` weights, zero-padded
     /// to `stride` (a multiple of [`LANES`]) so a row is summed in whole SIMD-width chunks.
@@ -63,11 +64,18 @@ pub struct Adequacy {
     bias: Vec<f32>,
     /// `buckets - 1`: maps a finer featurizer's bucket ids onto this model's.
     mask: u32,
-    /// The rest of a long prompt this model also reads (see [`Adequacy::with_rest_budget`]).
-    rest: Option<Rest>,
     /// The CPU has AVX2 ([`Adequacy::sums`]).
     #[cfg(target_arch = "x86_64")]
     avx2: bool,
+}
+
+/// What an adequacy model reads of a prompt: its featurizer's ids, then, with a wider reading
+/// budget ([`Adequacy::with_rest_budget`]), those of the part of a long prompt that budget keeps
+/// and the featurizer's does not. Training and prediction both featurize through it.
+#[derive(Clone, Debug)]
+pub struct AdequacyFeaturizer {
+    base: Featurizer,
+    rest: Option<Rest>,
 }
 
 /// A wider reading budget than the featurizer's: the bytes it adds are featurized as one or two
@@ -79,6 +87,79 @@ struct Rest {
     /// The model's featurizer settings without lead words, with the wider budget (so its
     /// [`FeaturizerConfig::read_bounds`] are the wider cut, and a segment is never cut again).
     featurizer: Featurizer,
+}
+
+impl AdequacyFeaturizer {
+    /// `cfg`'s featurizer, reading also what a budget of `rest` = (head, tail) bytes keeps of a
+    /// long prompt beyond `cfg`'s own. A budget equal to `cfg`'s (or `None`) reads nothing more;
+    /// a smaller one in either part is an error.
+    pub fn new(cfg: FeaturizerConfig, rest: Option<(u32, u32)>) -> Result<AdequacyFeaturizer> {
+        let own = (cfg.head_bytes, cfg.tail_bytes);
+        let rest = match rest {
+            None => None,
+            Some(budget) if budget == own => None,
+            Some((head, tail)) if head < own.0 || tail < own.1 => {
+                return Err(Error::Model {
+                    path: "<adequacy model>".into(),
+                    msg: format!(
+                        "rest budget {head} + {tail} bytes is smaller than the featurizer's {} + {}",
+                        own.0, own.1
+                    ),
+                });
+            }
+            Some((head, tail)) => Some(Rest {
+                budget: (head, tail),
+                featurizer: Featurizer::new(FeaturizerConfig {
+                    head_bytes: head,
+                    tail_bytes: tail,
+                    lead_tokens: 0,
+                    ..cfg.clone()
+                })?,
+            }),
+        };
+        Ok(AdequacyFeaturizer {
+            base: Featurizer::new(cfg)?,
+            rest,
+        })
+    }
+
+    /// The featurizer whose ids come first (its config is saved with the weights).
+    pub fn base(&self) -> &Featurizer {
+        &self.base
+    }
+
+    /// The wider budget, if any.
+    pub fn rest_budget(&self) -> Option<(u32, u32)> {
+        self.rest.as_ref().map(|r| r.budget)
+    }
+
+    /// The bucket ids of `text` (with repeats): the base featurizer's, then the rest's.
+    pub fn featurize<'s>(&self, text: &str, scratch: &'s mut AdequacyScratch) -> &'s [u32] {
+        let AdequacyScratch { features, ids } = scratch;
+        self.base.featurize(text, features, ids);
+        self.push_rest(text, features, ids);
+        ids
+    }
+
+    /// Appends the ids of the rest of `text` to `ids`.
+    fn push_rest(&self, text: &str, features: &mut FeatureScratch, ids: &mut Vec<u32>) {
+        let Some(rest) = &self.rest else { return };
+        let Some((head_end, tail_start)) = self.base.config().read_bounds(text) else {
+            return;
+        };
+        let (a, b) = match rest.featurizer.config().read_bounds(text) {
+            None => (&text[head_end..tail_start], ""),
+            Some((wide_head_end, wide_tail_start)) => (
+                &text[head_end..wide_head_end],
+                &text[wide_tail_start..tail_start],
+            ),
+        };
+        for segment in [a, b] {
+            if !segment.is_empty() {
+                rest.featurizer.for_each_feature(segment, features, |id| ids.push(id));
+            }
+        }
+    }
 }
 
 /// Per-thread buffers for [`Adequacy::predict_with`].
@@ -96,9 +177,9 @@ impl Adequacy {
         weight: Vec<f32>,
         bias: Vec<f32>,
     ) -> Result<Adequacy> {
-        let featurizer = Featurizer::new(cfg)?;
+        let features = AdequacyFeaturizer::new(cfg, None)?;
         let m = models.len();
-        let buckets = featurizer.config().buckets as usize;
+        let buckets = features.base.config().buckets as usize;
         if m == 0 || bias.len() != m || weight.len() != buckets * m {
             return Err(Error::Model {
                 path: "<adequacy model>".into(),
@@ -115,9 +196,8 @@ impl Adequacy {
             dst[..m].copy_from_slice(src);
         }
         Ok(Adequacy {
-            rest: None,
-            mask: featurizer.config().buckets - 1,
-            featurizer,
+            mask: features.base.config().buckets - 1,
+            features,
             models,
             weight: padded,
             stride,
@@ -134,65 +214,19 @@ impl Adequacy {
     /// more of it than its task label does (`benchmarks/ECONOMICS.md`). A budget equal to the
     /// featurizer's reads nothing more; a smaller one in either part is an error.
     pub fn with_rest_budget(mut self, head: u32, tail: u32) -> Result<Adequacy> {
-        let own = self.featurizer.config().clone();
-        if head < own.head_bytes || tail < own.tail_bytes {
-            return Err(Error::Model {
-                path: "<adequacy model>".into(),
-                msg: format!(
-                    "rest budget {head} + {tail} bytes is smaller than the featurizer's {} + {}",
-                    own.head_bytes, own.tail_bytes
-                ),
-            });
-        }
-        self.rest = if (head, tail) == (own.head_bytes, own.tail_bytes) {
-            None
-        } else {
-            let featurizer = Featurizer::new(FeaturizerConfig {
-                head_bytes: head,
-                tail_bytes: tail,
-                lead_tokens: 0,
-                ..own
-            })?;
-            Some(Rest {
-                budget: (head, tail),
-                featurizer,
-            })
-        };
+        let cfg = self.features.base.config().clone();
+        self.features = AdequacyFeaturizer::new(cfg, Some((head, tail)))?;
         Ok(self)
     }
 
     /// The wider budget of [`Adequacy::with_rest_budget`], if any.
     pub fn rest_budget(&self) -> Option<(u32, u32)> {
-        self.rest.as_ref().map(|r| r.budget)
+        self.features.rest_budget()
     }
 
-    /// Appends the ids of the rest of `text` ([`Adequacy::with_rest_budget`]) to `ids`.
-    fn push_rest(&self, text: &str, features: &mut FeatureScratch, ids: &mut Vec<u32>) {
-        let Some(rest) = &self.rest else { return };
-        let Some((head_end, tail_start)) = self.featurizer.config().read_bounds(text) else {
-            return;
-        };
-        let (a, b) = match rest.featurizer.config().read_bounds(text) {
-            None => (&text[head_end..tail_start], ""),
-            Some((wide_head_end, wide_tail_start)) => (
-                &text[head_end..wide_head_end],
-                &text[wide_tail_start..tail_start],
-            ),
-        };
-        for segment in [a, b] {
-            if !segment.is_empty() {
-                rest.featurizer.for_each_feature(segment, features, |id| ids.push(id));
-            }
-        }
-    }
-
-    /// The bucket ids this model scores `text` by (with repeats): its featurizer's, then those of
-    /// the rest it reads. What [`Adequacy::predict_with`] sums; training uses it too.
+    /// The bucket ids this model scores `text` by ([`AdequacyFeaturizer::featurize`]).
     pub fn featurize<'s>(&self, text: &str, scratch: &'s mut AdequacyScratch) -> &'s [u32] {
-        let AdequacyScratch { features, ids } = scratch;
-        self.featurizer.featurize(text, features, ids);
-        self.push_rest(text, features, ids);
-        ids
+        self.features.featurize(text, scratch)
     }
 
     /// [`Adequacy::predict_with`] for a prompt whose ids under a featurizer this model
@@ -205,13 +239,13 @@ impl Adequacy {
         scratch: &mut AdequacyScratch,
         out: &mut [f32],
     ) {
-        if self.rest.is_none() {
+        if self.features.rest.is_none() {
             return self.predict_features(ids, out);
         }
         let AdequacyScratch { features, ids: all } = scratch;
         all.clear();
         all.extend_from_slice(ids);
-        self.push_rest(text, features, all);
+        self.features.push_rest(text, features, all);
         self.predict_features(all, out);
     }
 
@@ -222,31 +256,24 @@ impl Adequacy {
 
     /// The featurizer (its config is saved with the weights).
     pub fn featurizer(&self) -> &Featurizer {
-        &self.featurizer
+        self.features.base()
     }
 
     /// True when bucket ids of a featurizer with config `cfg` (e.g. the classifier's) map onto
     /// this model's by the mask of [`Adequacy::predict_features`]: every setting but `buckets`
     /// equal, and `cfg.buckets` a multiple of this model's (see the module docs).
     pub fn reads_features_of(&self, cfg: &FeaturizerConfig) -> bool {
-        let own = self.featurizer.config();
-        cfg.buckets >= own.buckets
-            && FeaturizerConfig {
-                buckets: own.buckets,
-                ..cfg.clone()
-            } == *own
+        self.shares_features_up_to(cfg) == usize::MAX
     }
 
     /// The longest prompt, in bytes, whose bucket ids from a featurizer with config `cfg` map
-    /// onto this model's (see [`Adequacy::reads_features_of`]): unbounded when that holds; when
-    /// the two differ only in their reading budgets as well, a prompt both read whole (no longer
-    /// than either `head_bytes + tail_bytes`) has the same features under both; otherwise 0.
+    /// onto this model's by the mask of [`Adequacy::predict_features`]: unbounded when every
+    /// setting but `buckets` is equal and `cfg.buckets` a multiple of this model's; when the two
+    /// differ only in their reading budgets as well, a prompt both read whole (no longer than
+    /// either `head_bytes + tail_bytes`) has the same features under both; otherwise 0.
     /// So a router featurizes a short prompt once even when this model reads more of a long one.
     pub fn shares_features_up_to(&self, cfg: &FeaturizerConfig) -> usize {
-        let own = self.featurizer.config();
-        if self.reads_features_of(cfg) {
-            return usize::MAX;
-        }
+        let own = self.featurizer().config();
         let same_rules = cfg.buckets >= own.buckets
             && FeaturizerConfig {
                 buckets: own.buckets,
@@ -256,6 +283,9 @@ impl Adequacy {
             } == *own;
         if !same_rules {
             return 0;
+        }
+        if (cfg.head_bytes, cfg.tail_bytes) == (own.head_bytes, own.tail_bytes) {
+            return usize::MAX;
         }
         let whole = |c: &FeaturizerConfig| c.head_bytes as usize + c.tail_bytes as usize;
         whole(cfg).min(whole(own))
@@ -362,12 +392,12 @@ impl Adequacy {
     /// The file's bytes (see the module docs); equal models give equal bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let m = self.models.len();
-        let wbytes = self.featurizer.config().buckets as usize * m * 4;
+        let wbytes = self.featurizer().config().buckets as usize * m * 4;
         let mut meta = BTreeMap::new();
         meta.insert("format", ADEQUACY_FORMAT.to_string());
         meta.insert(
             "featurizer",
-            serde_json::to_string(self.featurizer.config()).unwrap_or_default(),
+            serde_json::to_string(self.featurizer().config()).unwrap_or_default(),
         );
         meta.insert(
             "models",
@@ -379,7 +409,7 @@ impl Adequacy {
         let header = serde_json::json!({
             "__metadata__": meta,
             "bias": {"dtype": "F32", "shape": [m], "data_offsets": [0, m * 4]},
-            "weight": {"dtype": "F32", "shape": [self.featurizer.config().buckets, m],
+            "weight": {"dtype": "F32", "shape": [self.featurizer().config().buckets, m],
                        "data_offsets": [m * 4, m * 4 + wbytes]},
         });
         let mut h = serde_json::to_vec(&header).unwrap_or_default();
