@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::buffers::Buffers;
 use crate::checkpoint::InputHash;
 use crate::chunk::{Chunk, Position, Records};
 use crate::error::{Error, Result};
@@ -32,6 +33,8 @@ pub(crate) struct LineChunks<'a> {
     eof: bool,
     /// Hash of every byte consumed so far, when the run checkpoints (see [`Self::hashing`]).
     hash: Option<InputHash>,
+    /// Where chunk buffers come from (see [`Self::recycling`]).
+    buffers: Buffers,
 }
 
 impl<'a> LineChunks<'a> {
@@ -52,7 +55,15 @@ impl<'a> LineChunks<'a> {
             max_line: max_line.max(1),
             eof: false,
             hash: None,
+            buffers: Buffers::new(0, 0),
         }
+    }
+
+    /// Takes each chunk's buffer from `buffers`, where the pipeline hands labelled chunks'
+    /// buffers back.
+    pub(crate) fn recycling(mut self, buffers: Buffers) -> Self {
+        self.buffers = buffers;
+        self
     }
 
     /// Hashes each chunk's bytes as they are cut, continuing from `hash` (the digest of the
@@ -77,7 +88,9 @@ impl<'a> LineChunks<'a> {
 
     /// The next chunk of complete lines (the last line of the stream may lack its newline).
     pub(crate) fn next_chunk(&mut self) -> Result<Option<Chunk>> {
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = self.buffers.take(self.target.max(self.carry.len() + 1));
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut want = self.target.max(buf.len() + 1);
         // Read until the buffer holds at least one newline and `want` bytes, or EOF.
         let cut = loop {
@@ -104,7 +117,7 @@ impl<'a> LineChunks<'a> {
         if buf.is_empty() {
             return Ok(None);
         }
-        self.carry = buf[cut..].to_vec();
+        self.carry.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
         self.consumed(&buf);
 

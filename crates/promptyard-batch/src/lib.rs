@@ -59,6 +59,7 @@
 
 #![warn(missing_docs)]
 
+mod buffers;
 mod checkpoint;
 mod chunk;
 mod csv_input;

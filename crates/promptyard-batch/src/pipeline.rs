@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::buffers::Buffers;
 use crate::checkpoint::{beside, Checkpoint, InputHash, RunIdentity};
 use crate::chunk::{Chunk, Position, Records};
 use crate::error::{Error, Result};
@@ -208,9 +209,10 @@ fn label_chunk(
     chunk: &Chunk,
     opts: &RunOptions,
     labeler: &dyn Labeler,
+    outputs: &Buffers,
 ) -> Result<(Vec<Vec<u8>>, Tally)> {
     if !labeler.prefers_batches() {
-        return Ok(write_chunk(chunk, opts, |_, text| {
+        return Ok(write_chunk(chunk, opts, outputs, |_, text| {
             labeler.label(text).map_err(route_failed)
         }));
     }
@@ -231,7 +233,7 @@ fn label_chunk(
             })
         })
         .collect();
-    Ok(write_chunk(chunk, opts, |i, _| {
+    Ok(write_chunk(chunk, opts, outputs, |i, _| {
         results[i]
             .clone()
             .expect("a record with a prompt was labelled")
@@ -258,9 +260,15 @@ fn prompt<'c>(chunk: &'c Chunk, opts: &RunOptions, i: usize) -> Option<Cow<'c, s
     }
 }
 
-/// Writes the output records of `chunk` on the rayon pool; `label(i, prompt)` labels record
-/// `i` of the chunk and is called only for records with a prompt.
-fn write_chunk<'l, F>(chunk: &Chunk, opts: &RunOptions, label: F) -> (Vec<Vec<u8>>, Tally)
+/// Writes the output records of `chunk` on the rayon pool, into buffers from `outputs`;
+/// `label(i, prompt)` labels record `i` of the chunk and is called only for records with a
+/// prompt.
+fn write_chunk<'l, F>(
+    chunk: &Chunk,
+    opts: &RunOptions,
+    outputs: &Buffers,
+    label: F,
+) -> (Vec<Vec<u8>>, Tally)
 where
     F: Fn(usize, &str) -> std::result::Result<Labelled<'l>, RecordError> + Sync,
 {
@@ -273,7 +281,7 @@ where
                 Records::Lines { buf, spans } => {
                     // Input bytes plus the added fields (~250 bytes), so `out` never regrows.
                     let input = spans[range.end - 1].1 - spans[range.start].0;
-                    let mut out = Vec::with_capacity(input + range.len() * 288);
+                    let mut out = outputs.take(input + range.len() * 288);
                     for i in range {
                         let (s, e) = spans[i];
                         let line_no = chunk.first.line + i as u64 + 1;
@@ -293,7 +301,7 @@ where
                     (out, tally)
                 }
                 Records::Csv { columns, rows } => {
-                    let mut out = Vec::with_capacity(range.len() * 512);
+                    let mut out = outputs.take(range.len() * 512);
                     for i in range {
                         let text = |t: &str| label(i, t);
                         output::csv_record(&mut out, &rows[i], columns, text, &mut tally);
@@ -301,7 +309,7 @@ where
                     (out, tally)
                 }
                 Records::TooLong { bytes } => {
-                    let mut out = Vec::new();
+                    let mut out = outputs.take(0);
                     too_long(&mut out, chunk.first.line + 1, *bytes, opts, &mut tally);
                     (out, tally)
                 }
@@ -725,7 +733,12 @@ pub fn run(
         Format::Jsonl => writer.take_input_hash(),
         Format::Csv | Format::Parquet => None,
     };
-    let (mut reader, gauge) = match open_reader(input, opts, start, hash) {
+    // Chunks in flight: two queued, one being read, one labelled, one written; an output
+    // part is a rayon task's share of a chunk (`task_ranges`: ~8 per thread).
+    let chunk = opts.chunk_bytes;
+    let inputs = Buffers::new(5, 2 * chunk);
+    let outputs = Buffers::new(5 * 8 * rayon::current_num_threads().max(1), 2 * chunk);
+    let (mut reader, gauge) = match open_reader(input, opts, start, hash, &inputs) {
         Ok(r) => r,
         Err(e) => {
             writer.abandon();
@@ -747,12 +760,16 @@ pub fn run(
             }
         });
         let (done_tx, done_rx) = sync_channel::<Done>(2);
-        let writing = s.spawn(move || write_all(writer, done_rx));
+        let written_parts = outputs.clone();
+        let writing = s.spawn(move || write_all(writer, done_rx, &written_parts));
 
         let mut failure = None;
         for chunk in chunk_rx.iter() {
             let labelled = chunk.and_then(|c| {
-                let parts = label_chunk(&c, opts, labeler)?;
+                let parts = label_chunk(&c, opts, labeler, &outputs)?;
+                if let Records::Lines { buf, .. } = c.records {
+                    inputs.give(buf);
+                }
                 Ok((parts, c.next, c.input_hash))
             });
             let ((parts, tally), next, input_hash) = match labelled {
@@ -821,6 +838,7 @@ fn open_reader<'a>(
     opts: &RunOptions,
     start: Position,
     hash: Option<InputHash>,
+    buffers: &Buffers,
 ) -> Result<(Reader<'a>, Gauge)> {
     if opts.format == Format::Parquet {
         return open_parquet(input, opts, start);
@@ -863,7 +881,8 @@ fn open_reader<'a>(
     } else {
         Reader::Lines(
             jsonl::LineChunks::new(read, &path, start, opts.chunk_bytes, opts.max_record_bytes)
-                .hashing(hash),
+                .hashing(hash)
+                .recycling(buffers.clone()),
         )
     };
     Ok((reader, gauge))
@@ -903,12 +922,20 @@ fn open_parquet<'a>(
     }
 }
 
-/// The writer thread: appends chunks in order until the channel closes or a write fails;
-/// hands the writer back either way, to finish or to clean up.
-fn write_all(mut writer: Writer<'_>, chunks: Receiver<Done>) -> (Writer<'_>, Result<()>) {
+/// The writer thread: appends chunks in order until the channel closes or a write fails,
+/// handing their buffers back to `parts`; hands the writer back either way, to finish or to
+/// clean up.
+fn write_all<'w>(
+    mut writer: Writer<'w>,
+    chunks: Receiver<Done>,
+    parts: &Buffers,
+) -> (Writer<'w>, Result<()>) {
     for done in chunks {
         if let Err(e) = writer.write_chunk(&done) {
             return (writer, Err(e));
+        }
+        for part in done.parts {
+            parts.give(part);
         }
     }
     (writer, Ok(()))
