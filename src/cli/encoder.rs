@@ -32,10 +32,11 @@ pub(crate) fn resolve_encoder_arg(spec: &std::path::Path) -> anyhow::Result<Path
     promptyard::hub::resolve_encoder(spec).map_err(|e| match e {
         promptyard::Error::Hub { .. } => {
             let hint = if cfg!(feature = "hub") {
-                "or pass a local --encoder DIR (scripts/fetch-encoder.sh fetches all-MiniLM-L6-v2)"
+                "or pass a local --encoder DIR (scripts/fetch-encoder.sh fetches all-MiniLM-L6-v2 or \
+                 multilingual-e5-small)"
             } else {
                 "this binary was built without --features hub; pass a local --encoder DIR \
-                 (scripts/fetch-encoder.sh fetches all-MiniLM-L6-v2)"
+                 (scripts/fetch-encoder.sh fetches all-MiniLM-L6-v2 or multilingual-e5-small)"
             };
             anyhow::anyhow!("{e} ({hint})")
         }

@@ -1,9 +1,10 @@
 //! The encoder tier with the real all-MiniLM-L6-v2 weights (fetched by
 //! `scripts/fetch-encoder.sh` into `.cache/encoders/all-minilm-l6-v2`, or wherever
-//! `PROMPTYARD_ENCODER_DIR` points). Without them each test prints `SKIPPED: …` and passes,
-//! unless `PROMPTYARD_REQUIRE_ENCODER=1` (set by `.ci/run` after fetching), which makes an
-//! absent directory a failure. The tiny random BERT in the library's unit tests covers the
-//! code paths without weights.
+//! `PROMPTYARD_ENCODER_DIR` points) and multilingual-e5-small (`scripts/fetch-encoder.sh
+//! multilingual-e5-small`, or `PROMPTYARD_E5_DIR`). Without them each test prints
+//! `SKIPPED: …` and passes, unless `PROMPTYARD_REQUIRE_ENCODER=1` (set by `.ci/run` after
+//! fetching), which makes an absent directory a failure. The tiny random BERT in the
+//! library's unit tests covers the code paths without weights.
 #![cfg(feature = "encoder")]
 
 use std::path::PathBuf;
@@ -14,22 +15,33 @@ use promptyard::encoder::{Encoder, Head};
 use promptyard::Router;
 
 fn encoder_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PROMPTYARD_ENCODER_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/encoders/all-minilm-l6-v2")
-        });
+    fetched("PROMPTYARD_ENCODER_DIR", "all-minilm-l6-v2")
+}
+
+/// multilingual-e5-small, converted by `scripts/fetch-encoder.sh multilingual-e5-small` (or
+/// wherever `PROMPTYARD_E5_DIR` points); skipped and required like all-MiniLM-L6-v2.
+fn e5_dir() -> Option<PathBuf> {
+    fetched("PROMPTYARD_E5_DIR", "multilingual-e5-small")
+}
+
+/// The encoder directory `var` names, else `.cache/encoders/NAME`, if it has weights.
+fn fetched(var: &str, name: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(".cache/encoders")
+            .join(name)
+    });
     if dir.join("model.safetensors").is_file() {
         return Some(dir);
     }
     if std::env::var("PROMPTYARD_REQUIRE_ENCODER").as_deref() == Ok("1") {
         panic!(
-            "PROMPTYARD_REQUIRE_ENCODER=1 but {} has no model.safetensors (run scripts/fetch-encoder.sh)",
+            "PROMPTYARD_REQUIRE_ENCODER=1 but {} has no model.safetensors (run scripts/fetch-encoder.sh {name})",
             dir.display()
         );
     }
     eprintln!(
-        "SKIPPED: no encoder weights in {} (run scripts/fetch-encoder.sh; set \
+        "SKIPPED: no encoder weights in {} (run scripts/fetch-encoder.sh {name}; set \
          PROMPTYARD_REQUIRE_ENCODER=1 to fail instead)",
         dir.display()
     );
@@ -66,6 +78,51 @@ fn the_bundled_head_matches_the_fetched_encoder() {
     let head = Head::bundled_for(&fp).expect("a bundled head for all-MiniLM-L6-v2");
     assert_eq!(head.dim(), 384);
     assert!((0.0..=1.0).contains(&head.threshold()));
+}
+
+#[test]
+fn e5_embeds_one_request_alike_in_three_languages_and_has_a_bundled_head() {
+    let Some(dir) = e5_dir() else { return };
+    let enc = Encoder::load(&dir, &candle_core::Device::Cpu).unwrap();
+    assert_eq!(enc.dim(), 384);
+    let e = enc
+        .embed(&[
+            "Plan a three-day trip to Lisbon",
+            "Plane eine dreitägige Reise nach Lissabon",
+            "リスボンへの3日間の旅行を計画して",
+            "Write a Python function that reverses a linked list",
+        ])
+        .unwrap();
+    for v in &e {
+        assert!((cos(v, v) - 1.0).abs() < 1e-4);
+    }
+    let code = cos(&e[0], &e[3]);
+    for (i, lang) in [(1, "German"), (2, "Japanese")] {
+        let same = cos(&e[0], &e[i]);
+        assert!(same > code + 0.05, "{lang} {same} vs code {code}");
+    }
+    let head = Head::bundled_for(enc.fingerprint()).expect("a bundled head for multilingual-e5-small");
+    assert_eq!(head.dim(), 384);
+}
+
+#[test]
+fn e5_cascade_labels_requests_in_other_languages() {
+    let Some(dir) = e5_dir() else { return };
+    let router = Router::builder()
+        .encoder(&dir)
+        .cascade_threshold(1.0)
+        .build()
+        .unwrap();
+    let cases = [
+        ("Schreib eine Python-Funktion, die eine verkettete Liste umkehrt", promptyard::Label::CodeCompletion),
+        ("Organiza un plan de lanzamiento de producto para el próximo trimestre, semana a semana", promptyard::Label::Planning),
+        ("Traduis en anglais : « Le chat dort sur le canapé. »", promptyard::Label::Other),
+    ];
+    for (prompt, label) in cases {
+        let d = router.route(prompt).unwrap();
+        assert_ne!(d.tier, Tier::Fast, "{prompt}");
+        assert_eq!(d.label, label, "{prompt}: {:?}", d.probs);
+    }
 }
 
 #[test]

@@ -26,11 +26,18 @@ use super::DEFAULT_MAX_TOKENS;
 /// The head file format tag.
 pub const HEAD_FORMAT: &str = "promptyard-encoder-head/1";
 
-/// Heads compiled into the crate: (name in errors, file bytes).
-const BUNDLED: &[(&str, &[u8])] = &[(
-    "models/encoder-heads/all-minilm-l6-v2.safetensors",
-    include_bytes!("../../../../models/encoder-heads/all-minilm-l6-v2.safetensors"),
-)];
+/// Heads compiled into the crate: (name in errors, file bytes). multilingual-e5-small's is
+/// keyed to the directory `scripts/fetch-encoder.sh multilingual-e5-small` writes.
+const BUNDLED: &[(&str, &[u8])] = &[
+    (
+        "models/encoder-heads/all-minilm-l6-v2.safetensors",
+        include_bytes!("../../../../models/encoder-heads/all-minilm-l6-v2.safetensors"),
+    ),
+    (
+        "models/encoder-heads/multilingual-e5-small.safetensors",
+        include_bytes!("../../../../models/encoder-heads/multilingual-e5-small.safetensors"),
+    ),
+];
 
 /// A trained head for one encoder. Immutable; cheap to clone (a few KB).
 #[derive(Clone, Debug, PartialEq)]
