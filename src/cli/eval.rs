@@ -41,6 +41,11 @@ pub struct Args {
     /// encoder's time on a small CPU; the report says so.
     #[arg(long, value_name = "N", requires = "encoder")]
     pub sample: Option<usize>,
+    /// With --loso and --encoder: train each fold's head with every prompt weighted by the
+    /// inverse frequency of its label (what `train-encoder --balance-labels` does), so the
+    /// shipped head's setting can be chosen on unseen sources.
+    #[arg(long, requires = "loso", requires = "encoder")]
+    pub balance_labels: bool,
     /// With --encoder: embedding cache directory (per encoder fingerprint and text).
     #[arg(
         long,
@@ -287,7 +292,10 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         &setup.test,
         &setup.short,
         &x,
-        &HeadOptions::default(),
+        &HeadOptions {
+            balance_labels: args.balance_labels,
+            ..HeadOptions::default()
+        },
         &setup.opts,
         &device,
         &mut setup.on_fold(),

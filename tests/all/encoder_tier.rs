@@ -339,30 +339,41 @@ fn eval_loso_with_an_encoder_scores_three_tiers_per_held_out_source() {
             .collect();
         std::fs::write(data.join(format!("{split}.jsonl")), jsonl).unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_promptyard"))
-        .args(["eval", "--loso", "--json", "--epochs", "2", "--encoder"])
-        .arg(&dir)
-        .arg("--data")
-        .arg(&data)
-        .arg("--embedding-cache")
-        .arg(tmp.path().join("cache"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = v["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 3, "{v}");
-    for r in rows {
-        // Every record of the held-out source, from all three splits.
-        assert_eq!(r["n"], 16, "{r}");
-        for tier in ["fast", "encoder", "cascade"] {
-            let a = r[tier].as_f64().unwrap();
-            assert!((0.0..=1.0).contains(&a), "{r}");
+    let eval = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_promptyard"))
+            .args(["eval", "--json", "--epochs", "2", "--encoder"])
+            .arg(&dir)
+            .arg("--data")
+            .arg(&data)
+            .arg("--embedding-cache")
+            .arg(tmp.path().join("cache"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Plain heads, then label-balanced ones (how the shipped e5 head's setting was chosen).
+    for extra in [&["--loso"][..], &["--loso", "--balance-labels"]] {
+        let out = eval(extra);
+        assert!(
+            out.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = v["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 3, "{v}");
+        for r in rows {
+            // Every record of the held-out source, from all three splits.
+            assert_eq!(r["n"], 16, "{r}");
+            for tier in ["fast", "encoder", "cascade"] {
+                let a = r[tier].as_f64().unwrap();
+                assert!((0.0..=1.0).contains(&a), "{r}");
+            }
         }
+        assert!(v["mean_cascade"].as_f64().is_some(), "{v}");
     }
-    assert!(v["mean_cascade"].as_f64().is_some(), "{v}");
+    // Balancing is a LOSO option: without --loso it is refused, not ignored.
+    let out = eval(&["--balance-labels"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--loso"));
 }
