@@ -30,6 +30,31 @@ fn json(d: promptyard::Decision) -> serde_json::Value {
     serde_json::to_value(d).unwrap()
 }
 
+fn router(classifier: &Classifier, catalog: Catalog) -> Router {
+    Router::builder()
+        .with_catalog(catalog)
+        .classifier(classifier.clone())
+        .build()
+        .unwrap()
+}
+
+/// Whole decisions, prompt by prompt: the router's one featurization (`route`) against the
+/// policy's own (`decide`, which featurizes again).
+fn assert_route_is_decide(
+    router: &Router,
+    classifier: &Classifier,
+    prompts: impl IntoIterator<Item = String>,
+) {
+    for p in prompts {
+        let probs = classifier.predict(&p);
+        assert_eq!(
+            json(router.route(&p).unwrap()),
+            json(router.decide(&probs, &p).unwrap()),
+            "{p}"
+        );
+    }
+}
+
 #[test]
 fn shared_features_give_the_decisions_of_featurizing_twice() {
     let classifier = Classifier::bundled().unwrap();
@@ -44,11 +69,7 @@ fn shared_features_give_the_decisions_of_featurizing_twice() {
         let catalog = catalog.clone().with_adequacy(a);
         let policy = Policy::new(std::sync::Arc::new(catalog.clone()));
         assert!(policy.reads_features_of(classifier.featurizer().config()));
-        let router = Router::builder()
-            .with_catalog(catalog)
-            .classifier(classifier.clone())
-            .build()
-            .unwrap();
+        let router = router(&classifier, catalog);
         let (mut models, mut success, mut shared) = (Vec::new(), Vec::new(), Vec::new());
         for p in prompts(400) {
             // Success probabilities bit for bit: featurized again vs the classifier's ids.
@@ -104,20 +125,10 @@ fn a_featurizer_that_differs_is_featurized_on_its_own() {
     ] {
         let a = adequacy(cfg, &catalog);
         assert!(!a.reads_features_of(&base));
-        let router = Router::builder()
-            .with_catalog(catalog.clone().with_adequacy(a))
-            .classifier(classifier.clone())
-            .build()
-            .unwrap();
+        let router = router(&classifier, catalog.clone().with_adequacy(a));
         // The first 50 test prompts, and the long ones, where the two budgets read different text.
         let long = prompts(2000).into_iter().filter(|p| p.len() > 1024).take(20);
-        for p in prompts(50).into_iter().chain(long) {
-            let probs = classifier.predict(&p);
-            assert_eq!(
-                json(router.route(&p).unwrap()),
-                json(router.decide(&probs, &p).unwrap())
-            );
-        }
+        assert_route_is_decide(&router, &classifier, prompts(50).into_iter().chain(long));
     }
 }
 
@@ -217,20 +228,9 @@ fn a_rest_budget_reads_more_of_a_long_prompt_and_shares_the_classifier_ids() {
     }
     assert!(long > 50 && moved == long, "{moved} of {long} long prompts scored differently");
 
-    // Whole decisions: the router's one featurization (route) vs the policy's own (decide).
-    let router = Router::builder()
-        .with_catalog(catalog.clone().with_adequacy(wide))
-        .classifier(classifier.clone())
-        .build()
-        .unwrap();
-    for p in prompts(2000).into_iter().filter(|p| p.len() > whole).take(60) {
-        let probs = classifier.predict(&p);
-        assert_eq!(
-            json(router.route(&p).unwrap()),
-            json(router.decide(&probs, &p).unwrap()),
-            "{p}"
-        );
-    }
+    let router = router(&classifier, catalog.clone().with_adequacy(wide));
+    let long = prompts(2000).into_iter().filter(|p| p.len() > whole).take(60);
+    assert_route_is_decide(&router, &classifier, long);
 }
 
 #[test]

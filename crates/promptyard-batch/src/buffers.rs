@@ -1,6 +1,7 @@
 //! Byte buffers handed back for reuse: a run's chunk and output buffers cycle through a few
 //! pools instead of being freed and allocated afresh, since fresh ones cost a page fault and
-//! the kernel's zeroing of every page (a tenth of a run's CPU, measured; `benchmarks/REPORT.md`).
+//! the kernel's zeroing of every page (6% of a label run's CPU, measured; `benchmarks/REPORT.md`,
+//! session 16).
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -735,9 +735,9 @@ pub fn run(
     };
     // Chunks in flight: two queued, one being read, one labelled, one written; an output
     // part is a rayon task's share of a chunk (`task_ranges`: ~8 per thread).
-    let chunk = opts.chunk_bytes;
-    let inputs = Buffers::new(5, 2 * chunk);
-    let outputs = Buffers::new(5 * 8 * rayon::current_num_threads().max(1), 2 * chunk);
+    let most = 2 * opts.chunk_bytes;
+    let inputs = Buffers::new(5, most);
+    let outputs = Buffers::new(5 * 8 * rayon::current_num_threads().max(1), most);
     let (mut reader, gauge) = match open_reader(input, opts, start, hash, &inputs) {
         Ok(r) => r,
         Err(e) => {
