@@ -46,6 +46,10 @@ pub struct Args {
     /// shipped head's setting can be chosen on unseen sources.
     #[arg(long, requires = "loso", requires = "encoder")]
     pub balance_labels: bool,
+    /// With --loso and --encoder: train each fold's head with this many hidden units (what
+    /// `train-encoder --hidden N` does; 0 is a linear head).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "loso", requires = "encoder")]
+    pub head_hidden: usize,
     /// With --encoder: embedding cache directory (per encoder fingerprint and text).
     #[arg(
         long,
@@ -294,7 +298,10 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         &x,
         &HeadOptions {
             balance_labels: args.balance_labels,
-            ..HeadOptions::default()
+            ..match args.head_hidden {
+                0 => HeadOptions::default(),
+                h => HeadOptions::mlp(h),
+            }
         },
         &setup.opts,
         &device,

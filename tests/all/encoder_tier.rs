@@ -276,42 +276,49 @@ fn train_encoder_then_eval_side_by_side() {
         );
         out
     };
-    let train = run(&[
-        "train-encoder".as_ref(),
-        "--encoder".as_ref(),
-        dir.as_os_str(),
-        "--data".as_ref(),
-        data.as_os_str(),
-        "--out".as_ref(),
-        head.as_os_str(),
-        "--embedding-cache".as_ref(),
-        cache.as_os_str(),
-    ]);
-    let text = String::from_utf8_lossy(&train.stdout);
-    assert!(text.contains("cascade  accuracy"), "{text}");
-    // The cache makes a second run embed nothing.
-    assert!(std::fs::read_dir(&cache).unwrap().count() == 1);
-    let eval = run(&[
-        "eval".as_ref(),
-        "--encoder".as_ref(),
-        dir.as_os_str(),
-        "--encoder-head".as_ref(),
-        head.as_os_str(),
-        "--data".as_ref(),
-        data.join("valid.jsonl").as_os_str(),
-        "--embedding-cache".as_ref(),
-        cache.as_os_str(),
-        "--json".as_ref(),
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
-    for tier in ["fast", "encoder", "cascade:encoder", "cascade:combine"] {
-        assert_eq!(v["tiers"][tier]["n"], 8, "{v}");
+    // A linear head, then one with a hidden layer (the shipped e5 head's kind).
+    for extra in [&[][..], &["--hidden", "16", "--steps", "300"]] {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "train-encoder".as_ref(),
+            "--encoder".as_ref(),
+            dir.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "--out".as_ref(),
+            head.as_os_str(),
+            "--embedding-cache".as_ref(),
+            cache.as_os_str(),
+        ];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        let train = run(&args);
+        let text = String::from_utf8_lossy(&train.stdout);
+        assert!(text.contains("cascade  accuracy"), "{text}");
+        // The cache makes a second run embed nothing.
+        assert!(std::fs::read_dir(&cache).unwrap().count() == 1);
+        let hidden = Head::load(&head).unwrap().layers().hidden_units();
+        assert_eq!(hidden, if extra.is_empty() { 0 } else { 16 }, "{extra:?}");
+        let eval = run(&[
+            "eval".as_ref(),
+            "--encoder".as_ref(),
+            dir.as_os_str(),
+            "--encoder-head".as_ref(),
+            head.as_os_str(),
+            "--data".as_ref(),
+            data.join("valid.jsonl").as_os_str(),
+            "--embedding-cache".as_ref(),
+            cache.as_os_str(),
+            "--json".as_ref(),
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+        for tier in ["fast", "encoder", "cascade:encoder", "cascade:combine"] {
+            assert_eq!(v["tiers"][tier]["n"], 8, "{v}");
+        }
+        // Eight prompts, four labels, one per cluster pair: the head fits its training set.
+        assert!(
+            v["tiers"]["encoder"]["accuracy"].as_f64().unwrap() >= 0.75,
+            "{extra:?}: {v}"
+        );
     }
-    // Eight prompts, four labels, one per cluster pair: the head fits its training set.
-    assert!(
-        v["tiers"]["encoder"]["accuracy"].as_f64().unwrap() >= 0.75,
-        "{v}"
-    );
 }
 
 #[test]
@@ -351,8 +358,13 @@ fn eval_loso_with_an_encoder_scores_three_tiers_per_held_out_source() {
             .output()
             .unwrap()
     };
-    // Plain heads, then label-balanced ones (how the shipped e5 head's setting was chosen).
-    for extra in [&["--loso"][..], &["--loso", "--balance-labels"]] {
+    // Plain heads, label-balanced ones, and balanced ones with a hidden layer (how the shipped
+    // e5 head's settings were chosen).
+    for extra in [
+        &["--loso"][..],
+        &["--loso", "--balance-labels"],
+        &["--loso", "--balance-labels", "--head-hidden", "8"],
+    ] {
         let out = eval(extra);
         assert!(
             out.status.success(),

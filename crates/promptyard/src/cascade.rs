@@ -263,12 +263,12 @@ mod tests {
     use super::*;
     use crate::encoder::tiny;
     use crate::router::Router;
+    use crate::encoder::Layers;
 
     /// A head over the tiny encoder that always says `reasoning` with p ≈ 0.97.
     fn head(threshold: f32, mode: CascadeMode) -> Head {
         Head::new(
-            vec![0.0; NUM_LABELS * tiny::DIM],
-            [0.0, 5.0, 0.0, 0.0],
+            Layers::linear(vec![0.0; NUM_LABELS * tiny::DIM], [0.0, 5.0, 0.0, 0.0]).unwrap(),
             1.0,
             "tiny",
             threshold,
@@ -298,8 +298,7 @@ mod tests {
     #[test]
     fn a_head_for_another_encoder_is_refused() {
         let other = Head::new(
-            vec![0.0; NUM_LABELS * tiny::DIM],
-            [0.0; 4],
+            Layers::linear(vec![0.0; NUM_LABELS * tiny::DIM], [0.0; 4]).unwrap(),
             1.0,
             "not-tiny",
             0.5,

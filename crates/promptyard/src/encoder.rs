@@ -42,7 +42,7 @@ use crate::hash::fnv1a_hex;
 
 pub mod head;
 
-pub use head::Head;
+pub use head::{Head, Layers};
 
 pub use crate::hub::ENCODER_FILES;
 
