@@ -5,11 +5,11 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
-use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
+use promptyard_batch::parquet::basic::Compression;
+use promptyard_batch::parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+use promptyard_batch::parquet::file::properties::WriterProperties;
+use promptyard_batch::parquet::file::writer::SerializedFileWriter;
+use promptyard_batch::parquet::schema::parser::parse_message_type;
 use serde_json::Value;
 
 /// Two row groups of (id, text); `None` writes a null text.

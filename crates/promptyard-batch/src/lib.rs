@@ -85,6 +85,12 @@ pub use labeler::{Labeler, Labelled, RouterLabeler, Tier};
 pub use pipeline::{run, Input, Output, RunProgress, RunSummary};
 pub use record::{Counts, RecordError, RecordErrorKind, OUTPUT_KEYS};
 
+/// The `parquet` crate this one reads with, so tests and callers write files it reads
+/// without pinning a second copy.
+#[cfg(feature = "parquet")]
+#[doc(hidden)]
+pub use parquet;
+
 /// Entry points for the fuzz targets in `fuzz/` (not a stable API): the record readers and
 /// the checkpoint parser without threads or files, so a fuzzer runs them fast.
 #[doc(hidden)]

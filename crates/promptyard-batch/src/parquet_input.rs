@@ -155,7 +155,7 @@ mod tests {
             Ok(Labelled {
                 label: Label::Planning,
                 confidence: 1.0,
-                probs: [1.0, 0.0, 0.0],
+                probs: [1.0, 0.0, 0.0, 0.0],
                 model: "m".into(),
                 est_cost_usd: text.len() as f64 * 1e-6,
                 input_tokens: text.len() as u64,
