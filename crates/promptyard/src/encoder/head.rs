@@ -408,6 +408,12 @@ impl Head {
 mod tests {
     use super::*;
 
+    /// A linear head of width 2 with zero weights.
+    fn zero_linear_head() -> Head {
+        let layers = Layers::linear(vec![0.0; 8], [0.0; 4]).unwrap();
+        Head::new(layers, 1.0, "f", 0.5, CascadeMode::Combine).unwrap()
+    }
+
     #[test]
     fn round_trips_and_predicts_the_reference() {
         let dim = 3;
@@ -445,15 +451,7 @@ mod tests {
         assert_eq!(back.logits(&[3.0, 2.0]), [1.0, 0.5, 2.0, 0.0]);
         assert_eq!(back.logits(&[0.0, 0.0]), [0.0, 0.5, 0.0, 0.0]);
         // A linear head's file does not change format.
-        let linear = Head::new(
-            Layers::linear(vec![0.0; 8], [0.0; 4]).unwrap(),
-            1.0,
-            "abc",
-            0.7,
-            CascadeMode::Combine,
-        )
-        .unwrap();
-        assert!(String::from_utf8_lossy(&linear.to_bytes()).contains(HEAD_FORMAT));
+        assert!(String::from_utf8_lossy(&zero_linear_head().to_bytes()).contains(HEAD_FORMAT));
     }
 
     #[test]
@@ -466,15 +464,7 @@ mod tests {
             Layers::mlp(vec![f32::NAN; 4], vec![0.0; 2], vec![0.0; 8], [0.0; 4]).unwrap_err();
         assert!(err.to_string().contains("finite"), "{err}");
         // A /2 file without its hidden tensors is refused by name.
-        let linear = Head::new(
-            Layers::linear(vec![0.0; 8], [0.0; 4]).unwrap(),
-            1.0,
-            "f",
-            0.5,
-            CascadeMode::Combine,
-        )
-        .unwrap();
-        let text = String::from_utf8_lossy(&linear.to_bytes())
+        let text = String::from_utf8_lossy(&zero_linear_head().to_bytes())
             .replace(HEAD_FORMAT, HEAD_FORMAT_HIDDEN);
         let err = Head::from_bytes(text.as_bytes(), Path::new("h")).unwrap_err();
         assert!(err.to_string().contains("hidden_weight"), "{err}");
@@ -482,10 +472,8 @@ mod tests {
 
     #[test]
     fn refuses_a_head_for_other_labels() {
-        let layers = Layers::linear(vec![0.0; 8], [0.0; 4]).unwrap();
-        let head = Head::new(layers, 1.0, "f", 0.5, CascadeMode::Combine).unwrap();
         let text =
-            String::from_utf8_lossy(&head.to_bytes()).replace("code_completion", "code_xompletion");
+            String::from_utf8_lossy(&zero_linear_head().to_bytes()).replace("code_completion", "code_xompletion");
         let err = Head::from_bytes(text.as_bytes(), Path::new("h")).unwrap_err();
         assert!(err.to_string().contains("labels"), "{err}");
     }
