@@ -234,16 +234,11 @@ mod with_encoder {
         let y_valid: Vec<Label> = valid.iter().map(|r| r.label).collect();
 
         let start = Instant::now();
-        let base = match args.hidden {
-            0 => HeadOptions::default(),
-            h => HeadOptions {
-                dropout: args.dropout,
-                ..HeadOptions::mlp(h)
-            },
-        };
+        let base = HeadOptions::for_hidden(args.hidden);
         let opts = HeadOptions {
             steps: args.steps.unwrap_or(base.steps),
             l2: args.l2.unwrap_or(base.l2),
+            dropout: if args.hidden > 0 { args.dropout } else { 0.0 },
             seed: args.seed,
             balance_labels: args.balance_labels,
             ..base

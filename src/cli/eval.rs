@@ -298,10 +298,7 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         &x,
         &HeadOptions {
             balance_labels: args.balance_labels,
-            ..match args.head_hidden {
-                0 => HeadOptions::default(),
-                h => HeadOptions::mlp(h),
-            }
+            ..HeadOptions::for_hidden(args.head_hidden)
         },
         &setup.opts,
         &device,

@@ -208,6 +208,15 @@ impl HeadOptions {
             ..HeadOptions::default()
         }
     }
+
+    /// The measured defaults for `hidden` units: [`HeadOptions::default`] (linear) for 0,
+    /// [`HeadOptions::mlp`] otherwise.
+    pub fn for_hidden(hidden: usize) -> HeadOptions {
+        match hidden {
+            0 => HeadOptions::default(),
+            h => HeadOptions::mlp(h),
+        }
+    }
 }
 
 fn logits(w: &[f32], b: &[f32; NUM_LABELS], x: &[f32]) -> [f32; NUM_LABELS] {
@@ -240,14 +249,12 @@ pub fn fit_head(x: &[Vec<f32>], y: &[Label], opts: &HeadOptions) -> Result<Layer
             1.0
         }
     });
-    let layers = if opts.hidden == 0 {
+    if opts.hidden == 0 {
         let (w, b) = fit_linear(x, y, &weight, opts);
-        Layers::linear(w, b)
+        Ok(Layers::linear(w, b)?)
     } else {
-        let (w1, b1, w2, b2) = fit_mlp(x, y, &weight, opts)?;
-        Layers::mlp(w1, b1, w2, b2)
-    };
-    Ok(layers?)
+        fit_mlp(x, y, &weight, opts)
+    }
 }
 
 /// `softmax(W e + b)` by full-batch Adam (zero init, sums in a fixed order per rayon chunk
@@ -312,9 +319,6 @@ fn fit_linear(
     (theta, b)
 }
 
-/// Hidden-layer weights: `W₁` `[h * dim]`, `b₁` `[h]`, `W₂` `[NUM_LABELS * h]`, `b₂`.
-type Mlp = (Vec<f32>, Vec<f32>, Vec<f32>, [f32; NUM_LABELS]);
-
 /// `softmax(W₂ relu(W₁ e + b₁) + b₂)` by minibatch Adam through candle on the CPU, with
 /// inverted dropout on the hidden units and `l2/2 · (‖W₁‖² + ‖W₂‖²)`. Initialisation (He
 /// uniform for `W₁`, small for `W₂`, zero biases), batches and dropout masks all come from
@@ -324,7 +328,7 @@ fn fit_mlp(
     y: &[Label],
     weight: &[f32; NUM_LABELS],
     opts: &HeadOptions,
-) -> Result<Mlp> {
+) -> Result<Layers> {
     let dev = Device::Cpu;
     let (n, dim, h) = (x.len(), x[0].len(), opts.hidden);
     let batch = opts.batch.clamp(1, n);
@@ -387,7 +391,7 @@ fn fit_mlp(
     }
     let flat = |v: &Var| -> Result<Vec<f32>> { Ok(v.as_tensor().flatten_all()?.to_vec1::<f32>()?) };
     let b2: [f32; NUM_LABELS] = flat(&b2)?.try_into().unwrap_or_default();
-    Ok((flat(&w1)?, flat(&b1)?, flat(&w2)?, b2))
+    Ok(Layers::mlp(flat(&w1)?, flat(&b1)?, flat(&w2)?, b2)?)
 }
 
 /// Mean negative log-likelihood of the gold labels.
