@@ -145,6 +145,10 @@ mod with_encoder {
         /// With --hidden: seed of the initialisation, batches and dropout.
         #[arg(long, default_value_t = HeadOptions::default().seed)]
         pub seed: u64,
+        /// Encoder layers to pool into the embedding, e.g. `8,12` (0 is the embedding layer's
+        /// output; default: the last layer). Stored in the head, so the cascade pools the same.
+        #[arg(long, value_name = "L,L", value_delimiter = ',')]
+        pub layers: Vec<usize>,
         /// Device the encoder runs on: cpu, or cuda (needs the `cuda` feature).
         #[arg(long, default_value = "cpu")]
         pub device: String,
@@ -211,11 +215,12 @@ mod with_encoder {
     pub fn run_train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         let device = device_from_name(&args.device)?;
         let dir = resolve_encoder_arg(&args.encoder)?;
-        let encoder = Encoder::load(&dir, &device)?;
+        let encoder = Encoder::load(&dir, &device)?.with_pooled_layers(&args.layers)?;
         eprintln!(
-            "encoder {} (fingerprint {}, dim {})",
+            "encoder {} (fingerprint {}, layers {:?} pooled, dim {})",
             dir.display(),
             encoder.fingerprint(),
+            encoder.pooled_layers(),
             encoder.dim()
         );
         let mut cache = EmbeddingCache::open(&args.embedding_cache, &encoder)?;
@@ -257,7 +262,8 @@ mod with_encoder {
             encoder.fingerprint(),
             0.5,
             CascadeMode::Encoder,
-        )?;
+        )?
+        .with_pooled_layers(&args.layers);
         let enc_valid: Vec<Probs> = x_valid.iter().map(|e| head.predict(e)).collect();
         let (best, _) = choose_cascade(&fast_valid, &enc_valid, &y_valid);
         let threshold = args.cascade_threshold.unwrap_or(best.threshold);

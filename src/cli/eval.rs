@@ -50,6 +50,10 @@ pub struct Args {
     /// `train-encoder --hidden N` does; 0 is a linear head).
     #[arg(long, value_name = "N", default_value_t = 0, requires = "loso", requires = "encoder")]
     pub head_hidden: usize,
+    /// With --loso and --encoder: pool these encoder layers, e.g. `8,12` (what
+    /// `train-encoder --layers` does; default: the last layer).
+    #[arg(long, value_name = "L,L", value_delimiter = ',', requires = "loso", requires = "encoder")]
+    pub head_layers: Vec<usize>,
     /// With --encoder: embedding cache directory (per encoder fingerprint and text).
     #[arg(
         long,
@@ -280,7 +284,8 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
     let device = device_from_name(&args.train.device)?;
     let spec = args.encoder.encoder.as_ref().expect("--encoder is set");
     let dir = super::encoder::resolve_encoder_arg(spec)?;
-    let encoder = Encoder::load(&dir, &device_from_name(&args.encoder.encoder_device)?)?;
+    let encoder = Encoder::load(&dir, &device_from_name(&args.encoder.encoder_device)?)?
+        .with_pooled_layers(&args.head_layers)?;
     let mut cache = EmbeddingCache::open(&args.embedding_cache, &encoder)?;
     let all: Vec<promptyard_train::data::Record> = setup
         .train

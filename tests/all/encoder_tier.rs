@@ -106,7 +106,14 @@ fn e5_embeds_one_request_alike_in_three_languages_and_has_a_bundled_head() {
     }
     let head =
         Head::bundled_for(enc.fingerprint()).expect("a bundled head for multilingual-e5-small");
-    assert_eq!(head.dim(), 384);
+    // The shipped head reads layers 8 and 12 pooled side by side (docs/encoder.md).
+    assert_eq!(head.pooled_layers(), [8, 12]);
+    assert_eq!(head.dim(), 2 * 384);
+    let cascade = promptyard::cascade::Cascade::new(enc, head).unwrap();
+    assert_eq!(cascade.encoder().pooled_layers(), [8, 12]);
+    let e = cascade.encoder().embed(&["Plan a three-day trip to Lisbon"]).unwrap();
+    assert_eq!(e[0].len(), 2 * 384);
+    assert!((cos(&e[0], &e[0]) - 1.0).abs() < 1e-4);
 }
 
 #[test]
@@ -276,8 +283,12 @@ fn train_encoder_then_eval_side_by_side() {
         );
         out
     };
-    // A linear head, then one with a hidden layer (the shipped e5 head's kind).
-    for extra in [&[][..], &["--hidden", "16", "--steps", "300"]] {
+    // A linear head, one with a hidden layer, and one pooling two layers (the shipped e5
+    // head's kind): each pooling has its own cache file.
+    for (k, extra) in [&[][..], &["--hidden", "16", "--steps", "300"], &["--layers", "3,6"]]
+        .into_iter()
+        .enumerate()
+    {
         let mut args: Vec<&std::ffi::OsStr> = vec![
             "train-encoder".as_ref(),
             "--encoder".as_ref(),
@@ -293,10 +304,14 @@ fn train_encoder_then_eval_side_by_side() {
         let train = run(&args);
         let text = String::from_utf8_lossy(&train.stdout);
         assert!(text.contains("cascade  accuracy"), "{text}");
-        // The cache makes a second run embed nothing.
-        assert!(std::fs::read_dir(&cache).unwrap().count() == 1);
-        let hidden = Head::load(&head).unwrap().layers().hidden_units();
-        assert_eq!(hidden, if extra.is_empty() { 0 } else { 16 }, "{extra:?}");
+        // The cache makes a second run embed nothing; another pooling gets its own file.
+        let files = std::fs::read_dir(&cache).unwrap().count();
+        assert_eq!(files, if k < 2 { 1 } else { 2 }, "{extra:?}");
+        let trained = Head::load(&head).unwrap();
+        let hidden = trained.layers().hidden_units();
+        assert_eq!(hidden, if k == 1 { 16 } else { 0 }, "{extra:?}");
+        let (pooled, dim): (&[usize], usize) = if k == 2 { (&[3, 6], 768) } else { (&[], 384) };
+        assert_eq!((trained.pooled_layers(), trained.dim()), (pooled, dim), "{extra:?}");
         let eval = run(&[
             "eval".as_ref(),
             "--encoder".as_ref(),

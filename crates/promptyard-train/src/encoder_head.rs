@@ -61,7 +61,13 @@ impl EmbeddingCache {
     pub fn open(root: impl AsRef<Path>, encoder: &Encoder) -> Result<EmbeddingCache> {
         let root = root.as_ref();
         std::fs::create_dir_all(root).map_err(io(root))?;
-        let path = root.join(format!("{}.bin", encoder.fingerprint()));
+        // One file per encoder and pooling: the last layer's keeps the name it always had.
+        let path = if encoder.pooled_layers() == [encoder.num_layers()] {
+            root.join(format!("{}.bin", encoder.fingerprint()))
+        } else {
+            let layers: Vec<String> = encoder.pooled_layers().iter().map(usize::to_string).collect();
+            root.join(format!("{}-layers-{}.bin", encoder.fingerprint(), layers.join("-")))
+        };
         let dim = encoder.dim();
         let mut map = HashMap::new();
         if path.exists() {

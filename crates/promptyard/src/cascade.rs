@@ -123,8 +123,10 @@ pub struct Cascade {
 #[cfg(feature = "encoder")]
 impl Cascade {
     /// Pairs an encoder with a head trained on it, using the head's default threshold and
-    /// mode. Errors when the head was trained on another encoder or has another width.
+    /// mode; the encoder pools the layers the head was trained on. Errors when the head was
+    /// trained on another encoder, pools layers it lacks, or has another width.
     pub fn new(encoder: Encoder, head: Head) -> Result<Cascade> {
+        let encoder = encoder.with_pooled_layers(head.pooled_layers())?;
         let mismatch = |msg: String| Error::Encoder {
             path: encoder.path().to_path_buf(),
             msg,
@@ -307,6 +309,33 @@ mod tests {
         .unwrap();
         let err = Cascade::new(tiny::encoder(), other).unwrap_err();
         assert!(err.to_string().contains("not-tiny"), "{err}");
+    }
+
+    #[test]
+    fn the_encoder_pools_the_layers_its_head_was_trained_on() {
+        let head = |layers: &[usize], width: usize| {
+            Head::new(
+                Layers::linear(vec![0.0; NUM_LABELS * width], [0.0; 4]).unwrap(),
+                1.0,
+                "tiny",
+                0.5,
+                CascadeMode::Encoder,
+            )
+            .unwrap()
+            .with_pooled_layers(layers)
+        };
+        let c = Cascade::new(tiny::encoder(), head(&[1, 2], 2 * tiny::DIM)).unwrap();
+        assert_eq!(c.encoder().pooled_layers(), [1, 2]);
+        assert_eq!(c.encoder_probs(&["plan a trip"]).unwrap().len(), 1);
+        // A last-layer head resets an encoder configured otherwise.
+        let wide = tiny::encoder().with_pooled_layers(&[0, 1]).unwrap();
+        let c = Cascade::new(wide, head(&[], tiny::DIM)).unwrap();
+        assert_eq!(c.encoder().pooled_layers(), [2]);
+        // Layers the encoder lacks, or a width that does not match, are refused.
+        let err = Cascade::new(tiny::encoder(), head(&[5], tiny::DIM)).unwrap_err();
+        assert!(err.to_string().contains("pooled layers"), "{err}");
+        let err = Cascade::new(tiny::encoder(), head(&[1, 2], tiny::DIM)).unwrap_err();
+        assert!(err.to_string().contains("the head reads"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,12 @@
 //! ```
 //!
 //! `e_b = normalise(Σ_t m_bt · h_bt / Σ_t m_bt)` with `m` the attention mask (1 for a token,
-//! 0 for padding) and `normalise(x) = x / max(‖x‖₂, 1e-12)`. The [`Head`] maps `e` to the four
+//! 0 for padding) and `normalise(x) = x / max(‖x‖₂, 1e-12)`, `h` the last layer's hidden
+//! states. An encoder may instead pool several layers ([`Encoder::with_pooled_layers`]):
+//! each layer's `e` as above, concatenated and divided by `√k` for `k` layers (unit length
+//! again). A contrastively trained encoder's last layer is tuned for similarity, and the task
+//! of a prompt reads better with a middle layer beside it (`docs/encoder.md`); a [`Head`]
+//! records the layers it was trained on and the cascade pools those. The [`Head`] maps `e` to the four
 //! label probabilities; it is trained by `promptyard train-encoder` and keyed to the
 //! encoder's [`fingerprint`](Encoder::fingerprint), so the bundled head for
 //! all-MiniLM-L6-v2 is found from the encoder directory alone.
@@ -34,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use candle_transformers::models::bert::{BertEncoder, BertModel, Config as BertConfig};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
@@ -55,10 +60,17 @@ pub const BATCH: usize = 32;
 
 /// A loaded sentence encoder: BERT weights, tokenizer and device. Immutable; `Send + Sync`.
 pub struct Encoder {
-    model: BertModel,
+    /// The embedding layer alone (a BERT of 0 layers): token, position and type embeddings.
+    embeddings: BertModel,
+    /// The transformer layers one by one, so any layer's hidden states can be pooled.
+    layers: Vec<BertEncoder>,
+    /// Hidden states pooled into an embedding, ascending: 0 is the embedding layer's output,
+    /// `layers.len()` the last layer's (the default).
+    pooled: Vec<usize>,
     tokenizer: Tokenizer,
     device: Device,
-    dim: usize,
+    /// `hidden_size`.
+    hidden: usize,
     fingerprint: String,
     path: PathBuf,
 }
@@ -67,7 +79,8 @@ impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Encoder")
             .field("path", &self.path)
-            .field("dim", &self.dim)
+            .field("dim", &self.dim())
+            .field("pooled_layers", &self.pooled)
             .field("device", &self.device)
             .field("fingerprint", &self.fingerprint)
             .finish_non_exhaustive()
@@ -127,7 +140,7 @@ impl Encoder {
     ) -> Result<Encoder> {
         let path = path.as_ref().to_path_buf();
         let device = vb.device().clone();
-        let model = BertModel::load(vb, config).map_err(|e| enc_err(&path, e))?;
+        let (embeddings, layers) = load_layers(vb, config).map_err(|e| enc_err(&path, e))?;
         // Pad each batch to its longest prompt (the file may ask for a fixed 128), keeping
         // the file's pad token and id.
         let pad = tokenizer.get_padding().cloned().unwrap_or_default();
@@ -143,18 +156,51 @@ impl Encoder {
             }))
             .map_err(|e| enc_err(&path, format!("tokenizer truncation: {e}")))?;
         Ok(Encoder {
-            model,
+            embeddings,
+            pooled: vec![layers.len()],
+            layers,
             tokenizer,
             device,
-            dim: config.hidden_size,
+            hidden: config.hidden_size,
             fingerprint,
             path,
         })
     }
 
-    /// Embedding width (`hidden_size`; 384 for all-MiniLM-L6-v2).
+    /// Embedding width: `hidden_size` (384 for all-MiniLM-L6-v2) times the pooled layers.
     pub fn dim(&self) -> usize {
-        self.dim
+        self.hidden * self.pooled.len()
+    }
+
+    /// Transformer layers (12 for multilingual-e5-small).
+    pub fn num_layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The layers an embedding is pooled from (ascending; 0 is the embedding layer's output,
+    /// [`num_layers`](Self::num_layers) the last layer's, the default).
+    pub fn pooled_layers(&self) -> &[usize] {
+        &self.pooled
+    }
+
+    /// The same encoder pooling these layers (see the module docs); an empty list means the
+    /// last layer. Errors on a layer past the last or a list that is not strictly ascending.
+    pub fn with_pooled_layers(mut self, layers: &[usize]) -> Result<Encoder> {
+        if layers.is_empty() {
+            self.pooled = vec![self.layers.len()];
+            return Ok(self);
+        }
+        if layers.windows(2).any(|w| w[0] >= w[1]) || layers[layers.len() - 1] > self.layers.len() {
+            return Err(enc_err(
+                &self.path,
+                format!(
+                    "pooled layers {layers:?}: need strictly ascending layers in 0..={}",
+                    self.layers.len()
+                ),
+            ));
+        }
+        self.pooled = layers.to_vec();
+        Ok(self)
     }
 
     /// The device inference runs on.
@@ -215,21 +261,76 @@ impl Encoder {
         let ids = Tensor::from_vec(ids, (b, width), &self.device)?;
         let mask = Tensor::from_vec(mask, (b, width), &self.device)?;
         let type_ids = ids.zeros_like()?;
-        let hidden = self.model.forward(&ids, &type_ids, Some(&mask))?;
+        let mut hidden = self.embeddings.forward(&ids, &type_ids, Some(&mask))?;
+        // What BertModel::forward does with the mask: 0 for a token, f32::MIN for padding.
+        let extended = {
+            let a = mask.unsqueeze(1)?.unsqueeze(1)?.to_dtype(hidden.dtype())?;
+            let min = Tensor::try_from(f32::MIN)?
+                .to_device(&self.device)?
+                .to_dtype(hidden.dtype())?;
+            (a.ones_like()? - &a)?.broadcast_mul(&min)?
+        };
         let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&m)?.sum(1)?;
         let counts = m.sum(1)?.clamp(1e-9f32, f32::MAX)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norm = mean
-            .sqr()?
-            .sum_keepdim(1)?
-            .sqrt()?
-            .clamp(1e-12f32, f32::MAX)?;
-        Ok(mean
-            .broadcast_div(&norm)?
-            .to_device(&Device::Cpu)?
-            .to_vec2::<f32>()?)
+        let mut parts = Vec::with_capacity(self.pooled.len());
+        for depth in 0..=self.pooled[self.pooled.len() - 1] {
+            if depth > 0 {
+                hidden = self.layers[depth - 1].forward(&hidden, &extended)?;
+            }
+            if self.pooled.contains(&depth) {
+                let mean = hidden.broadcast_mul(&m)?.sum(1)?.broadcast_div(&counts)?;
+                let norm = mean
+                    .sqr()?
+                    .sum_keepdim(1)?
+                    .sqrt()?
+                    .clamp(1e-12f32, f32::MAX)?;
+                parts.push(mean.broadcast_div(&norm)?);
+            }
+        }
+        let e = if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            (Tensor::cat(&parts, 1)? / (parts.len() as f64).sqrt())?
+        };
+        Ok(e.to_device(&Device::Cpu)?.to_vec2::<f32>()?)
     }
+}
+
+/// A BERT's embedding layer and its transformer layers one by one, from the names
+/// `BertModel::load` reads (`encoder.layer.N.…`, or under the config's `model_type` prefix).
+fn load_layers(
+    vb: VarBuilder,
+    config: &BertConfig,
+) -> candle_core::Result<(BertModel, Vec<BertEncoder>)> {
+    let embeddings = BertModel::load(
+        vb.clone(),
+        &BertConfig {
+            num_hidden_layers: 0,
+            ..config.clone()
+        },
+    )?;
+    let one = BertConfig {
+        num_hidden_layers: 1,
+        ..config.clone()
+    };
+    let layer = |prefix: &str, i: usize| {
+        // A one-layer encoder reads `layer.0.…`: point that at layer i.
+        let from = format!("{prefix}.layer.0.");
+        let to = format!("{prefix}.layer.{i}.");
+        let renamed = vb
+            .clone()
+            .rename_f(move |name: &str| name.replacen(&from, &to, 1));
+        BertEncoder::load(renamed.pp(prefix), &one)
+    };
+    let layers = (0..config.num_hidden_layers)
+        .map(|i| {
+            layer("encoder", i).or_else(|e| match &config.model_type {
+                Some(t) => layer(&format!("{t}.encoder"), i),
+                None => Err(e),
+            })
+        })
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    Ok((embeddings, layers))
 }
 
 /// See [`Encoder::fingerprint`]: `weights` is the start of `model.safetensors` (at least its
@@ -377,6 +478,37 @@ mod tests {
         }
         assert_ne!(batched[0], batched[1]);
         assert!(enc.embed(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn pooled_layers_are_unit_parts_side_by_side() {
+        let texts = ["plan a trip", "why is this query slow"];
+        let last = tiny::encoder().embed(&texts).unwrap();
+        let enc = tiny::encoder().with_pooled_layers(&[0, 2]).unwrap();
+        assert_eq!((enc.pooled_layers(), enc.dim()), (&[0, 2][..], 2 * tiny::DIM));
+        let both = enc.embed(&texts).unwrap();
+        let alone = tiny::encoder().with_pooled_layers(&[0]).unwrap().embed(&texts).unwrap();
+        let half = std::f32::consts::FRAC_1_SQRT_2;
+        for i in 0..texts.len() {
+            let norm: f32 = both[i].iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-5, "‖e‖ = {norm}");
+            // Each part is that layer's unit embedding, scaled by 1/√2.
+            for (k, (a, b)) in both[i][tiny::DIM..].iter().zip(&last[i]).enumerate() {
+                assert!((a - b * half).abs() < 1e-5, "last layer, value {k}");
+            }
+            for (k, (a, b)) in both[i][..tiny::DIM].iter().zip(&alone[i]).enumerate() {
+                assert!((a - b * half).abs() < 1e-5, "layer 0, value {k}");
+            }
+            // The embedding layer's output is not the last layer's.
+            assert!(alone[i].iter().zip(&last[i]).any(|(a, b)| (a - b).abs() > 1e-3));
+        }
+        // An empty list is the last layer; a layer past it, or a list out of order, is refused.
+        let reset = tiny::encoder().with_pooled_layers(&[]).unwrap();
+        assert_eq!(reset.pooled_layers(), [2]);
+        for bad in [&[3][..], &[2, 1], &[1, 1]] {
+            let err = tiny::encoder().with_pooled_layers(bad).unwrap_err().to_string();
+            assert!(err.contains("pooled layers"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! specification in the metadata, all checked on load: `format` ([`HEAD_FORMAT`], or
 //! [`HEAD_FORMAT_HIDDEN`] with a hidden layer, so an older reader refuses it by name),
 //! `labels`, `encoder_fingerprint` (the [`Encoder::fingerprint`](super::Encoder::fingerprint)
-//! it was trained on), `temperature`, `pooling` (`mean,l2`), `max_tokens`, and the cascade
+//! it was trained on), `temperature`, `pooling` (`mean,l2` for the last layer, or
+//! `mean,l2,layers=8+12` for the layers it pools: [`Head::pooled_layers`]; an older reader
+//! refuses the latter by name), `max_tokens`, and the cascade
 //! defaults chosen on the validation split: `cascade_threshold` and `cascade_mode`. About
 //! 6 KB linear, 200 KB with 128 hidden units, for a 384-dim encoder.
 //!
@@ -166,6 +168,8 @@ pub struct Head {
     /// Default cascade threshold on the fast tier's max probability.
     threshold: f32,
     mode: CascadeMode,
+    /// Encoder layers the embedding is pooled from; empty for the last layer.
+    pooled: Vec<usize>,
 }
 
 fn head_err(path: &Path, msg: impl std::fmt::Display) -> Error {
@@ -208,7 +212,21 @@ impl Head {
             encoder_fingerprint: encoder_fingerprint.into(),
             threshold,
             mode,
+            pooled: Vec::new(),
         })
+    }
+
+    /// The same head, read from embeddings pooled over these encoder layers
+    /// ([`Encoder::with_pooled_layers`](super::Encoder::with_pooled_layers); empty: the last
+    /// layer). The cascade pools what its head was trained on.
+    pub fn with_pooled_layers(mut self, layers: &[usize]) -> Head {
+        self.pooled = layers.to_vec();
+        self
+    }
+
+    /// The encoder layers the head reads (empty: the last layer).
+    pub fn pooled_layers(&self) -> &[usize] {
+        &self.pooled
     }
 
     /// The compiled-in head trained for the encoder with this fingerprint, if any.
@@ -286,7 +304,7 @@ impl Head {
             ("labels", labels_line()),
             ("encoder_fingerprint", self.encoder_fingerprint.clone()),
             ("temperature", self.temperature.to_string()),
-            ("pooling", "mean,l2".to_string()),
+            ("pooling", pooling_line(&self.pooled)),
             ("max_tokens", DEFAULT_MAX_TOKENS.to_string()),
             ("cascade_threshold", self.threshold.to_string()),
             ("cascade_mode", self.mode.as_str().to_string()),
@@ -351,7 +369,7 @@ impl Head {
             }
         };
         expect("labels", &labels_line())?;
-        expect("pooling", "mean,l2")?;
+        let pooled = parse_pooling(get("pooling")?).map_err(|msg| head_err(path, msg))?;
         expect("max_tokens", &DEFAULT_MAX_TOKENS.to_string())?;
         let num = |k: &str| -> Result<f32> {
             get(k)?
@@ -400,7 +418,37 @@ impl Head {
             num("cascade_threshold")?,
             mode,
         )
+        .map(|h| h.with_pooled_layers(&pooled))
         .map_err(relabel)
+    }
+}
+
+/// The `pooling` metadata: `mean,l2` (the last layer) or `mean,l2,layers=8+12`.
+fn pooling_line(layers: &[usize]) -> String {
+    if layers.is_empty() {
+        return "mean,l2".to_string();
+    }
+    let list: Vec<String> = layers.iter().map(usize::to_string).collect();
+    format!("mean,l2,layers={}", list.join("+"))
+}
+
+/// Inverse of [`pooling_line`]: the pooled layers, empty for the last layer.
+fn parse_pooling(line: &str) -> std::result::Result<Vec<usize>, String> {
+    let bad = || format!("pooling is {line:?}, expected \"mean,l2\" or \"mean,l2,layers=A+B…\"");
+    match line.strip_prefix("mean,l2") {
+        Some("") => Ok(Vec::new()),
+        Some(rest) => {
+            let list = rest.strip_prefix(",layers=").ok_or_else(bad)?;
+            let layers = list
+                .split('+')
+                .map(|x| x.parse::<usize>().map_err(|_| bad()))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            if layers.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad());
+            }
+            Ok(layers)
+        }
+        None => Err(bad()),
     }
 }
 
@@ -412,6 +460,25 @@ mod tests {
     fn zero_linear_head() -> Head {
         let layers = Layers::linear(vec![0.0; 8], [0.0; 4]).unwrap();
         Head::new(layers, 1.0, "f", 0.5, CascadeMode::Combine).unwrap()
+    }
+
+    #[test]
+    fn pooled_layers_round_trip_and_bad_pooling_is_refused_by_name() {
+        let head = zero_linear_head().with_pooled_layers(&[8, 12]);
+        let bytes = head.to_bytes();
+        let back = Head::from_bytes(&bytes, Path::new("x")).unwrap();
+        assert_eq!(back.pooled_layers(), [8, 12]);
+        assert_eq!(back, head);
+        // A last-layer head keeps the metadata it always had (older readers load it).
+        let plain = zero_linear_head().to_bytes();
+        assert!(String::from_utf8_lossy(&plain).contains("\"pooling\":\"mean,l2\""));
+        assert!(Head::from_bytes(&plain, Path::new("x")).unwrap().pooled_layers().is_empty());
+        for bad in ["mean,l2,layers=12+8", "mean,l2,layers=8x12", "mean,l2,levels=8+12"] {
+            let text = String::from_utf8_lossy(&bytes).replace("mean,l2,layers=8+12", bad);
+            let err = Head::from_bytes(text.as_bytes(), Path::new("h.safetensors")).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("pooling") && msg.contains("h.safetensors"), "{bad}: {msg}");
+        }
     }
 
     #[test]
