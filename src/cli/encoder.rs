@@ -263,7 +263,9 @@ mod with_encoder {
             0.5,
             CascadeMode::Encoder,
         )?
-        .with_pooled_layers(&args.layers);
+        // `--layers 12` on a 12-layer encoder is the default: written as such, older builds
+        // still read the head.
+        .with_pooled_layers(if encoder.pools_last_layer_only() { &[] } else { encoder.pooled_layers() });
         let enc_valid: Vec<Probs> = x_valid.iter().map(|e| head.predict(e)).collect();
         let (best, _) = choose_cascade(&fast_valid, &enc_valid, &y_valid);
         let threshold = args.cascade_threshold.unwrap_or(best.threshold);

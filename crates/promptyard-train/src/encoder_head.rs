@@ -62,7 +62,7 @@ impl EmbeddingCache {
         let root = root.as_ref();
         std::fs::create_dir_all(root).map_err(io(root))?;
         // One file per encoder and pooling: the last layer's keeps the name it always had.
-        let path = if encoder.pooled_layers() == [encoder.num_layers()] {
+        let path = if encoder.pools_last_layer_only() {
             root.join(format!("{}.bin", encoder.fingerprint()))
         } else {
             let layers: Vec<String> = encoder.pooled_layers().iter().map(usize::to_string).collect();

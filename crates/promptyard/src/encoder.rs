@@ -183,6 +183,12 @@ impl Encoder {
         &self.pooled
     }
 
+    /// True when the embedding is the last layer's alone (the default, what heads and caches
+    /// written before layer pooling hold).
+    pub fn pools_last_layer_only(&self) -> bool {
+        self.pooled == [self.layers.len()]
+    }
+
     /// The same encoder pooling these layers (see the module docs); an empty list means the
     /// last layer. Errors on a layer past the last or a list that is not strictly ascending.
     pub fn with_pooled_layers(mut self, layers: &[usize]) -> Result<Encoder> {
