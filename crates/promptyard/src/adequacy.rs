@@ -162,6 +162,19 @@ impl AdequacyFeaturizer {
     }
 }
 
+/// A model's success probability from its logit: `1 / (1 + e^-z)` in f32, the one formula
+/// every path uses, so a probability is the same bits whichever path computed it.
+#[inline]
+pub fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn to_probabilities(out: &mut [f32]) {
+    for o in out {
+        *o = sigmoid(*o);
+    }
+}
+
 /// Per-thread buffers for [`Adequacy::predict_with`].
 #[derive(Clone, Debug, Default)]
 pub struct AdequacyScratch {
@@ -239,14 +252,28 @@ impl Adequacy {
         scratch: &mut AdequacyScratch,
         out: &mut [f32],
     ) {
+        self.logits_shared(ids, text, scratch, out);
+        to_probabilities(&mut out[..self.models.len()]);
+    }
+
+    /// [`Adequacy::predict_shared`] before the sigmoid: each model's logit `z`, with
+    /// `p = `[`sigmoid`]`(z)`. The policy compares most models by logit and takes the sigmoid
+    /// only where a comparison is close (`policy::per_prompt`).
+    pub fn logits_shared(
+        &self,
+        ids: &[u32],
+        text: &str,
+        scratch: &mut AdequacyScratch,
+        out: &mut [f32],
+    ) {
         if self.features.rest.is_none() {
-            return self.predict_features(ids, out);
+            return self.logits_features(ids, out);
         }
         let AdequacyScratch { features, ids: all } = scratch;
         all.clear();
         all.extend_from_slice(ids);
         self.features.push_rest(text, features, all);
-        self.predict_features(all, out);
+        self.logits_features(all, out);
     }
 
     /// Catalog ids of the models, in column order.
@@ -296,27 +323,37 @@ impl Adequacy {
     /// ids of a featurizer this model [reads](Adequacy::reads_features_of) can be passed as
     /// they are, and no id is out of range.
     pub fn predict_features(&self, ids: &[u32], out: &mut [f32]) {
+        self.logits_features(ids, out);
+        to_probabilities(&mut out[..self.models.len()]);
+    }
+
+    /// [`Adequacy::predict_features`] before the sigmoid (see [`Adequacy::logits_shared`]).
+    pub fn logits_features(&self, ids: &[u32], out: &mut [f32]) {
         let m = self.models.len();
-        out[..m].copy_from_slice(&self.bias);
-        if !ids.is_empty() {
-            let scale = 1.0 / (ids.len() as f32).sqrt();
-            let acc = self.sums(ids).unwrap_or_else(|| {
-                // More than 64 models: straight into `out`.
+        let out = &mut out[..m];
+        if ids.is_empty() {
+            out.copy_from_slice(&self.bias);
+            return;
+        }
+        let scale = 1.0 / (ids.len() as f32).sqrt();
+        match self.sums(ids) {
+            // `bias + sum · scale` in one pass (a copy of the bias first was a `memcpy` call).
+            Some(acc) => {
+                for ((o, b), a) in out.iter_mut().zip(&self.bias).zip(&acc) {
+                    *o = b + a * scale;
+                }
+            }
+            // More than 64 models: straight into `out`.
+            None => {
+                out.copy_from_slice(&self.bias);
                 for &b in ids {
                     let at = (b & self.mask) as usize * self.stride;
                     let Some(row) = self.weight.get(at..at + m) else { continue };
-                    for (o, w) in out[..m].iter_mut().zip(row) {
+                    for (o, w) in out.iter_mut().zip(row) {
                         *o += w * scale;
                     }
                 }
-                [0.0; MAX_LANES]
-            });
-            for (o, a) in out[..m].iter_mut().zip(&acc) {
-                *o += a * scale;
             }
-        }
-        for o in &mut out[..m] {
-            *o = 1.0 / (1.0 + (-*o).exp());
         }
     }
 
@@ -387,6 +424,12 @@ impl Adequacy {
     pub fn predict_with(&self, text: &str, scratch: &mut AdequacyScratch, out: &mut [f32]) {
         self.featurize(text, scratch);
         self.predict_features(&scratch.ids, out);
+    }
+
+    /// [`Adequacy::predict_with`] before the sigmoid (see [`Adequacy::logits_shared`]).
+    pub fn logits_with(&self, text: &str, scratch: &mut AdequacyScratch, out: &mut [f32]) {
+        self.featurize(text, scratch);
+        self.logits_features(&scratch.ids, out);
     }
 
     /// The file's bytes (see the module docs); equal models give equal bytes.

@@ -531,7 +531,7 @@ impl Policy {
     /// Prepares `catalog` for routing.
     pub fn new(catalog: Arc<Catalog>) -> Policy {
         let settings = catalog.settings();
-        let eligible = catalog
+        let eligible: Vec<(usize, u8)> = catalog
             .models()
             .iter()
             .enumerate()
@@ -560,7 +560,7 @@ impl Policy {
             .collect();
         let floors = Label::ALL.map(|l| catalog.quality_floor(l));
         let mut policy = Policy {
-            per_prompt: per_prompt::PerPrompt::new(&catalog),
+            per_prompt: per_prompt::PerPrompt::new(&catalog, &eligible),
             floors,
             catalog,
             eligible,

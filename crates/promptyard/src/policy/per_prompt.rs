@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 
 use super::*;
-use crate::adequacy::{Adequacy, AdequacyScratch};
+use crate::adequacy::{sigmoid, Adequacy, AdequacyScratch};
 use crate::features::FeaturizerConfig;
 use crate::scratch::with_local;
 
@@ -26,17 +26,143 @@ pub(super) struct PerPrompt {
     pub(super) model: Arc<Adequacy>,
     /// Catalog model index → adequacy column.
     pub(super) column: Vec<Option<usize>>,
+    /// The adequacy model's columns are the catalog's models in catalog order (as
+    /// `promptyard calibrate` writes them): its output is then used as it is, not remapped.
+    identity: bool,
+    /// The eligible models in the policy's order, with what step 1 reads of them.
+    cands: Vec<Cand>,
+}
+
+/// What the per-prompt chooser reads of an eligible model, kept together (a few bytes per
+/// model instead of a walk over the catalog's model records).
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    /// Index into [`Catalog::models`].
+    model: usize,
+    /// Bit `l` set when the model's quality meets `min_quality` for `Label::ALL[l]`.
+    meets_min: u8,
+    context_tokens: u64,
+}
+
+impl Cand {
+    fn of(catalog: &Catalog, model: usize) -> Cand {
+        let m = &catalog.models()[model];
+        let settings = catalog.settings();
+        let meets_min = Label::ALL
+            .into_iter()
+            .filter(|&l| m.quality(l) >= settings.min_quality(l))
+            .fold(0u8, |acc, l| acc | (1 << l.index()));
+        Cand {
+            model,
+            meets_min,
+            context_tokens: m.context_tokens,
+        }
+    }
 }
 
 impl PerPrompt {
-    pub(super) fn new(catalog: &Catalog) -> Option<PerPrompt> {
+    /// `eligible`: the policy's eligible catalog indices, in its order.
+    pub(super) fn new(catalog: &Catalog, eligible: &[(usize, u8)]) -> Option<PerPrompt> {
         let model = catalog.adequacy()?.clone();
-        let column = catalog
+        let column: Vec<Option<usize>> = catalog
             .models()
             .iter()
             .map(|m| model.models().iter().position(|id| *id == m.id))
             .collect();
-        Some(PerPrompt { model, column })
+        let identity = model.models().len() == column.len()
+            && column.iter().enumerate().all(|(i, c)| *c == Some(i));
+        let cands = eligible.iter().map(|&(i, _)| Cand::of(catalog, i)).collect();
+        Some(PerPrompt {
+            model,
+            column,
+            identity,
+            cands,
+        })
+    }
+}
+
+/// Per-model success of one prompt, indexed like [`Catalog::models`], as the chooser reads it.
+#[derive(Clone, Copy)]
+enum Success<'a> {
+    /// Probabilities.
+    Probs(&'a [f32]),
+    /// The adequacy model's logits for the models it scores (`column[i]` is `Some`) and
+    /// probabilities (per-label quality) for the others. Ranking by logit is ranking by
+    /// probability, so the sigmoid is taken only where a comparison is close: 2–3 `exp` per
+    /// prompt instead of one per model, with the same decisions as [`Success::Probs`] of the
+    /// sigmoids (`choose_by_logits_matches_probabilities` checks this).
+    Logits {
+        values: &'a [f32],
+        column: &'a [Option<usize>],
+    },
+}
+
+impl Success<'_> {
+    /// Model `i`'s success probability, bit for bit what [`Policy::success_probs`] gives.
+    fn prob(self, i: usize) -> f32 {
+        match self {
+            Success::Probs(p) => p[i],
+            Success::Logits { values, column } if column[i].is_some() => sigmoid(values[i]),
+            Success::Logits { values, .. } => values[i],
+        }
+    }
+
+    /// The largest success probability of the models `cands` (−∞ for none).
+    fn best(self, cands: impl Iterator<Item = usize> + Clone) -> f32 {
+        let Success::Logits { values, column } = self else {
+            return cands.fold(f32::NEG_INFINITY, |b, i| b.max(self.prob(i)));
+        };
+        // The sigmoid of the largest logit, and of any within a hair of it (the f32 sigmoid
+        // of two nearly equal logits may round either way), and the plain probabilities.
+        let top = cands
+            .clone()
+            .filter(|&i| column[i].is_some())
+            .fold(f32::NEG_INFINITY, |b, i| b.max(values[i]));
+        let near = top - (1e-3 + top.abs() * 1e-6);
+        cands.fold(f32::NEG_INFINITY, |b, i| match column[i] {
+            Some(_) if values[i] < near => b,
+            Some(_) => b.max(sigmoid(values[i])),
+            None => b.max(values[i]),
+        })
+    }
+}
+
+/// `prob ≥ tau` for a model's success, decided from its logit where that is far from the
+/// logit of `tau` (no sigmoid), else from the sigmoid itself.
+struct Cut {
+    tau: f32,
+    /// `ln(tau / (1 − tau))` and the margin around it inside which the f32 sigmoid decides;
+    /// `None` when every comparison takes the sigmoid (`tau` outside (0, 1), or NaN).
+    logit: Option<(f32, f32)>,
+}
+
+impl Cut {
+    fn new(tau: f32) -> Cut {
+        let t = tau;
+        let logit = (t > 0.0 && t < 1.0).then(|| {
+            // The f32 sigmoid is within a few ulps (≤ 1e-6 relative) of the true one, which
+            // moves the crossing by at most ~1e-6 / σ'(z) = 1e-6 / (τ(1 − τ)) in z, and the
+            // f32 logit of τ is off by at most ~1e-7 / (1 − τ): the margin is ten times the
+            // first, plus 1e-3.
+            ((t / (1.0 - t)).ln(), 1e-3 + 1e-5 / (t * (1.0 - t)))
+        });
+        Cut { tau, logit }
+    }
+
+    /// Model `i` is under the cut (`prob < tau`: a NaN is not).
+    fn excludes(&self, success: Success<'_>, i: usize) -> bool {
+        if let (Success::Logits { values, column }, Some((l, margin))) = (success, self.logit) {
+            if column[i].is_some() {
+                let z = values[i];
+                if z > l + margin {
+                    return false;
+                }
+                if z < l - margin {
+                    return true;
+                }
+            }
+        }
+        success.prob(i) < self.tau
     }
 }
 
@@ -82,6 +208,7 @@ impl Policy {
                 out,
             )
         });
+        self.logits_to_probs(out);
     }
 
     /// [`Policy::success_probs`] from bucket ids already computed by a featurizer the
@@ -104,6 +231,17 @@ impl Policy {
                 out,
             )
         });
+        self.logits_to_probs(out);
+    }
+
+    /// The sigmoid of each entry of [`Policy::fill_success`]'s output that is a logit.
+    fn logits_to_probs(&self, out: &mut [f32]) {
+        let Some(pp) = &self.per_prompt else { return };
+        for (o, c) in out.iter_mut().zip(&pp.column) {
+            if c.is_some() {
+                *o = sigmoid(*o);
+            }
+        }
     }
 
     /// True when the catalog's adequacy model can score a prompt from the bucket ids of a
@@ -133,8 +271,9 @@ impl Policy {
     }
 
     /// Runs the adequacy model on `source` with the given buffers and maps its columns to
-    /// catalog models into `out` (cleared first; a model it does not know gets its quality for
-    /// the predicted label). Allocation-free once `cols` and `out` have grown.
+    /// catalog models into `out` (cleared first): the model's logit for a model it scores, the
+    /// quality for the predicted label (a probability) for one it does not know
+    /// ([`Success::Logits`]). Allocation-free once `cols` and `out` have grown.
     fn fill_success(
         &self,
         probs: &Probs,
@@ -145,11 +284,19 @@ impl Policy {
     ) {
         out.clear();
         let Some(pp) = &self.per_prompt else { return };
+        if pp.identity {
+            out.resize(pp.column.len(), 0.0);
+            match source {
+                Source::Prompt(prompt) => pp.model.logits_with(prompt, scratch, out),
+                Source::Features(ids, prompt) => pp.model.logits_shared(ids, prompt, scratch, out),
+            }
+            return;
+        }
         let label = Label::argmax(probs);
         cols.resize(pp.model.models().len(), 0.0);
         match source {
-            Source::Prompt(prompt) => pp.model.predict_with(prompt, scratch, cols),
-            Source::Features(ids, prompt) => pp.model.predict_shared(ids, prompt, scratch, cols),
+            Source::Prompt(prompt) => pp.model.logits_with(prompt, scratch, cols),
+            Source::Features(ids, prompt) => pp.model.logits_shared(ids, prompt, scratch, cols),
         }
         out.extend(
             self.catalog
@@ -168,6 +315,36 @@ impl Policy {
         input_tokens: u64,
         success: &[f32],
     ) -> Result<Choice> {
+        let mut choice = Choice::blank();
+        match &self.per_prompt {
+            Some(pp) => self.choose_by(
+                probs,
+                input_tokens,
+                Success::Probs(success),
+                pp.cands.iter().copied(),
+                &mut choice,
+            )?,
+            None => self.choose_by(
+                probs,
+                input_tokens,
+                Success::Probs(success),
+                self.eligible.iter().map(|&(i, _)| Cand::of(&self.catalog, i)),
+                &mut choice,
+            )?,
+        }
+        Ok(choice)
+    }
+
+    /// [`Policy::choose_per_prompt`] for `success` in either form over the eligible models
+    /// `cands` (in the policy's order), written into `choice`.
+    fn choose_by(
+        &self,
+        probs: &Probs,
+        input_tokens: u64,
+        success: Success<'_>,
+        cands: impl Iterator<Item = Cand> + Clone,
+        choice: &mut Choice,
+    ) -> Result<()> {
         check_probs(probs)?;
         let settings = self.catalog.settings();
         let models = self.catalog.models();
@@ -176,62 +353,46 @@ impl Policy {
         let needed = input_tokens.saturating_add(output_tokens);
         let keep = 1 + settings.max_fallbacks;
         let target = settings.quality_target.unwrap_or(1.0) as f32;
-        let mut choice = Choice {
-            per_prompt: true,
-            ..Choice::empty(label, required, input_tokens, output_tokens)
-        };
-        let floor_ok = |m: &ModelSpec| {
-            Label::ALL.into_iter().all(|l| {
-                required & (1 << l.index()) == 0 || m.quality(l) >= settings.min_quality(l)
-            })
-        };
-        let mut best = f32::NEG_INFINITY;
-        for &(i, _) in &self.eligible {
-            let m = &models[i];
-            if floor_ok(m) && needed <= m.context_tokens {
-                best = best.max(success[i]);
-            }
-        }
-        for &(i, _) in &self.eligible {
-            let m = &models[i];
-            if !floor_ok(m) {
+        choice.reset(label, required, input_tokens, output_tokens);
+        choice.per_prompt = true;
+        let floor_ok = |c: &Cand| required & !c.meets_min == 0;
+        let best = success.best(
+            cands
+                .clone()
+                .filter(|c| floor_ok(c) && needed <= c.context_tokens)
+                .map(|c| c.model),
+        );
+        let cut = Cut::new(target * best);
+        for c in cands {
+            if !floor_ok(&c) {
                 continue;
             }
-            if needed > m.context_tokens {
+            if needed > c.context_tokens {
                 choice.too_small += 1;
                 continue;
             }
-            if success[i] < target * best {
+            if cut.excludes(success, c.model) {
                 continue;
             }
             let cand = Ranked {
-                model: i,
-                cost_usd: m.cost_usd(input_tokens, output_tokens),
+                model: c.model,
+                cost_usd: models[c.model].cost_usd(input_tokens, output_tokens),
             };
             let before = |a: &Ranked, b: &Ranked| match a.cost_usd.total_cmp(&b.cost_usd) {
-                std::cmp::Ordering::Equal => match success[b.model].total_cmp(&success[a.model]) {
-                    std::cmp::Ordering::Equal => models[a.model].id < models[b.model].id,
-                    o => o.is_lt(),
-                },
+                std::cmp::Ordering::Equal => {
+                    match success.prob(b.model).total_cmp(&success.prob(a.model)) {
+                        std::cmp::Ordering::Equal => models[a.model].id < models[b.model].id,
+                        o => o.is_lt(),
+                    }
+                }
                 o => o.is_lt(),
             };
             choice.insert(cand, keep, before);
         }
-        if choice.len > 0 {
-            return Ok(choice);
+        if choice.len > 0 || self.answer_with_default(choice, needed) {
+            return Ok(());
         }
-        match self.default_model {
-            Some(i) if needed <= models[i].context_tokens => {
-                choice.ranked[0] = Ranked {
-                    model: i,
-                    cost_usd: models[i].cost_usd(input_tokens, output_tokens),
-                };
-                choice.len = 1;
-                choice.used_default = true;
-                Ok(choice)
-            }
-            _ => Err(self.no_adequate_model(required, needed)),
-        }
+        Err(self.no_adequate_model(required, needed))
     }
 
     /// The choice [`Policy::decide`] makes, without building a [`Decision`]: per prompt when
@@ -320,16 +481,126 @@ impl Policy {
         choice: &mut Choice,
     ) -> Result<()> {
         let input_tokens = estimate_input_tokens(prompt);
-        if self.per_prompt.is_none() {
+        let Some(pp) = &self.per_prompt else {
             return self.choose_in(probs, input_tokens, choice);
-        }
+        };
         let PolicyScratch {
             adequacy,
             cols,
             success,
         } = scratch;
         self.fill_success(probs, source, adequacy, cols, success);
-        *choice = self.choose_per_prompt(probs, input_tokens, success)?;
-        Ok(())
+        let success = Success::Logits {
+            values: success,
+            column: &pp.column,
+        };
+        self.choose_by(probs, input_tokens, success, pp.cands.iter().copied(), choice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::FeaturizerConfig;
+
+    /// The bundled catalog at `target`, with an adequacy model over its models (zero
+    /// weights: the test hands the chooser logits directly).
+    fn policy(target: f64, reversed: bool) -> Policy {
+        let catalog = Catalog::bundled().unwrap().with_quality_target(target).unwrap();
+        let mut models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
+        if reversed {
+            // Not the catalog's order and one model it does not score.
+            models.reverse();
+            models.pop();
+        }
+        let cfg = FeaturizerConfig {
+            buckets: 16,
+            ..FeaturizerConfig::default()
+        };
+        let n = models.len();
+        let adequacy = Adequacy::new(cfg, models, vec![0.0; 16 * n], vec![0.0; n]).unwrap();
+        Policy::new(Arc::new(catalog.with_adequacy(adequacy)))
+    }
+
+    /// Deterministic pseudo-random numbers in [0, 1).
+    fn uniform(state: &mut u64) -> f32 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    #[test]
+    fn choose_by_logits_matches_probabilities() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut checked = 0;
+        for (target, reversed) in [(1.0, false), (0.95, false), (0.8, true), (0.3, false)] {
+            let policy = policy(target, reversed);
+            let pp = policy.per_prompt.as_ref().unwrap();
+            assert_eq!(pp.identity, !reversed);
+            let n = policy.catalog.models().len();
+            for case in 0..4000 {
+                // Logits spread wide (saturated sigmoids included), or bunched within a few
+                // ulps of each other and of the cut, where the f32 sigmoid decides.
+                // Or one model on top and the others within a hair of the cut it sets.
+                let base = (uniform(&mut state) - 0.5) * 40.0;
+                let tau = target as f32 * sigmoid(base);
+                let cut = (tau / (1.0 - tau)).ln();
+                let z: Vec<f32> = (0..n)
+                    .map(|i| match case % 5 {
+                        0 => (uniform(&mut state) - 0.5) * 60.0,
+                        1 => base + (uniform(&mut state) - 0.5) * 1e-4,
+                        2 if i % 4 == 0 => base,
+                        2 => cut + (uniform(&mut state) - 0.5) * 1e-5 * (1.0 + cut.abs()),
+                        _ => base + (uniform(&mut state) - 0.5) * 0.2,
+                    })
+                    .collect();
+                // As `fill_success` writes them: a logit where the model scores the catalog
+                // model, the quality (a probability) where it does not.
+                let values: Vec<f32> = (0..n)
+                    .map(|i| match pp.column[i] {
+                        Some(_) => z[i],
+                        None => uniform(&mut state),
+                    })
+                    .collect();
+                let probs_of: Vec<f32> = (0..n)
+                    .map(|i| match pp.column[i] {
+                        Some(_) => sigmoid(values[i]),
+                        None => values[i],
+                    })
+                    .collect();
+                let label = [
+                    [0.7, 0.1, 0.1, 0.1],
+                    [0.1, 0.7, 0.1, 0.1],
+                    [0.1, 0.1, 0.7, 0.1],
+                    [0.1, 0.1, 0.1, 0.7],
+                ][case % 4];
+                let tokens = [10, 5_000, 150_000][case % 3];
+                let by_probs = policy.choose_per_prompt(&label, tokens, &probs_of);
+                let mut by_logits = Choice::blank();
+                let got = policy.choose_by(
+                    &label,
+                    tokens,
+                    Success::Logits {
+                        values: &values,
+                        column: &pp.column,
+                    },
+                    pp.cands.iter().copied(),
+                    &mut by_logits,
+                );
+                match by_probs {
+                    Ok(want) => {
+                        assert!(got.is_ok(), "case {case}: {got:?}");
+                        assert_eq!(want.ranked[..want.len], by_logits.ranked[..by_logits.len]);
+                        assert_eq!(want.len, by_logits.len);
+                        assert_eq!(want.too_small, by_logits.too_small);
+                        assert_eq!(want.used_default, by_logits.used_default);
+                        checked += 1;
+                    }
+                    Err(e) => assert_eq!(Err(e.to_string()), got.map_err(|e| e.to_string())),
+                }
+            }
+        }
+        assert!(checked > 10_000, "only {checked} cases chose a model");
     }
 }
