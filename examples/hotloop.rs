@@ -1,4 +1,4 @@
-//! Loops `Classifier::predict` (or `Router::route`, `Router::route_into`) over one size of the realistic bench set, for
+//! Loops `Classifier::predict_with` (or `predict_recording` as `record`, `Router::route`, `Router::route_into`) over one size of the realistic bench set, for
 //! profilers: `cargo build --release --example hotloop && perf record target/release/examples/hotloop 200w predict`.
 //! `HOTLOOP_MODEL=DIR` loads that model directory instead of the bundled one.
 //! `HOTLOOP_ADEQUACY=shared` (or `rest`) routes with a per-prompt adequacy model over the
@@ -38,6 +38,7 @@ fn main() {
     let mut fs = promptyard::features::FeatureScratch::default();
     let mut ids = Vec::new();
     let mut rs = promptyard::router::RouteScratch::default();
+    let mut cs = promptyard::classifier::Scratch::default();
     let (mut nf, mut nb) = (0usize, 0usize);
     for t in &texts {
         classifier.featurizer().featurize(t, &mut fs, &mut ids);
@@ -68,6 +69,9 @@ fn main() {
                         .for_each_feature(black_box(t), &mut fs, |b| c ^= b);
                     black_box(c);
                 }
+                "record" => {
+                    black_box(classifier.predict_recording(black_box(t), &mut cs, &mut ids));
+                }
                 "route" => {
                     black_box(router.route(black_box(t)).ok());
                 }
@@ -80,7 +84,7 @@ fn main() {
                     );
                 }
                 _ => {
-                    black_box(classifier.predict(black_box(t)));
+                    black_box(classifier.predict_with(black_box(t), &mut cs));
                 }
             }
         }
