@@ -138,13 +138,12 @@ struct Cut {
 
 impl Cut {
     fn new(tau: f32) -> Cut {
-        let t = tau;
-        let logit = (t > 0.0 && t < 1.0).then(|| {
+        let logit = (tau > 0.0 && tau < 1.0).then(|| {
             // The f32 sigmoid is within a few ulps (≤ 1e-6 relative) of the true one, which
             // moves the crossing by at most ~1e-6 / σ'(z) = 1e-6 / (τ(1 − τ)) in z, and the
             // f32 logit of τ is off by at most ~1e-7 / (1 − τ): the margin is ten times the
             // first, plus 1e-3.
-            ((t / (1.0 - t)).ln(), 1e-3 + 1e-5 / (t * (1.0 - t)))
+            ((tau / (1.0 - tau)).ln(), 1e-3 + 1e-5 / (tau * (1.0 - tau)))
         });
         Cut { tau, logit }
     }
