@@ -12,38 +12,17 @@
 
 mod common;
 
+#[path = "common/adequacy.rs"]
+mod adequacy;
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use promptyard::adequacy::Adequacy;
-use promptyard::features::FeaturizerConfig;
-use promptyard::{Catalog, Classifier, Router};
+use promptyard::{Classifier, Router};
 use promptyard_catalog::calibrate::AdequacyOptions;
 
 fn adequacy_router(budget: Option<(u32, u32)>) -> Router {
-    let catalog = Catalog::bundled().unwrap();
     let classifier = Classifier::bundled().unwrap();
-    let models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
-    let base = classifier.featurizer().config().clone();
-    let (head, tail) = budget.unwrap_or((base.head_bytes, base.tail_bytes));
-    let cfg = FeaturizerConfig {
-        buckets: 1 << 12,
-        ..base
-    };
-    let mut x = 0x9e37_79b9_u64;
-    let weight = (0..(cfg.buckets as usize * models.len()))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1000) as f32 / 1000.0 - 0.5
-        })
-        .collect();
-    let bias = vec![0.0; models.len()];
-    let adequacy = Adequacy::new(cfg, models, weight, bias)
-        .unwrap()
-        .with_rest_budget(head, tail)
-        .unwrap();
     Router::builder()
-        .with_catalog(catalog.with_adequacy(adequacy))
+        .with_catalog(adequacy::bundled_with_adequacy(&classifier, budget))
         .classifier(classifier)
         .build()
         .unwrap()

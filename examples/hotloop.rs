@@ -5,6 +5,9 @@
 //! bundled catalog, as `benches/route_adequacy.rs` builds it (`shared` reads what the
 //! classifier reads; `rest` also the rest of a long prompt up to 2,048 + 512 bytes).
 
+#[path = "../benches/common/adequacy.rs"]
+mod adequacy;
+
 use promptyard::classifier::Classifier;
 use promptyard::router::Router;
 use std::hint::black_box;
@@ -30,8 +33,8 @@ fn main() {
     };
     let mut builder = Router::builder().classifier(classifier.clone());
     match std::env::var("HOTLOOP_ADEQUACY").as_deref() {
-        Ok("shared") => builder = builder.with_catalog(with_adequacy(&classifier, None)),
-        Ok("rest") => builder = builder.with_catalog(with_adequacy(&classifier, Some((2048, 512)))),
+        Ok("shared") => builder = builder.with_catalog(adequacy::bundled_with_adequacy(&classifier, None)),
+        Ok("rest") => builder = builder.with_catalog(adequacy::bundled_with_adequacy(&classifier, Some((2048, 512)))),
         _ => {}
     }
     let router = builder.build().expect("router");
@@ -94,31 +97,3 @@ fn main() {
     println!("{what} {size}: {n} calls, {ns:.0} ns per call (mean)");
 }
 
-/// The bundled catalog with an adequacy model over all its models (4,096 buckets, fixed
-/// pseudo-random weights: the cost does not depend on their values).
-fn with_adequacy(classifier: &Classifier, budget: Option<(u32, u32)>) -> promptyard::Catalog {
-    use promptyard::adequacy::Adequacy;
-    use promptyard::features::FeaturizerConfig;
-    let catalog = promptyard::Catalog::bundled().expect("catalog");
-    let models: Vec<String> = catalog.models().iter().map(|m| m.id.clone()).collect();
-    let base = classifier.featurizer().config().clone();
-    let (head, tail) = budget.unwrap_or((base.head_bytes, base.tail_bytes));
-    let cfg = FeaturizerConfig {
-        buckets: 1 << 12,
-        ..base
-    };
-    let mut x = 0x9e37_79b9_u64;
-    let weight = (0..(cfg.buckets as usize * models.len()))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1000) as f32 / 1000.0 - 0.5
-        })
-        .collect();
-    let bias = vec![0.0; models.len()];
-    let adequacy = Adequacy::new(cfg, models, weight, bias)
-        .and_then(|a| a.with_rest_budget(head, tail))
-        .expect("adequacy");
-    catalog.with_adequacy(adequacy)
-}
