@@ -283,20 +283,18 @@ impl Policy {
     ) {
         out.clear();
         let Some(pp) = &self.per_prompt else { return };
+        // Columns in catalog order are written straight into `out`; others into `cols`, then
+        // mapped.
+        let dst = if pp.identity { &mut *out } else { &mut *cols };
+        dst.resize(pp.model.models().len(), 0.0);
+        match source {
+            Source::Prompt(prompt) => pp.model.logits_with(prompt, scratch, dst),
+            Source::Features(ids, prompt) => pp.model.logits_shared(ids, prompt, scratch, dst),
+        }
         if pp.identity {
-            out.resize(pp.column.len(), 0.0);
-            match source {
-                Source::Prompt(prompt) => pp.model.logits_with(prompt, scratch, out),
-                Source::Features(ids, prompt) => pp.model.logits_shared(ids, prompt, scratch, out),
-            }
             return;
         }
         let label = Label::argmax(probs);
-        cols.resize(pp.model.models().len(), 0.0);
-        match source {
-            Source::Prompt(prompt) => pp.model.logits_with(prompt, scratch, cols),
-            Source::Features(ids, prompt) => pp.model.logits_shared(ids, prompt, scratch, cols),
-        }
         out.extend(
             self.catalog
                 .models()
