@@ -3,10 +3,11 @@
 //! (4,096 buckets, the `calibrate` default; weights are fixed pseudo-random numbers, since
 //! the cost does not depend on their values). The adequacy model has the classifier's
 //! featurizer settings, so the router featurizes each prompt once and hands the classifier's
-//! bucket ids to it (`Classifier::predict_then`). `per_prompt` is what `promptyard calibrate`
-//! writes: it also reads the rest of a long prompt up to 2,048 + 512 bytes
-//! (`AdequacyOptions::budget`), featurizing only that rest again; `per_prompt_shared` reads
-//! just what the classifier reads.
+//! bucket ids to it (`Classifier::predict_then`). `per_prompt` reads what `promptyard
+//! calibrate` writes by default (`AdequacyOptions::budget`: just what the classifier reads);
+//! `per_prompt_wide` also reads the rest of a long prompt up to 2,048 + 512 bytes
+//! (`--adequacy-budget 2048,512`, the default before session 20), featurizing only that rest
+//! again.
 //!
 //! `cargo bench --bench route_adequacy` (figures in `benchmarks/ECONOMICS.md`)
 
@@ -31,7 +32,7 @@ fn adequacy_router(budget: Option<(u32, u32)>) -> Router {
 fn compare(c: &mut Criterion) {
     let plain = Router::new().unwrap();
     let per_prompt = adequacy_router(AdequacyOptions::default().budget);
-    let shared = adequacy_router(None);
+    let wide = adequacy_router(Some((2048, 512)));
     let mut group = c.benchmark_group("route_adequacy");
     for (name, text) in common::inputs() {
         group.throughput(Throughput::Bytes(text.len() as u64));
@@ -41,8 +42,8 @@ fn compare(c: &mut Criterion) {
         group.bench_function(format!("per_prompt/{name}"), |b| {
             b.iter(|| per_prompt.route(black_box(&text)).unwrap())
         });
-        group.bench_function(format!("per_prompt_shared/{name}"), |b| {
-            b.iter(|| shared.route(black_box(&text)).unwrap())
+        group.bench_function(format!("per_prompt_wide/{name}"), |b| {
+            b.iter(|| wide.route(black_box(&text)).unwrap())
         });
     }
     group.finish();

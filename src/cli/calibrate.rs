@@ -114,7 +114,7 @@ pub struct Args {
 pub struct AdequacyBudgetArg {
     /// Per-prompt model: bytes of a long prompt's start and end it reads, `HEAD,TAIL` (never
     /// less than the classifier reads; the part beyond it is featurized again when routing),
-    /// or `classifier` for just the classifier's.
+    /// or `classifier` (the default) for just the classifier's.
     #[arg(long, default_value_t = Budget(AdequacyOptions::default().budget), value_parser = parse_budget)]
     adequacy_budget: Budget,
 }

@@ -136,11 +136,11 @@ fn calibrate_then_label_then_economics_end_to_end() {
     assert!(dir.path().join("pilot.adequacy.safetensors").exists());
     let catalog = Catalog::load(&out).unwrap();
     let adequacy = catalog.adequacy().expect("an adequacy model");
-    // It reads the classifier's ids (one featurization when routing) and the rest of a long
-    // prompt up to 2,048 + 512 bytes (see `AdequacyOptions::budget`).
+    // By default it reads the classifier's ids and nothing more, so routing featurizes a prompt
+    // once (see `AdequacyOptions::budget`).
     let classifier = promptyard::Classifier::bundled().unwrap();
     assert!(adequacy.reads_features_of(classifier.featurizer().config()));
-    assert_eq!(adequacy.rest_budget(), Some((2048, 512)));
+    assert_eq!(adequacy.rest_budget(), None);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("measured 2026-01-02 (pilot/big)"), "{text}");
 
@@ -498,6 +498,10 @@ fn calibrate_adequacy_budget_is_a_choice_and_a_bad_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pilot.toml");
     let run = |budget: &str| calibrate_fixture(&out, &["--adequacy-budget", budget]);
+    let r = run("2048,512");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let catalog = Catalog::load(&out).unwrap();
+    assert_eq!(catalog.adequacy().unwrap().rest_budget(), Some((2048, 512)));
     let r = run("classifier");
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let catalog = Catalog::load(&out).unwrap();

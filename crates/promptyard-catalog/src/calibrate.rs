@@ -455,11 +455,11 @@ pub struct AdequacyOptions {
     /// Hash buckets of the adequacy model's featurizer (a power of two).
     pub buckets: u32,
     /// Bytes of a long prompt's start and end the adequacy model reads, when more than the
-    /// classifier's ([`Adequacy::with_rest_budget`]): which model gets a prompt right depends on
-    /// more of it than its task label does. On RouterBench outcomes 2,048 + 512 saves ~10
-    /// points more at 95% of the best model's quality than the classifier's 512 + 256
-    /// (measured; `benchmarks/ECONOMICS.md`). The router still shares the classifier's ids
-    /// and featurizes only the rest; `None` reads just what the classifier reads.
+    /// classifier's ([`Adequacy::with_rest_budget`]); `None` (the default) reads just what the
+    /// classifier reads, so the router featurizes a prompt once. On RouterBench outcomes,
+    /// over ten split seeds, 2,048 + 512 kept 1.0 point less of the best model's quality at
+    /// equal cost than the classifier's 512 + 256 (mean over 30–80% of its cost; measured,
+    /// `benchmarks/ECONOMICS.md`) and routed 2–3x slower at ~200 words.
     pub budget: Option<(u32, u32)>,
     /// Passes over the data.
     pub epochs: usize,
@@ -475,7 +475,7 @@ impl Default for AdequacyOptions {
     fn default() -> Self {
         AdequacyOptions {
             buckets: 1 << 12,
-            budget: Some((2048, 512)),
+            budget: None,
             epochs: 10,
             learning_rate: 0.5,
             l2: 1e-3,
