@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces benchmarks/ECONOMICS.md: fit on half of each source's problems in the shared
 # outcomes (split by problem, stable hash, seed 0), route the other half, report measured
-# quality and cost per strategy, per source, with the frontier (CSV + one SVG per source).
+# quality and cost per strategy, per source, with the frontier (CSV + one SVG per source),
+# then the same on splits 1..9 for each policy's frontier across ten splits.
 #
 #   benchmarks/economics.sh [OUTCOMES_DIR] [OUT_DIR]
 set -euo pipefail
@@ -13,4 +14,5 @@ cargo build --release --quiet
   --outcomes "$OUTCOMES" \
   --fit-fraction 0.5 --seed 0 \
   --quality-target 0.98 \
+  --splits 10 \
   --out-dir "$OUT"

@@ -217,6 +217,29 @@ fn calibrate_then_label_then_economics_end_to_end() {
         "{md}"
     );
     assert!(dir.path().join("econ/frontier-pilot.svg").exists());
+
+    // Across three splits: the seed-0 tables stay as they were, and a section per source
+    // summarises both policies' frontiers; `--splits 0` is refused.
+    let r = promptyard(&[
+        "economics",
+        "--outcomes",
+        fx.to_str().unwrap(),
+        "--labels",
+        "given",
+        "--splits",
+        "3",
+    ]);
+    let md3 = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        md3.contains("| per-label policy (target 0.95) | 1.000 | 100.0% | $12.1000 | 32.8% |"),
+        "{md3}"
+    );
+    assert!(md3.contains("#### pilot across 3 splits (seeds 0–2; measured)"), "{md3}");
+    assert!(md3.lines().any(|l| l.starts_with("| per-label | ")), "{md3}");
+    assert!(md3.lines().any(|l| l.starts_with("| per-prompt | ")), "{md3}");
+    let r = promptyard(&["economics", "--outcomes", fx.to_str().unwrap(), "--splits", "0"]);
+    assert_eq!(r.status.code(), Some(2));
 }
 
 #[test]

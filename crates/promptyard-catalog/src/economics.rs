@@ -4,7 +4,7 @@
 //! Per source (each source is a task set with its own model pool):
 //!
 //! 1. split prompts by problem with a stable hash ([`in_fit_part`]);
-//! 2. [`calibrate`] on the fit part (and train the per-prompt [`Adequacy`] model);
+//! 2. [`calibrate`] on the fit part (and train the per-prompt [`Adequacy`](promptyard::adequacy::Adequacy) model);
 //! 3. on the evaluation part, keep the prompts every calibrated model answered (so each
 //!    strategy is scored on the same prompts), and score each strategy by the outcome of the
 //!    model it picks: mean score = measured quality, mean cost per prompt = measured cost
@@ -446,6 +446,184 @@ impl SourceReport {
     }
 }
 
+/// Cost fractions (of the best single model's measured cost) at which [`SplitSummary`] reads
+/// each frontier.
+pub const SPLIT_COST_FRACTIONS: [f64; 6] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/// The measured quality a policy's frontier reaches at `cost_usd` per prompt: linear between
+/// the two swept points around it in cost order (a random mix of those two targets costs and
+/// scores exactly that), the costliest point's quality beyond the last, `None` below the
+/// cheapest (the policy cannot be that cheap) or when the frontier has no point of `policy`.
+pub fn quality_at_cost(frontier: &[FrontierPoint], policy: &str, cost_usd: f64) -> Option<f64> {
+    let mut pts: Vec<(f64, f64)> = frontier
+        .iter()
+        .filter(|p| p.policy == policy)
+        .map(|p| (p.cost_usd, p.quality))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let (first, last) = (*pts.first()?, *pts.last()?);
+    if cost_usd < first.0 {
+        return None;
+    }
+    if cost_usd >= last.0 {
+        return Some(last.1);
+    }
+    pts.windows(2).find_map(|w| {
+        let ((c0, q0), (c1, q1)) = (w[0], w[1]);
+        (c0 <= cost_usd && cost_usd <= c1).then(|| {
+            if c1 > c0 {
+                q0 + (q1 - q0) * (cost_usd - c0) / (c1 - c0)
+            } else {
+                q0.max(q1)
+            }
+        })
+    })
+}
+
+/// One policy across splits (see [`SplitSummary`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyAcrossSplits {
+    /// `per-label` or `per-prompt`.
+    pub policy: &'static str,
+    /// Per [`SPLIT_COST_FRACTIONS`]: measured quality as a fraction of the best single model's,
+    /// at that fraction of its measured cost, one value per split (`None` where the policy
+    /// cannot be that cheap on that split).
+    pub quality: Vec<Vec<Option<f64>>>,
+    /// The saving (1 − cost / the best model's cost) where the mean over the splits of the
+    /// relative quality first reaches 95%, on a grid of 1% of the best model's cost.
+    pub saving_at_95_of_mean: Option<f64>,
+    /// Per split: the saving where its own frontier first reaches 95% of the best quality
+    /// (interpolated like [`quality_at_cost`]); `None` where it never does.
+    pub saving_at_95: Vec<Option<f64>>,
+}
+
+/// One source evaluated on several fit/evaluation splits: one split puts a few hundred prompts
+/// on each side, and where a frontier crosses 95% of the best model's quality moves by 10–20
+/// points of saving from one split to the next (measured, `benchmarks/ECONOMICS.md`), so a
+/// decision should rest on the spread, not on one split.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitSummary {
+    /// The source.
+    pub source: String,
+    /// The split seeds, in order.
+    pub seeds: Vec<u64>,
+    /// The two policies (per-prompt only where the reports have it).
+    pub policies: Vec<PolicyAcrossSplits>,
+}
+
+/// Summarises the reports of one source on several splits (`seeds[i]` made `reports[i]`).
+pub fn summarize_splits(source: &str, seeds: &[u64], reports: &[SourceReport]) -> SplitSummary {
+    let grid: Vec<f64> = (1..=100).map(|i| i as f64 / 100.0).collect();
+    let mut policies = Vec::new();
+    for policy in ["per-label", "per-prompt"] {
+        if !reports.iter().any(|r| r.frontier.iter().any(|p| p.policy == policy)) {
+            continue;
+        }
+        let relative = |r: &SourceReport, frac: f64| {
+            let b = r.best();
+            quality_at_cost(&r.frontier, policy, frac * b.cost_usd).map(|q| q / b.quality.max(1e-12))
+        };
+        let quality = SPLIT_COST_FRACTIONS
+            .iter()
+            .map(|&f| reports.iter().map(|r| relative(r, f)).collect())
+            .collect();
+        // The mean curve; a grid point where some split cannot be that cheap is skipped.
+        let saving_at_95_of_mean = grid.iter().find_map(|&f| {
+            let qs: Option<Vec<f64>> = reports.iter().map(|r| relative(r, f)).collect();
+            let qs = qs.filter(|q| !q.is_empty())?;
+            (qs.iter().sum::<f64>() / qs.len() as f64 >= 0.95).then_some(1.0 - f)
+        });
+        let saving_at_95 = reports
+            .iter()
+            .map(|r| {
+                let b = r.best();
+                saving_where_reaching(&r.frontier, policy, 0.95 * b.quality)
+                    .map(|cost| 1.0 - cost / b.cost_usd.max(1e-300))
+            })
+            .collect();
+        policies.push(PolicyAcrossSplits {
+            policy,
+            quality,
+            saving_at_95_of_mean,
+            saving_at_95,
+        });
+    }
+    SplitSummary {
+        source: source.to_string(),
+        seeds: seeds.to_vec(),
+        policies,
+    }
+}
+
+/// The lowest cost at which `policy`'s frontier, in cost order and interpolated between swept
+/// points, first reaches `quality`.
+fn saving_where_reaching(frontier: &[FrontierPoint], policy: &str, quality: f64) -> Option<f64> {
+    let mut pts: Vec<(f64, f64)> = frontier
+        .iter()
+        .filter(|p| p.policy == policy)
+        .map(|p| (p.cost_usd, p.quality))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let first = *pts.first()?;
+    if first.1 >= quality {
+        return Some(first.0);
+    }
+    pts.windows(2).find_map(|w| {
+        let ((c0, q0), (c1, q1)) = (w[0], w[1]);
+        (q0 < quality && quality <= q1).then(|| c0 + (c1 - c0) * (quality - q0) / (q1 - q0))
+    })
+}
+
+impl SplitSummary {
+    /// A Markdown section: per policy, the mean (min–max) relative quality at each cost
+    /// fraction, the saving where the mean reaches 95%, and each split's own saving there.
+    pub fn to_markdown(&self) -> String {
+        let pct = |x: f64| format!("{:.0}%", 100.0 * x);
+        let (lo, hi) = (
+            self.seeds.first().copied().unwrap_or(0),
+            self.seeds.last().copied().unwrap_or(0),
+        );
+        let mut s = format!(
+            "#### {} across {} splits (seeds {lo}–{hi}; measured)\n\n\
+             Each policy's frontier: measured quality as a share of the best single model's, at a \
+             share of its measured cost; mean (min–max) over the splits.\n\n| policy |",
+            self.source,
+            self.seeds.len()
+        );
+        for f in SPLIT_COST_FRACTIONS {
+            s.push_str(&format!(" at {} of the cost |", pct(f)));
+        }
+        s.push_str(" saving where the mean reaches 95% | splits reaching 95%: saving each |
+|---|");
+        s.push_str(&"---:|".repeat(SPLIT_COST_FRACTIONS.len() + 2));
+        s.push('\n');
+        for p in &self.policies {
+            s.push_str(&format!("| {} |", p.policy));
+            for qs in &p.quality {
+                let known: Vec<f64> = qs.iter().flatten().copied().collect();
+                if known.len() < qs.len() || known.is_empty() {
+                    s.push_str(" — |");
+                    continue;
+                }
+                let mean = known.iter().sum::<f64>() / known.len() as f64;
+                let min = known.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                s.push_str(&format!(" {mean:.3} ({min:.3}–{max:.3}) |"));
+            }
+            let reached: Vec<String> = p.saving_at_95.iter().flatten().map(|&x| pct(x)).collect();
+            s.push_str(&format!(
+                " {} | {} of {}{}{} |\n",
+                p.saving_at_95_of_mean.map_or("never".to_string(), pct),
+                reached.len(),
+                p.saving_at_95.len(),
+                if reached.is_empty() { "" } else { ": " },
+                reached.join(", ")
+            ));
+        }
+        s
+    }
+}
+
 /// Settings of [`evaluate_log`].
 #[derive(Clone, Debug)]
 pub struct LogOptions {
@@ -826,5 +1004,69 @@ impl LogReport {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(policy: &'static str, cost_usd: f64, quality: f64) -> FrontierPoint {
+        FrontierPoint { policy, target: 0.0, quality, cost_usd }
+    }
+
+    fn report(best_quality: f64, best_cost: f64, frontier: Vec<FrontierPoint>) -> SourceReport {
+        SourceReport {
+            source: "s".into(),
+            cost_basis: "measured".into(),
+            fit_prompts: 1,
+            eval_prompts: 1,
+            incomplete_prompts: 0,
+            models: 2,
+            refused: vec![],
+            best_model: "big".into(),
+            cheapest_model: "small".into(),
+            rows: vec![Measured::new("best".into(), best_quality, best_cost)],
+            frontier,
+        }
+    }
+
+    #[test]
+    fn quality_at_cost_interpolates_between_swept_points_in_cost_order() {
+        // Given out of cost order, and with a second policy that must be ignored.
+        let f = vec![
+            point("per-label", 10.0, 0.9),
+            point("per-prompt", 5.0, 0.1),
+            point("per-label", 2.0, 0.5),
+        ];
+        assert_eq!(quality_at_cost(&f, "per-label", 1.0), None, "cheaper than any point");
+        assert_eq!(quality_at_cost(&f, "per-label", 2.0), Some(0.5));
+        assert!((quality_at_cost(&f, "per-label", 6.0).unwrap() - 0.7).abs() < 1e-12);
+        assert_eq!(quality_at_cost(&f, "per-label", 50.0), Some(0.9), "the costliest point's");
+        assert_eq!(quality_at_cost(&f, "other", 6.0), None);
+    }
+
+    #[test]
+    fn summary_of_two_splits_reads_each_frontier_against_its_own_best_model() {
+        // Split 1: best 1.0 quality at $10; the frontier goes 0.8 at $1 → 1.0 at $10.
+        // Split 2: best 0.5 at $20; 0.5 at $2 already (95% at 10% of the cost).
+        let a = report(1.0, 10.0, vec![point("per-label", 1.0, 0.8), point("per-label", 10.0, 1.0)]);
+        let b = report(0.5, 20.0, vec![point("per-label", 2.0, 0.5), point("per-label", 20.0, 0.5)]);
+        let s = summarize_splits("s", &[0, 1], &[a, b]);
+        assert_eq!(s.policies.len(), 1, "no per-prompt points, no per-prompt row");
+        let p = &s.policies[0];
+        // At 30% of the cost: split 1 0.8 + 0.2 × (3 − 1) / 9, split 2 1.0.
+        let q = p.quality[0].clone();
+        assert!((q[0].unwrap() - (0.8 + 0.2 * 2.0 / 9.0)).abs() < 1e-12, "{q:?}");
+        assert_eq!(q[1], Some(1.0));
+        // Split 1 reaches 0.95 at $1 + 9 × 0.15 / 0.2 = $7.75 (22.5% saved); split 2 at $2.
+        assert!((p.saving_at_95[0].unwrap() - 0.225).abs() < 1e-12, "{:?}", p.saving_at_95);
+        assert!((p.saving_at_95[1].unwrap() - 0.9).abs() < 1e-12);
+        // The mean reaches 95% where split 1 reaches 90%: $1 + 9 × 0.1 / 0.2 = $5.5, so at
+        // 55% of the cost on the 1% grid: 45% saved.
+        assert!((p.saving_at_95_of_mean.unwrap() - 0.45).abs() < 1e-9, "{p:?}");
+        let md = s.to_markdown();
+        assert!(md.contains("#### s across 2 splits (seeds 0–1; measured)"), "{md}");
+        assert!(md.contains("| 45% | 2 of 2: 23%, 90% |"), "{md}");
     }
 }
