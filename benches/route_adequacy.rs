@@ -3,11 +3,11 @@
 //! (4,096 buckets, the `calibrate` default; weights are fixed pseudo-random numbers, since
 //! the cost does not depend on their values). The adequacy model has the classifier's
 //! featurizer settings, so the router featurizes each prompt once and hands the classifier's
-//! bucket ids to it (`Classifier::predict_then`). `per_prompt` reads what `promptyard
-//! calibrate` writes by default (`AdequacyOptions::budget`: just what the classifier reads);
-//! `per_prompt_wide` also reads the rest of a long prompt up to 2,048 + 512 bytes
-//! (`--adequacy-budget 2048,512`, the default before session 20), featurizing only that rest
-//! again.
+//! bucket ids to it (`Classifier::predict_then`). `per_prompt` is what `promptyard calibrate`
+//! writes by default: the model reads just what the classifier reads
+//! (`AdequacyOptions::budget`) and a model's success blends its output with per-label quality
+//! (`[policy] adequacy_weight`, `CalibrateOptions::adequacy_weight`), which takes every
+//! model's sigmoid; `per_prompt_alone` is the model alone (weight 1), compared by logit.
 //!
 //! `cargo bench --bench route_adequacy` (figures in `benchmarks/ECONOMICS.md`)
 
@@ -18,12 +18,16 @@ mod adequacy;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use promptyard::{Classifier, Router};
-use promptyard_catalog::calibrate::AdequacyOptions;
+use promptyard_catalog::calibrate::{AdequacyOptions, CalibrateOptions};
 
-fn adequacy_router(budget: Option<(u32, u32)>) -> Router {
+fn adequacy_router(budget: Option<(u32, u32)>, weight: Option<f64>) -> Router {
     let classifier = Classifier::bundled().unwrap();
+    let mut catalog = adequacy::bundled_with_adequacy(&classifier, budget);
+    if let Some(w) = weight {
+        catalog = catalog.with_adequacy_weight(w).unwrap();
+    }
     Router::builder()
-        .with_catalog(adequacy::bundled_with_adequacy(&classifier, budget))
+        .with_catalog(catalog)
         .classifier(classifier)
         .build()
         .unwrap()
@@ -31,8 +35,11 @@ fn adequacy_router(budget: Option<(u32, u32)>) -> Router {
 
 fn compare(c: &mut Criterion) {
     let plain = Router::new().unwrap();
-    let per_prompt = adequacy_router(AdequacyOptions::default().budget);
-    let wide = adequacy_router(Some((2048, 512)));
+    let per_prompt = adequacy_router(
+        AdequacyOptions::default().budget,
+        CalibrateOptions::default().adequacy_weight,
+    );
+    let alone = adequacy_router(AdequacyOptions::default().budget, None);
     let mut group = c.benchmark_group("route_adequacy");
     for (name, text) in common::inputs() {
         group.throughput(Throughput::Bytes(text.len() as u64));
@@ -42,8 +49,8 @@ fn compare(c: &mut Criterion) {
         group.bench_function(format!("per_prompt/{name}"), |b| {
             b.iter(|| per_prompt.route(black_box(&text)).unwrap())
         });
-        group.bench_function(format!("per_prompt_wide/{name}"), |b| {
-            b.iter(|| wide.route(black_box(&text)).unwrap())
+        group.bench_function(format!("per_prompt_alone/{name}"), |b| {
+            b.iter(|| alone.route(black_box(&text)).unwrap())
         });
     }
     group.finish();

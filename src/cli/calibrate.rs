@@ -101,12 +101,39 @@ pub struct Args {
     no_per_prompt: bool,
     #[command(flatten)]
     adequacy_budget: AdequacyBudgetArg,
+    #[command(flatten)]
+    adequacy_weight: AdequacyWeightArg,
     /// Date written into the provenance, YYYY-MM-DD (default: today, UTC).
     #[arg(long)]
     date: Option<String>,
     /// The catalog to write; the adequacy model goes next to it as `<stem>.adequacy.safetensors`.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// `--adequacy-weight` of `calibrate` and `economics`.
+#[derive(Debug, clap::Args)]
+pub struct AdequacyWeightArg {
+    /// Per-prompt model: its share of a model's success for a prompt, the rest being the
+    /// model's per-label quality (`[policy] adequacy_weight`; 1 = the per-prompt model alone).
+    #[arg(long, default_value_t = CalibrateOptions::default().adequacy_weight.unwrap_or(1.0), value_parser = parse_weight)]
+    adequacy_weight: f64,
+}
+
+impl AdequacyWeightArg {
+    /// The value for [`CalibrateOptions::adequacy_weight`].
+    pub fn weight(&self) -> Option<f64> {
+        Some(self.adequacy_weight)
+    }
+}
+
+fn parse_weight(s: &str) -> Result<f64, String> {
+    let w: f64 = s.trim().parse().map_err(|_| format!("expected a number in [0, 1], got {s:?}"))?;
+    if (0.0..=1.0).contains(&w) {
+        Ok(w)
+    } else {
+        Err(format!("must be in [0, 1], got {s:?}"))
+    }
 }
 
 /// `--adequacy-budget` of `calibrate` and `economics`.
@@ -168,6 +195,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         quality_target: Some(args.quality_target),
         date: args.date.clone().unwrap_or_else(|| Date::today_utc().to_string()),
         origin: args.input.outcomes.display().to_string(),
+        adequacy_weight: args.adequacy_weight.weight(),
         ..CalibrateOptions::default()
     };
     let all = vec![true; inputs.outcomes.prompts.len()];

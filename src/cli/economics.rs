@@ -10,7 +10,7 @@ use promptyard_catalog::calibrate::{label_prompts, AdequacyOptions, CalibrateOpt
 use promptyard_catalog::economics::{evaluate_source, summarize_splits, EconomicsOptions};
 use promptyard_catalog::Date;
 
-use super::calibrate::{AdequacyBudgetArg, OutcomeArgs};
+use super::calibrate::{AdequacyBudgetArg, AdequacyWeightArg, OutcomeArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,6 +48,8 @@ pub struct Args {
     adequacy_buckets: u32,
     #[command(flatten)]
     adequacy_budget: AdequacyBudgetArg,
+    #[command(flatten)]
+    adequacy_weight: AdequacyWeightArg,
     /// Write `economics.md`, `frontier.csv` and `frontier-<source>.svg` here.
     #[arg(long)]
     out_dir: Option<PathBuf>,
@@ -70,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         calibrate: CalibrateOptions {
             date: Date::today_utc().to_string(),
             origin: args.input.outcomes.display().to_string(),
+            adequacy_weight: args.adequacy_weight.weight(),
             ..CalibrateOptions::default()
         },
         ..EconomicsOptions::default()

@@ -238,6 +238,14 @@ fn other_bounds() {
     let (line, field, _) = catalog_err(&text);
     assert_eq!((line, field.as_str()), (5, "policy.max_fallbacks"));
 
+    let text = format!("{POLICY}adequacy_weight = 1.5\n{}", model("a", ""));
+    let (line, field, msg) = catalog_err(&text);
+    assert_eq!((line, field.as_str()), (5, "policy.adequacy_weight"));
+    assert!(msg.contains("[0, 1]"), "{msg}");
+    let ok = format!("{POLICY}adequacy_weight = 0.3\n{}", model("a", ""));
+    let catalog = promptyard::Catalog::parse(&ok, "ok.toml").unwrap();
+    assert_eq!(catalog.settings().adequacy_weight, Some(0.3));
+
     let text = format!("{POLICY}{}", model("a", ""))
         .replace("context_tokens = 100000", "context_tokens = 0");
     let (_, field, _) = catalog_err(&text);

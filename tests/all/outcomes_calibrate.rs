@@ -143,6 +143,8 @@ fn calibrate_then_label_then_economics_end_to_end() {
     assert_eq!(adequacy.rest_budget(), None);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("measured 2026-01-02 (pilot/big)"), "{text}");
+    // The per-prompt model's share of a model's success (the rest is its per-label quality).
+    assert_eq!(catalog.settings().adequacy_weight, Some(0.3), "{text}");
 
     // Label a log with it. The catalog carries a per-prompt model, so `label` decides per
     // prompt exactly as `route` does; a reasoning prompt goes to `big` (small scored 0 on every

@@ -171,6 +171,12 @@ pub struct CalibrateOptions {
     pub origin: String,
     /// Context window written for a model the base catalog does not know.
     pub default_context_tokens: u64,
+    /// Written as `[policy] adequacy_weight` with the per-prompt model (None: not written, the
+    /// model alone). 0.3: over ten fit/evaluation splits of the RouterBench outcomes, 0.2–0.3
+    /// kept the most quality at equal cost (the model alone: 35% saved at 95% of the best
+    /// model's quality; per-label quality alone: 62%, with two targets; 0.3: 65%; measured,
+    /// `benchmarks/ECONOMICS.md`).
+    pub adequacy_weight: Option<f64>,
 }
 
 impl Default for CalibrateOptions {
@@ -181,6 +187,7 @@ impl Default for CalibrateOptions {
             date: "1970-01-01".into(),
             origin: "outcomes".into(),
             default_context_tokens: 128_000,
+            adequacy_weight: Some(0.3),
         }
     }
 }
@@ -397,6 +404,13 @@ impl Calibration {
         }
         if let Some(a) = adequacy {
             let _ = writeln!(s, "# per-prompt success model (promptyard calibrate)\nadequacy = {}", q(a));
+            if let Some(w) = opts.adequacy_weight {
+                let _ = writeln!(
+                    s,
+                    "# its share of a model's success; the rest is the model's per-label quality\n\
+                     adequacy_weight = {w}"
+                );
+            }
         }
         for m in &self.models {
             let _ = writeln!(s, "\n[[model]]");

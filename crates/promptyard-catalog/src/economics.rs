@@ -368,6 +368,9 @@ pub fn evaluate_source(
             a,
         )?;
         base_cat = base_cat.with_adequacy(adequacy);
+        if let Some(w) = opts.calibrate.adequacy_weight {
+            base_cat = base_cat.with_adequacy_weight(w)?;
+        }
     }
     let scored = Scored {
         catalog: &base_cat,

@@ -17,6 +17,8 @@
 //! # max_fallbacks = 3                     # length of Decision::fallbacks (at most 8)
 //! # quality_target = 0.95                 # also reach 95% of the best eligible model's quality
 //! # adequacy = "catalog.adequacy.safetensors" # per-prompt model, next to this file
+//! # adequacy_weight = 0.3                 # its share of a model's success; the rest is its
+//! #                                       # per-label quality (1 when unset: the model alone)
 //!
 //! [[model]]
 //! id = "claude-3-5-sonnet"
@@ -130,6 +132,12 @@ pub struct Settings {
     pub quality_target: Option<f64>,
     /// Per-prompt adequacy file named by `[policy] adequacy`, relative to the catalog's folder.
     pub adequacy: Option<String>,
+    /// `[policy] adequacy_weight` in [0, 1]: a model's success for a prompt is this share of
+    /// the adequacy model's probability plus the rest of its per-label quality (weighted by
+    /// the label probabilities). `None` is 1: the adequacy model alone. A model fitted on a
+    /// few hundred prompts is noisy, and leaning on the per-label figures measured on all of
+    /// them routes better (`benchmarks/ECONOMICS.md`).
+    pub adequacy_weight: Option<f64>,
 }
 
 impl Settings {
@@ -298,6 +306,21 @@ impl Catalog {
         self
     }
 
+    /// This catalog with `[policy] adequacy_weight` set to `weight`, as if the file said so
+    /// (see [`Settings::adequacy_weight`]); a weight outside [0, 1] is an error.
+    pub fn with_adequacy_weight(mut self, weight: f64) -> Result<Catalog> {
+        if !(0.0..=1.0).contains(&weight) {
+            return Err(Error::Catalog {
+                path: self.path,
+                line: 0,
+                field: "policy.adequacy_weight".into(),
+                msg: format!("must be in [0, 1], got {weight}"),
+            });
+        }
+        self.settings.adequacy_weight = Some(weight);
+        Ok(self)
+    }
+
     /// This catalog without its per-prompt adequacy model: the policy then decides per label.
     /// Used to compare the two policies on the same catalog ([`Catalog::fingerprint`] stays
     /// that of the file).
@@ -391,6 +414,7 @@ struct RawPolicy {
     max_fallbacks: Option<Spanned<u64>>,
     quality_target: Option<Spanned<f64>>,
     adequacy: Option<Spanned<String>>,
+    adequacy_weight: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -748,6 +772,18 @@ impl Validator<'_> {
             }
         };
 
+        let adequacy_weight = match &p.adequacy_weight {
+            None => None,
+            Some(v) if (0.0..=1.0).contains(v.get_ref()) => Some(*v.get_ref()),
+            Some(v) => {
+                return Err(self.err(
+                    v.span(),
+                    "policy.adequacy_weight",
+                    format!("must be in [0, 1], got {}", v.get_ref()),
+                ))
+            }
+        };
+
         let mut models = Vec::with_capacity(raw.models.len());
         let mut first_line: HashMap<String, usize> = HashMap::new();
         for (i, entry) in raw.models.iter().enumerate() {
@@ -937,6 +973,7 @@ impl Validator<'_> {
                 max_fallbacks,
                 quality_target,
                 adequacy: p.adequacy.as_ref().map(|a| a.get_ref().clone()),
+                adequacy_weight,
             },
             models,
         ))

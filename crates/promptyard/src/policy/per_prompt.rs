@@ -2,7 +2,9 @@
 //! [`Adequacy`](crate::adequacy::Adequacy) model (`[policy] adequacy = "FILE"`).
 //!
 //! For a prompt with per-model success probabilities `s` (from the adequacy model; a catalog
-//! model the adequacy model does not know gets its per-label quality for the predicted label):
+//! model the adequacy model does not know gets its per-label quality for the predicted label;
+//! with `[policy] adequacy_weight = w < 1`, `s = w · σ(logit) + (1 − w) · Σ_l p_l · quality_l`,
+//! the label probabilities `p` weighting the model's per-label quality):
 //!
 //! 1. candidates are the eligible models meeting `min_quality` for every required label (as in
 //!    the per-label policy) whose context window holds the prompt;
@@ -31,6 +33,8 @@ pub(super) struct PerPrompt {
     identity: bool,
     /// The eligible models in the policy's order, with what step 1 reads of them.
     cands: Vec<Cand>,
+    /// `[policy] adequacy_weight` (1 when unset).
+    weight: f32,
 }
 
 /// What the per-prompt chooser reads of an eligible model, kept together (a few bytes per
@@ -77,6 +81,7 @@ impl PerPrompt {
             column,
             identity,
             cands,
+            weight: catalog.settings().adequacy_weight.unwrap_or(1.0) as f32,
         })
     }
 }
@@ -207,7 +212,7 @@ impl Policy {
                 out,
             )
         });
-        self.logits_to_probs(out);
+        self.to_success(probs, out);
     }
 
     /// [`Policy::success_probs`] from bucket ids already computed by a featurizer the
@@ -230,15 +235,21 @@ impl Policy {
                 out,
             )
         });
-        self.logits_to_probs(out);
+        self.to_success(probs, out);
     }
 
-    /// The sigmoid of each entry of [`Policy::fill_success`]'s output that is a logit.
-    fn logits_to_probs(&self, out: &mut [f32]) {
+    /// [`Policy::fill_success`]'s output as success probabilities: the sigmoid of each logit,
+    /// blended with the model's per-label quality when `adequacy_weight` < 1 (module docs).
+    fn to_success(&self, probs: &Probs, out: &mut [f32]) {
         let Some(pp) = &self.per_prompt else { return };
-        for (o, c) in out.iter_mut().zip(&pp.column) {
+        let w = pp.weight;
+        for ((o, c), m) in out.iter_mut().zip(&pp.column).zip(self.catalog.models()) {
             if c.is_some() {
                 *o = sigmoid(*o);
+                if w < 1.0 {
+                    let q: f64 = probs.iter().zip(&m.quality).map(|(&p, &q)| p as f64 * q).sum();
+                    *o = w * *o + (1.0 - w) * q as f32;
+                }
             }
         }
     }
@@ -487,9 +498,15 @@ impl Policy {
             success,
         } = scratch;
         self.fill_success(probs, source, adequacy, cols, success);
-        let success = Success::Logits {
-            values: success,
-            column: &pp.column,
+        let success = if pp.weight < 1.0 {
+            // Blended with per-label quality: no longer a logit to compare, so probabilities.
+            self.to_success(probs, success);
+            Success::Probs(success)
+        } else {
+            Success::Logits {
+                values: success,
+                column: &pp.column,
+            }
         };
         self.choose_by(probs, input_tokens, success, pp.cands.iter().copied(), choice)
     }
@@ -517,6 +534,45 @@ mod tests {
         let n = models.len();
         let adequacy = Adequacy::new(cfg, models, vec![0.0; 16 * n], vec![0.0; n]).unwrap();
         Policy::new(Arc::new(catalog.with_adequacy(adequacy)))
+    }
+
+    #[test]
+    fn adequacy_weight_blends_the_model_with_per_label_quality() {
+        // Zero weights and bias: every scored model's logit is 0, so σ = 0.5.
+        let probs: Probs = [0.1, 0.6, 0.2, 0.1];
+        let prompt = "Prove that the sum of two even numbers is even.";
+        let alone = policy(0.95, true);
+        let mut s1 = Vec::new();
+        alone.success_probs(&probs, prompt, &mut s1);
+        let catalog = (*alone.catalog).clone().with_adequacy_weight(0.3).unwrap();
+        let blended = Policy::new(Arc::new(catalog));
+        let mut s2 = Vec::new();
+        blended.success_probs(&probs, prompt, &mut s2);
+        let models = blended.catalog.models();
+        let column = &blended.per_prompt.as_ref().unwrap().column;
+        let mut unscored = 0;
+        for (i, m) in models.iter().enumerate() {
+            if column[i].is_none() {
+                // A model the adequacy model does not know keeps its quality for the label.
+                assert_eq!(s2[i], s1[i], "{}", m.id);
+                unscored += 1;
+                continue;
+            }
+            let q: f64 = probs.iter().zip(&m.quality).map(|(&p, &q)| p as f64 * q).sum();
+            assert_eq!(s1[i], 0.5, "{}", m.id);
+            assert!((s2[i] - (0.3 * 0.5 + 0.7 * q as f32)).abs() < 1e-6, "{}: {}", m.id, s2[i]);
+        }
+        assert_eq!(unscored, 1);
+        // The router's path (`choose_for`) reads the same blended probabilities as
+        // `choose_per_prompt` does (weight 0: per-label quality alone).
+        let zero = Policy::new(Arc::new((*alone.catalog).clone().with_adequacy_weight(0.0).unwrap()));
+        let tokens = estimate_input_tokens(prompt);
+        let by_route = zero.choose_for(&probs, prompt).unwrap();
+        let mut s0 = Vec::new();
+        zero.success_probs(&probs, prompt, &mut s0);
+        let by_probs = zero.choose_per_prompt(&probs, tokens, &s0).unwrap();
+        assert_eq!(by_route.pick().model, by_probs.pick().model);
+        assert!((*alone.catalog).clone().with_adequacy_weight(1.5).is_err());
     }
 
     /// Deterministic pseudo-random numbers in [0, 1).
