@@ -38,28 +38,34 @@ fn prompts() -> Vec<String> {
 
 /// The bundled router, and the bundled catalog with a per-prompt adequacy model (fixed
 /// pseudo-random weights) that shares the classifier's bucket ids (`shared`) or featurizes
-/// the prompt on its own: the three paths of the fast tier.
+/// the prompt on its own, and the shared one blended with per-label quality
+/// (`adequacy_weight`, as `calibrate` writes it): the paths of the fast tier.
 fn routers() -> Vec<(&'static str, Router)> {
     let classifier = Classifier::bundled().unwrap();
     let catalog = Catalog::bundled().unwrap();
     let base = classifier.featurizer().config().clone();
-    let with_adequacy = |seed: u64| {
+    let with_adequacy = |seed: u64, weight: Option<f64>| {
         let cfg = FeaturizerConfig {
             buckets: 1 << 12,
             seed,
             ..base.clone()
         };
         let a = adequacy(cfg, &catalog);
+        let mut with = catalog.clone().with_adequacy(a);
+        if let Some(w) = weight {
+            with = with.with_adequacy_weight(w).unwrap();
+        }
         Router::builder()
-            .with_catalog(catalog.clone().with_adequacy(a))
+            .with_catalog(with)
             .classifier(classifier.clone())
             .build()
             .unwrap()
     };
     vec![
         ("bundled", Router::new().unwrap()),
-        ("adequacy, shared features", with_adequacy(base.seed)),
-        ("adequacy, own features", with_adequacy(base.seed + 1)),
+        ("adequacy, shared features", with_adequacy(base.seed, None)),
+        ("adequacy, own features", with_adequacy(base.seed + 1, None)),
+        ("adequacy, shared features, blended", with_adequacy(base.seed, Some(0.3))),
     ]
 }
 
