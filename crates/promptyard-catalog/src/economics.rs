@@ -458,12 +458,7 @@ pub const SPLIT_COST_FRACTIONS: [f64; 6] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 /// scores exactly that), the costliest point's quality beyond the last, `None` below the
 /// cheapest (the policy cannot be that cheap) or when the frontier has no point of `policy`.
 pub fn quality_at_cost(frontier: &[FrontierPoint], policy: &str, cost_usd: f64) -> Option<f64> {
-    let mut pts: Vec<(f64, f64)> = frontier
-        .iter()
-        .filter(|p| p.policy == policy)
-        .map(|p| (p.cost_usd, p.quality))
-        .collect();
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let pts = by_cost(frontier, policy);
     let (first, last) = (*pts.first()?, *pts.last()?);
     if cost_usd < first.0 {
         return None;
@@ -540,7 +535,7 @@ pub fn summarize_splits(source: &str, seeds: &[u64], reports: &[SourceReport]) -
             .iter()
             .map(|r| {
                 let b = r.best();
-                saving_where_reaching(&r.frontier, policy, 0.95 * b.quality)
+                cost_reaching(&r.frontier, policy, 0.95 * b.quality)
                     .map(|cost| 1.0 - cost / b.cost_usd.max(1e-300))
             })
             .collect();
@@ -558,15 +553,21 @@ pub fn summarize_splits(source: &str, seeds: &[u64], reports: &[SourceReport]) -
     }
 }
 
-/// The lowest cost at which `policy`'s frontier, in cost order and interpolated between swept
-/// points, first reaches `quality`.
-fn saving_where_reaching(frontier: &[FrontierPoint], policy: &str, quality: f64) -> Option<f64> {
+/// `policy`'s frontier points as (cost, quality), cheapest first.
+fn by_cost(frontier: &[FrontierPoint], policy: &str) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = frontier
         .iter()
         .filter(|p| p.policy == policy)
         .map(|p| (p.cost_usd, p.quality))
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    pts
+}
+
+/// The lowest cost at which `policy`'s frontier, in cost order and interpolated between swept
+/// points, first reaches `quality`.
+fn cost_reaching(frontier: &[FrontierPoint], policy: &str, quality: f64) -> Option<f64> {
+    let pts = by_cost(frontier, policy);
     let first = *pts.first()?;
     if first.1 >= quality {
         return Some(first.0);
@@ -596,8 +597,7 @@ impl SplitSummary {
         for f in SPLIT_COST_FRACTIONS {
             s.push_str(&format!(" at {} of the cost |", pct(f)));
         }
-        s.push_str(" saving where the mean reaches 95% | splits reaching 95%: saving each |
-|---|");
+        s.push_str(" saving where the mean reaches 95% | splits reaching 95%: saving each |\n|---|");
         s.push_str(&"---:|".repeat(SPLIT_COST_FRACTIONS.len() + 2));
         s.push('\n');
         for p in &self.policies {
