@@ -21,6 +21,15 @@ fn promptyard(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `promptyard economics --outcomes DIR` with `extra`; asserts success, returns stdout.
+fn economics(outcomes: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["economics", "--outcomes", outcomes.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let r = promptyard(&args);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    String::from_utf8_lossy(&r.stdout).into_owned()
+}
+
 /// `promptyard calibrate` on the fixture, labels as given, dated 2026-01-02, writing `out`;
 /// `extra` goes before `--out`.
 fn calibrate_fixture(out: &Path, extra: &[&str]) -> std::process::Output {
@@ -195,17 +204,8 @@ fn calibrate_then_label_then_economics_end_to_end() {
     // cost (4 × 0.013 + 4 × 0.023) / 8 = $0.018 per prompt = $18 / 1k. Per-label policy: code
     // → small, reasoning → big: quality 1, cost (4 × 0.0012 + 4 × 0.023) / 8 = $0.0121 =
     // $12.10 / 1k, saved 1 − 12.1 / 18 = 32.8%. The oracle picks the same models here.
-    let r = promptyard(&[
-        "economics",
-        "--outcomes",
-        fx.to_str().unwrap(),
-        "--labels",
-        "given",
-        "--out-dir",
-        dir.path().join("econ").to_str().unwrap(),
-    ]);
-    let md = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let econ = dir.path().join("econ");
+    let md = economics(&fx, &["--labels", "given", "--out-dir", econ.to_str().unwrap()]);
     assert!(
         md.contains("| always the best single model (big) | 1.000 | 100.0% | $18.0000 | 0.0% |"),
         "{md}"
@@ -222,17 +222,7 @@ fn calibrate_then_label_then_economics_end_to_end() {
 
     // Across three splits: the seed-0 tables stay as they were, and a section per source
     // summarises both policies' frontiers; `--splits 0` is refused.
-    let r = promptyard(&[
-        "economics",
-        "--outcomes",
-        fx.to_str().unwrap(),
-        "--labels",
-        "given",
-        "--splits",
-        "3",
-    ]);
-    let md3 = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let md3 = economics(&fx, &["--labels", "given", "--splits", "3"]);
     assert!(
         md3.contains("| per-label policy (target 0.95) | 1.000 | 100.0% | $12.1000 | 32.8% |"),
         "{md3}"
@@ -256,17 +246,7 @@ fn shared_outcomes_economics_on_routerbench() {
         println!("SKIPPED: {} is absent", shared.display());
         return;
     }
-    let r = promptyard(&[
-        "economics",
-        "--outcomes",
-        shared.to_str().unwrap(),
-        "--source",
-        "routerbench_subset",
-        "--quality-target",
-        "0.98",
-    ]);
-    let md = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let md = economics(&shared, &["--source", "routerbench_subset", "--quality-target", "0.98"]);
     assert!(
         md.contains("always the best single model (gpt-4-1106-preview)"),
         "{md}"
