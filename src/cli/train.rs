@@ -92,6 +92,10 @@ pub struct TrainFlags {
     /// Probability of dropping each distinct feature of a training example per step.
     #[arg(long, default_value_t = TrainOptions::default().feature_dropout)]
     pub feature_dropout: f64,
+    /// Models to train (seeds SEED, SEED+1, …) and average into one: the same size and speed as
+    /// one model, more accurate on every development set; training takes this many times as long.
+    #[arg(long, default_value_t = TrainOptions::default().ensemble, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub ensemble: usize,
     /// Device to train on: cpu, or cuda (needs the `cuda` feature).
     #[arg(long, default_value = "cpu")]
     pub device: String,
@@ -120,6 +124,7 @@ impl TrainFlags {
             source_balance: self.source_balance,
             feature_dropout: self.feature_dropout,
             seed: self.seed,
+            ensemble: self.ensemble,
         }
     }
 }
@@ -131,6 +136,8 @@ pub fn print_progress(p: &Progress) {
             eprintln!("featurized {examples} records in {seconds:.1}s")
         }
         Progress::Epoch {
+            member,
+            members,
             epoch,
             epochs,
             loss,
@@ -138,7 +145,8 @@ pub fn print_progress(p: &Progress) {
             valid_macro_f1,
             seconds,
         } => eprintln!(
-            "epoch {epoch}/{epochs}  loss {loss:.4}  valid acc {valid_accuracy:.4}  macro-F1 {valid_macro_f1:.4}  ({seconds:.1}s)"
+            "{}epoch {epoch}/{epochs}  loss {loss:.4}  valid acc {valid_accuracy:.4}  macro-F1 {valid_macro_f1:.4}  ({seconds:.1}s)",
+            if *members > 1 { format!("model {member}/{members}  ") } else { String::new() }
         ),
         Progress::Calibrated {
             temperature,

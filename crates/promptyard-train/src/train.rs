@@ -52,6 +52,14 @@ pub struct TrainOptions {
     pub feature_dropout: f64,
     /// Seed of initialisation, shuffling and feature dropout.
     pub seed: u64,
+    /// Models trained with seeds `seed`, `seed + 1`, … and averaged into one. A model's logits
+    /// are the mean of its feature rows of `E·Wᵀ` plus `b`, so the mean of several models'
+    /// logits is one model whose table is the mean of theirs: the ensemble routes exactly as
+    /// fast as one model, and is stored collapsed (`dim` = the label count, `E` = that mean
+    /// table, `W` = the identity; 2 MB instead of 8). Five beat the mean of the five single
+    /// seeds on every development set (validation macro-F1 +0.2 points, gateway 600 +0.9,
+    /// `docs/classifier.md`); training takes five times as long.
+    pub ensemble: usize,
 }
 
 impl Default for TrainOptions {
@@ -66,6 +74,7 @@ impl Default for TrainOptions {
             source_balance: 0.5,
             feature_dropout: 0.5,
             seed: 42,
+            ensemble: 5,
         }
     }
 }
@@ -86,6 +95,9 @@ impl TrainOptions {
         }
         if self.epochs == 0 {
             return bad("epochs", "0".into(), "at least 1");
+        }
+        if self.ensemble == 0 {
+            return bad("ensemble", "0".into(), "at least 1");
         }
         if self.batch_size == 0 {
             return bad("batch_size", "0".into(), "at least 1");
@@ -130,6 +142,10 @@ pub enum Progress {
     },
     /// One epoch finished.
     Epoch {
+        /// 1-based number of the ensemble member being trained ([`TrainOptions::ensemble`]).
+        member: usize,
+        /// Members in the ensemble.
+        members: usize,
         /// 1-based number of the epoch that finished.
         epoch: usize,
         /// Epochs in the run.
@@ -411,110 +427,26 @@ pub fn train(
         })
         .collect();
 
-    // Parameters: E ~ U(-1/dim, 1/dim) as in fastText, W and b zero.
-    let (buckets, dim) = (opts.featurizer.buckets as usize, opts.dim);
-    let mut rng = Rng(opts.seed);
-    let bound = 1.0 / dim as f32;
-    let init: Vec<f32> = (0..buckets * dim)
-        .map(|_| (rng.next_f32() * 2.0 - 1.0) * bound)
-        .collect();
-    let mut table = SparseAdam::new(init, dim, opts.weight_decay);
-    let weight = Var::zeros((NUM_LABELS, dim), DType::F32, device)?;
-    let bias = Var::zeros(NUM_LABELS, DType::F32, device)?;
-    let mut opt = AdamW::new(
-        vec![weight.clone(), bias.clone()],
-        ParamsAdamW {
-            lr: opts.lr,
-            weight_decay: opts.weight_decay,
-            ..ParamsAdamW::default()
-        },
-    )?;
-
-    let steps_per_epoch = rows.len().div_ceil(opts.batch_size);
-    let total_steps = (steps_per_epoch * opts.epochs) as f64;
-    let mut step = 0usize;
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    for epoch in 1..=opts.epochs {
-        // Shuffle, then sort windows of 32 batches by length so padding stays small.
-        rng.shuffle(&mut order);
-        let window = opts.batch_size * 32;
-        for w in order.chunks_mut(window) {
-            w.sort_by_key(|&i| rows[i].ids.len());
-        }
-        let mut batches: Vec<&[usize]> = order.chunks(opts.batch_size).collect();
-        rng.shuffle(&mut batches);
-        let (mut loss_sum, mut weight_sum) = (0f64, 0f64);
-        for idx in batches {
-            // Only the rows this batch touches enter the graph, as a leaf of their own.
-            let dropped: Vec<PooledIds>;
-            let refs: Vec<&PooledIds> = if opts.feature_dropout > 0.0 {
-                dropped = idx
-                    .iter()
-                    .map(|&i| drop_features(&rows[i], opts.feature_dropout as f32, &mut rng))
-                    .collect();
-                dropped.iter().collect()
-            } else {
-                idx.iter().map(|&i| &rows[i]).collect()
-            };
-            let (rows_used, local) = localize(&refs);
-            let local_refs: Vec<&PooledIds> = local.iter().collect();
-            let batch = Batch::from_pooled(&local_refs, device)?;
-            let sub = Var::from_tensor(&Tensor::from_vec(
-                table.gather(&rows_used),
-                (rows_used.len(), dim),
+    let members = (0..opts.ensemble)
+        .map(|k| {
+            let run = Member {
+                rows: &rows,
+                valid_rows: &valid_rows,
+                valid,
+                train_set,
+                example_w: &example_w,
+                opts,
                 device,
-            )?)?;
-            let targets: Vec<u32> = idx
-                .iter()
-                .map(|&i| train_set[i].label.index() as u32)
-                .collect();
-            let ws: Vec<f32> = idx.iter().map(|&i| example_w[i]).collect();
-            let wsum: f32 = ws.iter().sum();
-            let targets = Tensor::from_vec(targets, (idx.len(), 1), device)?;
-            let ws = Tensor::from_vec(ws, (idx.len(), 1), device)?;
-            let logits = forward_logits(&sub, &weight, &bias, &batch)?;
-            let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.gather(&targets, 1)?;
-            let loss = ((logp * ws)?.sum_all()? * (-1.0 / f64::from(wsum)))?;
-            let lr = opts.lr * (1.0 - step as f64 / total_steps).max(0.0);
-            opt.set_learning_rate(lr);
-            let grads = loss.backward()?;
-            opt.step(&grads)?;
-            if let Some(g) = grads.get(&sub) {
-                let g = g.to_device(&Device::Cpu)?.flatten_all()?.to_vec1::<f32>()?;
-                table.update(&rows_used, &g, lr as f32);
-            }
-            step += 1;
-            loss_sum += f64::from(loss.to_scalar::<f32>()?) * f64::from(wsum);
-            weight_sum += f64::from(wsum);
-        }
-        let (valid_accuracy, valid_macro_f1) = if valid.is_empty() {
-            (0.0, 0.0)
-        } else {
-            let w = Weights {
-                embedding: Tensor::from_slice(&table.values, (buckets, dim), device)?,
-                weight: weight.as_tensor().clone(),
-                bias: bias.as_tensor().clone(),
+                started,
+                member: k + 1,
             };
-            let m = metrics_of(&logits_of(&w, &valid_rows, device)?, 1.0, valid);
-            (m.accuracy, m.macro_f1)
-        };
-        on_progress(&Progress::Epoch {
-            epoch,
-            epochs: opts.epochs,
-            loss: loss_sum / weight_sum.max(1e-12),
-            valid_accuracy,
-            valid_macro_f1,
-            seconds: started.elapsed().as_secs_f64(),
-        });
-    }
+            run.fit(on_progress)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (dim, embedding, weight, bias) = collapse(members, opts.featurizer.buckets as usize);
 
     let mut config = ModelConfig::new(opts.featurizer.clone(), dim);
-    let mut file = ModelFile::from_f32(
-        config.clone(),
-        &table.values,
-        &weight.as_tensor().flatten_all()?.to_vec1::<f32>()?,
-        &bias.as_tensor().to_vec1::<f32>()?,
-    )?;
+    let mut file = ModelFile::from_f32(config.clone(), &embedding, &weight, &bias)?;
 
     let mut metrics = std::collections::BTreeMap::new();
     if !valid.is_empty() {
@@ -543,11 +475,184 @@ pub fn train(
         train_set.len(),
         data_fingerprint(train_set),
     );
+    info.ensemble = opts.ensemble;
     info.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
     info.metrics = metrics;
     config.training = Some(info);
     file.config = config;
     Ok(file)
+}
+
+/// One member of an ensemble ([`TrainOptions::ensemble`]): the data, featurized once, and
+/// its number (its seed is `opts.seed + member - 1`).
+#[derive(Clone, Copy)]
+struct Member<'a> {
+    rows: &'a [PooledIds],
+    valid_rows: &'a [PooledIds],
+    valid: &'a [Record],
+    train_set: &'a [Record],
+    example_w: &'a [f32],
+    opts: &'a TrainOptions,
+    device: &'a Device,
+    started: Instant,
+    member: usize,
+}
+
+/// A trained member's parameters: `E` `[buckets, dim]`, `W` `[labels, dim]`, `b`.
+struct Params {
+    embedding: Vec<f32>,
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Member<'_> {
+    /// Trains this member by SGD (AdamW on `W`, `b`; sparse Adam on the rows of `E`).
+    fn fit(&self, on_progress: &mut dyn FnMut(&Progress)) -> Result<Params> {
+        let Member {
+            rows,
+            valid_rows,
+            valid,
+            train_set,
+            example_w,
+            opts,
+            device,
+            started,
+            member,
+        } = *self;
+        // Parameters: E ~ U(-1/dim, 1/dim) as in fastText, W and b zero.
+        let (buckets, dim) = (opts.featurizer.buckets as usize, opts.dim);
+        let mut rng = Rng(opts.seed.wrapping_add(member as u64 - 1));
+        let bound = 1.0 / dim as f32;
+        let init: Vec<f32> = (0..buckets * dim)
+            .map(|_| (rng.next_f32() * 2.0 - 1.0) * bound)
+            .collect();
+        let mut table = SparseAdam::new(init, dim, opts.weight_decay);
+        let weight = Var::zeros((NUM_LABELS, dim), DType::F32, device)?;
+        let bias = Var::zeros(NUM_LABELS, DType::F32, device)?;
+        let mut opt = AdamW::new(
+            vec![weight.clone(), bias.clone()],
+            ParamsAdamW {
+                lr: opts.lr,
+                weight_decay: opts.weight_decay,
+                ..ParamsAdamW::default()
+            },
+        )?;
+
+        let steps_per_epoch = rows.len().div_ceil(opts.batch_size);
+        let total_steps = (steps_per_epoch * opts.epochs) as f64;
+        let mut step = 0usize;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        for epoch in 1..=opts.epochs {
+            // Shuffle, then sort windows of 32 batches by length so padding stays small.
+            rng.shuffle(&mut order);
+            let window = opts.batch_size * 32;
+            for w in order.chunks_mut(window) {
+                w.sort_by_key(|&i| rows[i].ids.len());
+            }
+            let mut batches: Vec<&[usize]> = order.chunks(opts.batch_size).collect();
+            rng.shuffle(&mut batches);
+            let (mut loss_sum, mut weight_sum) = (0f64, 0f64);
+            for idx in batches {
+                // Only the rows this batch touches enter the graph, as a leaf of their own.
+                let dropped: Vec<PooledIds>;
+                let refs: Vec<&PooledIds> = if opts.feature_dropout > 0.0 {
+                    dropped = idx
+                        .iter()
+                        .map(|&i| drop_features(&rows[i], opts.feature_dropout as f32, &mut rng))
+                        .collect();
+                    dropped.iter().collect()
+                } else {
+                    idx.iter().map(|&i| &rows[i]).collect()
+                };
+                let (rows_used, local) = localize(&refs);
+                let local_refs: Vec<&PooledIds> = local.iter().collect();
+                let batch = Batch::from_pooled(&local_refs, device)?;
+                let sub = Var::from_tensor(&Tensor::from_vec(
+                    table.gather(&rows_used),
+                    (rows_used.len(), dim),
+                    device,
+                )?)?;
+                let targets: Vec<u32> = idx
+                    .iter()
+                    .map(|&i| train_set[i].label.index() as u32)
+                    .collect();
+                let ws: Vec<f32> = idx.iter().map(|&i| example_w[i]).collect();
+                let wsum: f32 = ws.iter().sum();
+                let targets = Tensor::from_vec(targets, (idx.len(), 1), device)?;
+                let ws = Tensor::from_vec(ws, (idx.len(), 1), device)?;
+                let logits = forward_logits(&sub, &weight, &bias, &batch)?;
+                let logp = candle_nn::ops::log_softmax(&logits, D::Minus1)?.gather(&targets, 1)?;
+                let loss = ((logp * ws)?.sum_all()? * (-1.0 / f64::from(wsum)))?;
+                let lr = opts.lr * (1.0 - step as f64 / total_steps).max(0.0);
+                opt.set_learning_rate(lr);
+                let grads = loss.backward()?;
+                opt.step(&grads)?;
+                if let Some(g) = grads.get(&sub) {
+                    let g = g.to_device(&Device::Cpu)?.flatten_all()?.to_vec1::<f32>()?;
+                    table.update(&rows_used, &g, lr as f32);
+                }
+                step += 1;
+                loss_sum += f64::from(loss.to_scalar::<f32>()?) * f64::from(wsum);
+                weight_sum += f64::from(wsum);
+            }
+            let (valid_accuracy, valid_macro_f1) = if valid.is_empty() {
+                (0.0, 0.0)
+            } else {
+                let w = Weights {
+                    embedding: Tensor::from_slice(&table.values, (buckets, dim), device)?,
+                    weight: weight.as_tensor().clone(),
+                    bias: bias.as_tensor().clone(),
+                };
+                let m = metrics_of(&logits_of(&w, valid_rows, device)?, 1.0, valid);
+                (m.accuracy, m.macro_f1)
+            };
+            on_progress(&Progress::Epoch {
+                member,
+                members: opts.ensemble,
+                epoch,
+                epochs: opts.epochs,
+                loss: loss_sum / weight_sum.max(1e-12),
+                valid_accuracy,
+                valid_macro_f1,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+        Ok(Params {
+            embedding: table.values,
+            weight: weight.as_tensor().flatten_all()?.to_vec1::<f32>()?,
+            bias: bias.as_tensor().to_vec1::<f32>()?,
+        })
+    }
+}
+
+/// One member as it is; several as one model with the mean of their logits: `E` = the mean
+/// of their `E·Wᵀ` tables (`[buckets, labels]`), `W` = the identity, `b` = the mean bias.
+/// Returns `(dim, E, W, b)`.
+fn collapse(mut members: Vec<Params>, buckets: usize) -> (usize, Vec<f32>, Vec<f32>, Vec<f32>) {
+    if members.len() == 1 {
+        let p = members.remove(0);
+        return (p.weight.len() / NUM_LABELS, p.embedding, p.weight, p.bias);
+    }
+    let k = members.len() as f32;
+    let mut table = vec![0.0f32; buckets * NUM_LABELS];
+    let mut bias = [0.0f32; NUM_LABELS];
+    for p in &members {
+        let dim = p.weight.len() / NUM_LABELS;
+        for (row, e) in table.chunks_exact_mut(NUM_LABELS).zip(p.embedding.chunks_exact(dim)) {
+            for (l, t) in row.iter_mut().enumerate() {
+                let w = &p.weight[l * dim..(l + 1) * dim];
+                *t += e.iter().zip(w).map(|(a, b)| a * b).sum::<f32>() / k;
+            }
+        }
+        for (b, pb) in bias.iter_mut().zip(&p.bias) {
+            *b += pb / k;
+        }
+    }
+    let mut identity = vec![0.0f32; NUM_LABELS * NUM_LABELS];
+    for l in 0..NUM_LABELS {
+        identity[l * NUM_LABELS + l] = 1.0;
+    }
+    (NUM_LABELS, table, identity, bias.to_vec())
 }
 
 /// Candidate values of [`ModelConfig::short_scale`], in features (0: no tempering).
@@ -732,6 +837,13 @@ mod tests {
                 },
                 "feature_dropout",
             ),
+            (
+                TrainOptions {
+                    ensemble: 0,
+                    ..TrainOptions::default()
+                },
+                "ensemble",
+            ),
         ];
         for (opts, want) in cases {
             match opts.validate() {
@@ -770,5 +882,61 @@ mod tests {
         }
         let t = fit_temperature(&logits, &gold);
         assert!((1.7..2.3).contains(&t), "fitted {t}");
+    }
+
+    /// An ensemble's logits are the mean of its members' (each trained alone with its seed),
+    /// up to the f16 rounding of the stored tables, and it is stored collapsed.
+    #[test]
+    fn an_ensemble_is_the_mean_of_its_members() {
+        let texts = [
+            ("plan the migration of our billing service over two quarters", Label::Planning),
+            ("if a train leaves at 3pm at 60 mph when does it arrive", Label::Reasoning),
+            ("complete this function def parse_date(s):", Label::CodeCompletion),
+            ("translate to french: good morning everyone", Label::Other),
+            ("schedule these five meetings around my constraints", Label::Planning),
+            ("why is the sky blue, step by step", Label::Reasoning),
+            ("write a rust function that reverses a string", Label::CodeCompletion),
+            ("write a haiku about autumn leaves", Label::Other),
+        ];
+        let records: Vec<Record> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (t, l))| Record {
+                id: format!("t:{i}"),
+                text: t.to_string(),
+                label: *l,
+                source: "t".into(),
+                canary: None,
+            })
+            .collect();
+        let opts = |seed, ensemble| TrainOptions {
+            featurizer: FeaturizerConfig {
+                buckets: 1 << 10,
+                ..FeaturizerConfig::default()
+            },
+            dim: 8,
+            epochs: 3,
+            batch_size: 4,
+            lr: 0.1,
+            seed,
+            ensemble,
+            ..TrainOptions::default()
+        };
+        let fit = |o: &TrainOptions| train(&records, &records, o, &Device::Cpu, &mut |_| {}).unwrap();
+        let (a, b, both) = (fit(&opts(5, 1)), fit(&opts(6, 1)), fit(&opts(5, 2)));
+        assert_eq!((a.config.dim, both.config.dim), (8, NUM_LABELS));
+        let f = Featurizer::new(opts(5, 1).featurizer).unwrap();
+        let rows = featurize_all(&f, &records);
+        let logits = |m: &ModelFile| logits_of(&Weights::stored(m).unwrap(), &rows, &Device::Cpu).unwrap();
+        let (za, zb, z) = (logits(&a), logits(&b), logits(&both));
+        let mut spread = 0.0f32;
+        for ((za, zb), z) in za.iter().zip(&zb).zip(&z) {
+            for k in 0..NUM_LABELS {
+                let mean = (za[k] + zb[k]) / 2.0;
+                assert!((z[k] - mean).abs() < 2e-3 + 2e-3 * mean.abs(), "{z:?} vs {za:?} and {zb:?}");
+                spread = spread.max((za[k] - zb[k]).abs());
+            }
+        }
+        assert!(spread > 1e-2, "the two members should differ ({spread})");
     }
 }

@@ -43,8 +43,11 @@ const T_BIAS: &str = "linear.bias";
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrainingInfo {
-    /// RNG seed of initialisation and shuffling.
+    /// RNG seed of initialisation and shuffling (of the first model of an ensemble).
     pub seed: u64,
+    /// Models averaged into this one, seeds `seed`, `seed + 1`, … (1, and not saved, for one).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub ensemble: usize,
     /// Epochs run.
     pub epochs: usize,
     /// Training examples seen per epoch.
@@ -65,6 +68,7 @@ impl PartialEq for TrainingInfo {
         // Destructured so that a new field cannot be left out of the comparison by mistake.
         let TrainingInfo {
             seed,
+            ensemble,
             epochs,
             examples,
             data_fingerprint,
@@ -73,6 +77,7 @@ impl PartialEq for TrainingInfo {
             metrics,
         } = self;
         *seed == other.seed
+            && *ensemble == other.ensemble
             && *epochs == other.epochs
             && *examples == other.examples
             && *data_fingerprint == other.data_fingerprint
@@ -89,9 +94,18 @@ impl TrainingInfo {
             epochs,
             examples,
             data_fingerprint,
+            ensemble: 1,
             ..TrainingInfo::default()
         }
     }
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 /// `config.json` of a model directory.
