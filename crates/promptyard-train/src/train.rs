@@ -443,10 +443,10 @@ pub fn train(
             run.fit(on_progress)
         })
         .collect::<Result<Vec<_>>>()?;
-    let (dim, embedding, weight, bias) = collapse(members, opts.featurizer.buckets as usize);
+    let p = collapse(members, opts.featurizer.buckets as usize);
 
-    let mut config = ModelConfig::new(opts.featurizer.clone(), dim);
-    let mut file = ModelFile::from_f32(config.clone(), &embedding, &weight, &bias)?;
+    let mut config = ModelConfig::new(opts.featurizer.clone(), p.weight.len() / NUM_LABELS);
+    let mut file = ModelFile::from_f32(config.clone(), &p.embedding, &p.weight, &p.bias)?;
 
     let mut metrics = std::collections::BTreeMap::new();
     if !valid.is_empty() {
@@ -627,11 +627,9 @@ impl Member<'_> {
 
 /// One member as it is; several as one model with the mean of their logits: `E` = the mean
 /// of their `E·Wᵀ` tables (`[buckets, labels]`), `W` = the identity, `b` = the mean bias.
-/// Returns `(dim, E, W, b)`.
-fn collapse(mut members: Vec<Params>, buckets: usize) -> (usize, Vec<f32>, Vec<f32>, Vec<f32>) {
+fn collapse(mut members: Vec<Params>, buckets: usize) -> Params {
     if members.len() == 1 {
-        let p = members.remove(0);
-        return (p.weight.len() / NUM_LABELS, p.embedding, p.weight, p.bias);
+        return members.remove(0);
     }
     let k = members.len() as f32;
     let mut table = vec![0.0f32; buckets * NUM_LABELS];
@@ -652,7 +650,11 @@ fn collapse(mut members: Vec<Params>, buckets: usize) -> (usize, Vec<f32>, Vec<f
     for l in 0..NUM_LABELS {
         identity[l * NUM_LABELS + l] = 1.0;
     }
-    (NUM_LABELS, table, identity, bias.to_vec())
+    Params {
+        embedding: table,
+        weight: identity,
+        bias: bias.to_vec(),
+    }
 }
 
 /// Candidate values of [`ModelConfig::short_scale`], in features (0: no tempering).

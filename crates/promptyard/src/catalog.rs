@@ -308,17 +308,8 @@ impl Catalog {
 
     /// This catalog with `[policy] adequacy_weight` set to `weight`, as if the file said so
     /// (see [`Settings::adequacy_weight`]); a weight outside [0, 1] is an error.
-    pub fn with_adequacy_weight(mut self, weight: f64) -> Result<Catalog> {
-        if !(0.0..=1.0).contains(&weight) {
-            return Err(Error::Catalog {
-                path: self.path,
-                line: 0,
-                field: "policy.adequacy_weight".into(),
-                msg: format!("must be in [0, 1], got {weight}"),
-            });
-        }
-        self.settings.adequacy_weight = Some(weight);
-        Ok(self)
+    pub fn with_adequacy_weight(self, weight: f64) -> Result<Catalog> {
+        self.with_setting(ADEQUACY_WEIGHT, weight, |s| s.adequacy_weight = Some(weight))
     }
 
     /// This catalog without its per-prompt adequacy model: the policy then decides per label.
@@ -331,16 +322,27 @@ impl Catalog {
 
     /// This catalog with `[policy] quality_target` set to `target`, as if the file said so
     /// (for sweeping the target); errors like [`Catalog::parse`] unless `0 < target ≤ 1`.
-    pub fn with_quality_target(mut self, target: f64) -> Result<Catalog> {
-        if !(target > 0.0 && target <= 1.0) {
+    pub fn with_quality_target(self, target: f64) -> Result<Catalog> {
+        self.with_setting(QUALITY_TARGET, target, |s| s.quality_target = Some(target))
+    }
+
+    /// This catalog with `set` applied to its settings, once `x` passes `setting`'s check
+    /// (the one a file's value passes; line 0 in the error, since no file line says it).
+    fn with_setting(
+        mut self,
+        setting: Setting,
+        x: f64,
+        set: impl FnOnce(&mut Settings),
+    ) -> Result<Catalog> {
+        if let Some(msg) = (setting.problem)(x) {
             return Err(Error::Catalog {
                 path: self.path,
                 line: 0,
-                field: "policy.quality_target".into(),
-                msg: format!("must be in (0, 1], got {target}"),
+                field: setting.field.into(),
+                msg,
             });
         }
-        self.settings.quality_target = Some(target);
+        set(&mut self.settings);
         Ok(self)
     }
 
@@ -601,6 +603,24 @@ fn key_before(text: &str, at: usize) -> Option<String> {
     (!key.is_empty()).then(|| key.to_string())
 }
 
+/// A `[policy]` number that a file and a `Catalog::with_*` method set alike: its field name
+/// in errors and why a value is refused, if it is.
+#[derive(Clone, Copy)]
+struct Setting {
+    field: &'static str,
+    problem: fn(f64) -> Option<String>,
+}
+
+const QUALITY_TARGET: Setting = Setting {
+    field: "policy.quality_target",
+    problem: |x| (!(x > 0.0 && x <= 1.0)).then(|| format!("must be in (0, 1], got {x}")),
+};
+
+const ADEQUACY_WEIGHT: Setting = Setting {
+    field: "policy.adequacy_weight",
+    problem: |x| (!(0.0..=1.0).contains(&x)).then(|| format!("must be in [0, 1], got {x}")),
+};
+
 /// Why `x` is not a usable price (USD per million tokens), if it is not.
 fn price_problem(x: f64) -> Option<String> {
     if !(x.is_finite() && x >= 0.0) {
@@ -629,6 +649,16 @@ impl Validator<'_> {
             line: self.lines.line_of(span.start),
             field: field.into(),
             msg: msg.into(),
+        }
+    }
+
+    /// An optional `[policy]` number, checked as `setting` says.
+    fn setting(&self, v: &Option<Spanned<f64>>, setting: Setting) -> Result<Option<f64>> {
+        let Some(v) = v else { return Ok(None) };
+        let x = *v.get_ref();
+        match (setting.problem)(x) {
+            None => Ok(Some(x)),
+            Some(msg) => Err(self.err(v.span(), setting.field, msg)),
         }
     }
 
@@ -760,29 +790,8 @@ impl Validator<'_> {
             }
         };
 
-        let quality_target = match &p.quality_target {
-            None => None,
-            Some(v) if *v.get_ref() > 0.0 && *v.get_ref() <= 1.0 => Some(*v.get_ref()),
-            Some(v) => {
-                return Err(self.err(
-                    v.span(),
-                    "policy.quality_target",
-                    format!("must be in (0, 1], got {}", v.get_ref()),
-                ))
-            }
-        };
-
-        let adequacy_weight = match &p.adequacy_weight {
-            None => None,
-            Some(v) if (0.0..=1.0).contains(v.get_ref()) => Some(*v.get_ref()),
-            Some(v) => {
-                return Err(self.err(
-                    v.span(),
-                    "policy.adequacy_weight",
-                    format!("must be in [0, 1], got {}", v.get_ref()),
-                ))
-            }
-        };
+        let quality_target = self.setting(&p.quality_target, QUALITY_TARGET)?;
+        let adequacy_weight = self.setting(&p.adequacy_weight, ADEQUACY_WEIGHT)?;
 
         let mut models = Vec::with_capacity(raw.models.len());
         let mut first_line: HashMap<String, usize> = HashMap::new();
