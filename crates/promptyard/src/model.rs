@@ -40,7 +40,7 @@ const T_BIAS: &str = "linear.bias";
 ///
 /// Equality ignores [`seconds`](Self::seconds), which is not saved: a model read back from
 /// disk equals the one that was written.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrainingInfo {
     /// RNG seed of initialisation and shuffling (of the first model of an ensemble).
@@ -94,8 +94,23 @@ impl TrainingInfo {
             epochs,
             examples,
             data_fingerprint,
-            ensemble: 1,
             ..TrainingInfo::default()
+        }
+    }
+}
+
+impl Default for TrainingInfo {
+    /// One model (`ensemble` 1, as a file without the field reads), nothing else known.
+    fn default() -> Self {
+        TrainingInfo {
+            seed: 0,
+            ensemble: one(),
+            epochs: 0,
+            examples: 0,
+            data_fingerprint: String::new(),
+            data_files: Vec::new(),
+            seconds: 0.0,
+            metrics: BTreeMap::new(),
         }
     }
 }
