@@ -10,7 +10,7 @@ use promptyard::classifier::{device_from_name, Classifier};
 use promptyard::Label;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, read_split};
-use promptyard_train::eval::{leave_one_source_out, predict_all, Metrics};
+use promptyard_train::eval::{leave_one_source_out, predict_all, LosoRow, Metrics};
 
 use super::train::{print_progress, TrainFlags};
 
@@ -140,7 +140,11 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
     writeln!(out, "model {fingerprint}: {} records", m.n)?;
     writeln!(out, "accuracy  {:.4}", m.accuracy)?;
     writeln!(out, "macro-F1  {:.4}", m.macro_f1)?;
-    writeln!(out, "ECE       {:.4}   (NLL {:.4})", m.ece, m.nll)?;
+    writeln!(
+        out,
+        "ECE       {:.4}   (NLL {:.4}, mean confidence {:.4})",
+        m.ece, m.nll, m.confidence
+    )?;
     writeln!(
         out,
         "\n{:<16} {:>9} {:>9} {:>9} {:>8} {:>9}",
@@ -239,29 +243,45 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         &mut setup.on_fold(),
         &mut setup.on_progress(),
     )?;
-    let mean = rows.iter().map(|r| r.accuracy).sum::<f64>() / rows.len().max(1) as f64;
+    let mean_of = |f: fn(&LosoRow) -> f64| rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64;
+    let mean = mean_of(|r| r.accuracy);
+    let (confidence, ece, nll) = (mean_of(|r| r.confidence), mean_of(|r| r.ece), mean_of(|r| r.nll));
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(
             out,
             "{}",
-            serde_json::json!({ "rows": rows, "mean_accuracy": mean })
+            serde_json::json!({
+                "rows": rows,
+                "mean_accuracy": mean,
+                "mean_confidence": confidence,
+                "mean_ece": ece,
+                "mean_nll": nll,
+            })
         )?;
     } else {
-        writeln!(out, "| held-out source | label | n | accuracy |")?;
-        writeln!(out, "|---|---|---:|---:|")?;
+        // Confidence beside accuracy: on a source the model never saw, how sure it is
+        // against how often it is right.
+        writeln!(out, "| held-out source | label | n | accuracy | mean confidence | ECE | NLL |")?;
+        writeln!(out, "|---|---|---:|---:|---:|---:|---:|")?;
         for r in &rows {
             let labels: Vec<&str> = r.labels.iter().map(|l| l.as_str()).collect();
             writeln!(
                 out,
-                "| {} | {} | {} | {:.3} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
                 r.source,
                 labels.join(", "),
                 r.n,
-                r.accuracy
+                r.accuracy,
+                r.confidence,
+                r.ece,
+                r.nll
             )?;
         }
-        writeln!(out, "| **mean over sources** | | | **{mean:.3}** |")?;
+        writeln!(
+            out,
+            "| **mean over sources** | | | **{mean:.3}** | {confidence:.3} | {ece:.3} | {nll:.3} |"
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

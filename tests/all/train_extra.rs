@@ -162,3 +162,35 @@ fn eval_loso_names_the_missing_split() {
         "{stderr}"
     );
 }
+
+/// `eval --loso` reports how sure each fold's model is on the source it never saw, beside how
+/// often it is right: mean confidence, ECE and NLL per source, and their means.
+#[test]
+fn eval_loso_reports_confidence_beside_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_dir(dir.path());
+    std::fs::copy(data.join("valid.jsonl"), data.join("test.jsonl")).unwrap();
+    let out = Command::new(BIN)
+        .args(["eval", "--loso", "--json", "--epochs", "2", "--ensemble", "1", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{v}");
+    let field = |r: &serde_json::Value, k: &str| r[k].as_f64().unwrap_or_else(|| panic!("{k} in {r}"));
+    for r in rows {
+        let (acc, conf, ece, nll) = (field(r, "accuracy"), field(r, "confidence"), field(r, "ece"), field(r, "nll"));
+        // With four labels the top probability is at least 1/4.
+        assert!((0.25..=1.0).contains(&conf), "{r}");
+        // ECE averages |confidence − accuracy| over bins, so it is at least the overall gap.
+        assert!(ece + 1e-9 >= (conf - acc).abs() && ece <= 1.0, "{r}");
+        assert!(nll.is_finite() && nll >= 0.0, "{r}");
+    }
+    for (mean, k) in [("mean_confidence", "confidence"), ("mean_ece", "ece"), ("mean_nll", "nll")] {
+        let m = rows.iter().map(|r| field(r, k)).sum::<f64>() / rows.len() as f64;
+        assert!((field(&v, mean) - m).abs() < 1e-12, "{mean} in {v}");
+    }
+}

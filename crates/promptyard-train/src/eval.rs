@@ -73,6 +73,9 @@ pub struct Metrics {
     pub confusion: [[usize; NUM_LABELS]; NUM_LABELS],
     /// Expected calibration error of the top probability over [`ECE_BINS`] equal-width bins.
     pub ece: f64,
+    /// Mean top probability: beside `accuracy`, how sure the model is against how often it
+    /// is right (on unseen sources the gap is the overconfidence, `docs/classifier.md`).
+    pub confidence: f64,
     /// Mean negative log-likelihood of the gold label.
     pub nll: f64,
     /// Accuracy per source (per whatever grouping the caller passed as `sources`).
@@ -87,11 +90,13 @@ impl Metrics {
         let mut bins = [(0usize, 0f64, 0f64); ECE_BINS];
         let mut label_bins = [[(0usize, 0f64, 0f64); ECE_BINS]; NUM_LABELS];
         let mut nll = 0.0;
+        let mut conf_sum = 0.0;
         let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for i in 0..n {
             let pred = Label::argmax(&probs[i]);
             confusion[gold[i].index()][pred.index()] += 1;
             let conf = f64::from(probs[i][pred.index()]);
+            conf_sum += conf;
             let bin = ((conf * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
             let hit = f64::from(u8::from(pred == gold[i]));
             bins[bin].0 += 1;
@@ -119,6 +124,7 @@ impl Metrics {
         };
         let correct: usize = (0..NUM_LABELS).map(|k| confusion[k][k]).sum();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let ratio_f = |a: f64, b: usize| if b == 0 { 0.0 } else { a / b as f64 };
         let per_label: Vec<LabelMetrics> = Label::ALL
             .iter()
             .map(|&l| {
@@ -159,7 +165,8 @@ impl Metrics {
             per_label,
             confusion,
             ece,
-            nll: if n == 0 { 0.0 } else { nll / n as f64 },
+            confidence: ratio_f(conf_sum, n),
+            nll: ratio_f(nll, n),
             per_source: per_source
                 .into_iter()
                 .map(|(s, (n, c))| {
@@ -198,6 +205,13 @@ pub struct LosoRow {
     pub n: usize,
     /// Accuracy on them of a model trained without the source.
     pub accuracy: f64,
+    /// Its mean top probability on them: above `accuracy`, it is overconfident on a source
+    /// it never saw.
+    pub confidence: f64,
+    /// Expected calibration error of its top probability on them ([`Metrics::ece`]).
+    pub ece: f64,
+    /// Mean negative log-likelihood of the gold labels.
+    pub nll: f64,
     /// The label(s) the source carries, most frequent first.
     pub labels: Vec<Label>,
 }
@@ -311,6 +325,9 @@ pub fn leave_one_source_out(
                 source: f.source.to_string(),
                 n: held_out.len(),
                 accuracy: m.accuracy,
+                confidence: m.confidence,
+                ece: m.ece,
+                nll: m.nll,
                 labels: labels_by_frequency(&held_out),
             });
             Ok(())
@@ -355,6 +372,8 @@ mod tests {
         );
         // `other`: p = 0 everywhere and never gold: perfectly calibrated.
         assert_eq!(m.per_label[3].ece, 0.0);
+        // Mean top probability (0.9 + 0.6 + 0.7 + 0.5) / 4, against accuracy 0.5.
+        assert!((m.confidence - 0.675).abs() < 1e-6, "{}", m.confidence);
         assert_eq!(
             m.per_source["x"],
             SourceMetrics {
@@ -368,6 +387,7 @@ mod tests {
     fn empty_input_gives_zeros_not_nan() {
         let m = Metrics::compute(&[], &[], &[]);
         assert_eq!((m.n, m.accuracy, m.macro_f1, m.ece), (0, 0.0, 0.0, 0.0));
+        assert_eq!((m.confidence, m.nll), (0.0, 0.0));
     }
 
     /// LOSO folds are trained as `train` trains the shipped model: with the short-prompt
