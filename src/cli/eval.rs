@@ -334,6 +334,11 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64
     };
     let (fast, enc, casc) = (mean(|r| r.fast), mean(|r| r.encoder), mean(|r| r.cascade));
+    let (fast_conf, casc_conf, casc_ece) = (
+        mean(|r| r.fast_confidence),
+        mean(|r| r.cascade_confidence),
+        mean(|r| r.cascade_ece),
+    );
     let candidates = mean_over_sources(&rows);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -343,6 +348,9 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
             "mean_fast": fast,
             "mean_encoder": enc,
             "mean_cascade": casc,
+            "mean_fast_confidence": fast_conf,
+            "mean_cascade_confidence": casc_conf,
+            "mean_cascade_ece": casc_ece,
             "candidates_mean_over_sources": candidates,
         });
         writeln!(out, "{v}")?;
@@ -350,14 +358,15 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "| held-out source | label | n | fast | encoder | cascade | threshold, mode | to encoder |"
+        "| held-out source | label | n | fast | encoder | cascade | threshold, mode | to encoder \
+         | fast confidence | cascade confidence | cascade ECE |"
     )?;
-    writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|")?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")?;
     for r in &rows {
         let labels: Vec<&str> = r.labels.iter().map(|l| l.as_str()).collect();
         writeln!(
             out,
-            "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.2}, {} | {:.0}% |",
+            "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.2}, {} | {:.0}% | {:.3} | {:.3} | {:.3} |",
             r.source,
             labels.join(", "),
             r.n,
@@ -366,12 +375,16 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
             r.cascade,
             r.threshold,
             r.mode.as_str(),
-            100.0 * r.encoder_share
+            100.0 * r.encoder_share,
+            r.fast_confidence,
+            r.cascade_confidence,
+            r.cascade_ece
         )?;
     }
     writeln!(
         out,
-        "| **mean over sources** | | | **{fast:.3}** | **{enc:.3}** | **{casc:.3}** | | |"
+        "| **mean over sources** | | | **{fast:.3}** | **{enc:.3}** | **{casc:.3}** | | \
+         | {fast_conf:.3} | {casc_conf:.3} | {casc_ece:.3} |"
     )?;
     writeln!(
         out,

@@ -396,8 +396,13 @@ fn eval_loso_with_an_encoder_scores_three_tiers_per_held_out_source() {
                 let a = r[tier].as_f64().unwrap();
                 assert!((0.0..=1.0).contains(&a), "{r}");
             }
+            for k in ["fast_confidence", "cascade_confidence"] {
+                let c = r[k].as_f64().unwrap();
+                assert!((0.25..=1.0).contains(&c), "{k}: {r}");
+            }
         }
         assert!(v["mean_cascade"].as_f64().is_some(), "{v}");
+        assert!(v["mean_cascade_ece"].as_f64().is_some(), "{v}");
     }
     // Balancing is a LOSO option: without --loso it is refused, not ignored.
     let out = eval(&["--balance-labels"]);

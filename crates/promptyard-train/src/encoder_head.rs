@@ -30,7 +30,7 @@ use promptyard::encoder::Layers;
 
 use crate::data::Record;
 use crate::error::{Error, Result};
-use crate::eval::{for_each_loso_fold, labels_by_frequency};
+use crate::eval::{for_each_loso_fold, labels_by_frequency, Metrics};
 use crate::rng::Rng;
 use crate::train::{Progress, TrainOptions};
 
@@ -522,6 +522,13 @@ pub struct CascadeLosoRow {
     pub encoder: f64,
     /// Accuracy of the cascade, its threshold and mode chosen on validation data without it.
     pub cascade: f64,
+    /// The fast tier's mean top probability on the source (beside `fast`: how sure it is
+    /// against how often it is right, on a source it never saw).
+    pub fast_confidence: f64,
+    /// The cascade's mean top probability on the source.
+    pub cascade_confidence: f64,
+    /// Expected calibration error of the cascade's top probability on the source.
+    pub cascade_ece: f64,
     /// The threshold chosen for this fold.
     pub threshold: f32,
     /// The mode chosen for this fold.
@@ -624,6 +631,7 @@ pub fn cascade_leave_one_source_out(
             let casc_p: Vec<Probs> = casc.iter().map(|c| c.0).collect();
             let share =
                 casc.iter().filter(|c| c.1 != Tier::Fast).count() as f64 / casc.len().max(1) as f64;
+            let casc_m = Metrics::compute(&y_h, &casc_p, &[]);
             rows.push(CascadeLosoRow {
                 source: f.source.to_string(),
                 n: f.held_out.len(),
@@ -631,6 +639,9 @@ pub fn cascade_leave_one_source_out(
                 fast: accuracy(&fast_h, &y_h),
                 encoder: accuracy(&enc_h, &y_h),
                 cascade: accuracy(&casc_p, &y_h),
+                fast_confidence: Metrics::compute(&y_h, &fast_h, &[]).confidence,
+                cascade_confidence: casc_m.confidence,
+                cascade_ece: casc_m.ece,
                 threshold: best.threshold,
                 mode: best.mode,
                 encoder_share: share,
@@ -767,9 +778,14 @@ mod tests {
             // The embeddings separate the labels: a head that never saw the source is right.
             assert_eq!(r.encoder, 1.0, "{r:?}");
             assert_eq!(r.candidates.len(), 28);
-            for a in [r.fast, r.cascade, r.encoder_share] {
+            for a in [r.fast, r.cascade, r.encoder_share, r.cascade_ece] {
                 assert!((0.0..=1.0).contains(&a), "{r:?}");
             }
+            // Four labels: a top probability is at least 1/4; ECE is at least the overall gap.
+            for c in [r.fast_confidence, r.cascade_confidence] {
+                assert!((0.25..=1.0).contains(&c), "{r:?}");
+            }
+            assert!(r.cascade_ece + 1e-9 >= (r.cascade_confidence - r.cascade).abs(), "{r:?}");
         }
         let means = mean_over_sources(&rows);
         assert_eq!(means.len(), 28);
