@@ -10,7 +10,7 @@ use promptyard::classifier::{device_from_name, Classifier};
 use promptyard::Label;
 use promptyard_train::data::split::Split;
 use promptyard_train::data::{open_maybe_gz, read_jsonl_strict, read_split};
-use promptyard_train::eval::{leave_one_source_out, predict_all, LosoRow, Metrics};
+use promptyard_train::eval::{leave_one_source_out, predict_all, LosoRow, Metrics, SourceMetrics};
 
 use super::train::{print_progress, TrainFlags};
 
@@ -109,10 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let (Some(g), Some(field)) =
             (&grouped, args.group_by.as_ref().filter(|f| *f != "source"))
         {
-            writeln!(out, "\n{:<36} {:>6} {:>9}", field, "n", "accuracy")?;
-            for (k, sm) in g {
-                writeln!(out, "{k:<36} {:>6} {:>9.4}", sm.n, sm.accuracy)?;
-            }
+            write_groups(&mut out, field, g)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -175,9 +172,26 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
         }
         writeln!(out)?;
     }
-    writeln!(out, "\n{:<36} {:>6} {:>9}", "source", "n", "accuracy")?;
-    for (s, sm) in &m.per_source {
-        writeln!(out, "{s:<36} {:>6} {:>9.4}", sm.n, sm.accuracy)?;
+    write_groups(out, "source", &m.per_source)
+}
+
+/// Accuracy and mean confidence per source (or per `--group-by` value).
+fn write_groups(
+    out: &mut impl Write,
+    heading: &str,
+    groups: &std::collections::BTreeMap<String, SourceMetrics>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n{:<36} {:>6} {:>9} {:>10}",
+        heading, "n", "accuracy", "confidence"
+    )?;
+    for (k, sm) in groups {
+        writeln!(
+            out,
+            "{k:<36} {:>6} {:>9.4} {:>10.4}",
+            sm.n, sm.accuracy, sm.confidence
+        )?;
     }
     Ok(())
 }

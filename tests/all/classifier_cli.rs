@@ -67,6 +67,11 @@ fn train_then_eval_json() {
     assert!(v["accuracy"].as_f64().unwrap() >= 0.97, "{v}");
     assert!(v["macro_f1"].as_f64().unwrap() >= 0.97, "{v}");
     assert_eq!(v["per_source"]["fixture_intl"]["n"], 6);
+    // How sure the model is, beside how often it is right: overall and per source.
+    for c in [&v["confidence"], &v["per_source"]["fixture_intl"]["confidence"]] {
+        let c = c.as_f64().unwrap_or_else(|| panic!("{v}"));
+        assert!((0.25..=1.0).contains(&c), "{v}");
+    }
     assert_eq!(v["confusion"].as_array().unwrap().len(), 4);
     assert!(v["per_label"][3]["ece"].is_number(), "{v}");
 }

@@ -56,6 +56,9 @@ pub struct SourceMetrics {
     pub n: usize,
     /// Share of them classified correctly.
     pub accuracy: f64,
+    /// Mean top probability on them (beside `accuracy`: a source where the model is sure
+    /// more often than right is one it reads wrongly with confidence).
+    pub confidence: f64,
 }
 
 /// Everything `promptyard eval` reports.
@@ -91,7 +94,7 @@ impl Metrics {
         let mut label_bins = [[(0usize, 0f64, 0f64); ECE_BINS]; NUM_LABELS];
         let mut nll = 0.0;
         let mut conf_sum = 0.0;
-        let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        let mut per_source: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
         for i in 0..n {
             let pred = Label::argmax(&probs[i]);
             confusion[gold[i].index()][pred.index()] += 1;
@@ -114,6 +117,7 @@ impl Metrics {
                 let e = per_source.entry((*s).to_string()).or_default();
                 e.0 += 1;
                 e.1 += usize::from(pred == gold[i]);
+                e.2 += conf;
             }
         }
         let binned_error = |bins: &[(usize, f64, f64)]| -> f64 {
@@ -169,12 +173,13 @@ impl Metrics {
             nll: ratio_f(nll, n),
             per_source: per_source
                 .into_iter()
-                .map(|(s, (n, c))| {
+                .map(|(s, (n, c, conf))| {
                     (
                         s,
                         SourceMetrics {
                             n,
                             accuracy: ratio(c, n),
+                            confidence: ratio_f(conf, n),
                         },
                     )
                 })
@@ -378,7 +383,9 @@ mod tests {
             m.per_source["x"],
             SourceMetrics {
                 n: 2,
-                accuracy: 0.5
+                accuracy: 0.5,
+                // (0.9 + 0.6) / 2
+                confidence: 0.75
             }
         );
     }
