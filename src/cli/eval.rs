@@ -175,6 +175,11 @@ fn write_report(out: &mut impl Write, m: &Metrics, fingerprint: &str) -> std::io
     write_groups(out, "source", &m.per_source)
 }
 
+/// The mean of `f` over `rows` (0 for none): a LOSO table's mean-over-sources row.
+fn mean_over<T>(rows: &[T], f: impl Fn(&T) -> f64) -> f64 {
+    rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64
+}
+
 /// Accuracy and mean confidence per source (or per `--group-by` value).
 fn write_groups(
     out: &mut impl Write,
@@ -257,7 +262,7 @@ fn run_loso(args: &Args) -> anyhow::Result<ExitCode> {
         &mut setup.on_fold(),
         &mut setup.on_progress(),
     )?;
-    let mean_of = |f: fn(&LosoRow) -> f64| rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64;
+    let mean_of = |f: fn(&LosoRow) -> f64| mean_over(&rows, f);
     let mean = mean_of(|r| r.accuracy);
     let (confidence, ece, nll) = (mean_of(|r| r.confidence), mean_of(|r| r.ece), mean_of(|r| r.nll));
     let mut out = std::io::stdout().lock();
@@ -344,9 +349,7 @@ fn run_loso_cascade(args: &Args) -> anyhow::Result<ExitCode> {
         &mut setup.on_fold(),
         &mut setup.on_progress(),
     )?;
-    let mean = |f: fn(&promptyard_train::encoder_head::CascadeLosoRow) -> f64| {
-        rows.iter().map(f).sum::<f64>() / rows.len().max(1) as f64
-    };
+    let mean = |f: fn(&promptyard_train::encoder_head::CascadeLosoRow) -> f64| mean_over(&rows, f);
     let (fast, enc, casc) = (mean(|r| r.fast), mean(|r| r.encoder), mean(|r| r.cascade));
     let (fast_conf, casc_conf, casc_ece) = (
         mean(|r| r.fast_confidence),

@@ -631,15 +631,19 @@ pub fn cascade_leave_one_source_out(
             let casc_p: Vec<Probs> = casc.iter().map(|c| c.0).collect();
             let share =
                 casc.iter().filter(|c| c.1 != Tier::Fast).count() as f64 / casc.len().max(1) as f64;
-            let casc_m = Metrics::compute(&y_h, &casc_p, &[]);
+            // Accuracy and mean confidence of each tier from one pass over its probabilities.
+            let (fast_m, casc_m) = (
+                Metrics::compute(&y_h, &fast_h, &[]),
+                Metrics::compute(&y_h, &casc_p, &[]),
+            );
             rows.push(CascadeLosoRow {
                 source: f.source.to_string(),
                 n: f.held_out.len(),
                 labels: labels_by_frequency(f.held_out.iter().map(|&k| all[k])),
-                fast: accuracy(&fast_h, &y_h),
+                fast: fast_m.accuracy,
                 encoder: accuracy(&enc_h, &y_h),
-                cascade: accuracy(&casc_p, &y_h),
-                fast_confidence: Metrics::compute(&y_h, &fast_h, &[]).confidence,
+                cascade: casc_m.accuracy,
+                fast_confidence: fast_m.confidence,
                 cascade_confidence: casc_m.confidence,
                 cascade_ece: casc_m.ece,
                 threshold: best.threshold,
